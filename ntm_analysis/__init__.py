@@ -1,0 +1,1 @@
+"""Analysis helpers for Vietnam's New Rural Development (nông thôn mới) criteria review."""

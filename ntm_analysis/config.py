@@ -1,0 +1,48 @@
+"""Paths and settings, defined once.
+
+Every default path of the tool comes from here; the CLI, the notebooks and the
+tests read these names instead of spelling paths themselves.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJ_ROOT = PACKAGE_DIR.parent
+
+#: Root of the working data. ``NTM_DATA_DIR`` moves it (used by tests and batch jobs).
+DATA_DIR = Path(os.environ.get("NTM_DATA_DIR", PROJ_ROOT / "data"))
+RAW_DATA_DIR = DATA_DIR / "raw"
+SAMPLE_RAW_DIR = RAW_DATA_DIR / "sample"
+PROCESSED_DATA_DIR = DATA_DIR / "processed"
+OUTPUTS_DIR = Path(os.environ.get("NTM_OUTPUTS_DIR", PROJ_ROOT / "outputs"))
+NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+
+#: Data shipped inside the package (catalog, registry, example responsibility map).
+PACKAGE_DATA_DIR = PACKAGE_DIR / "data"
+CATALOG_DIR = PACKAGE_DATA_DIR / "catalog"
+REGISTRY_FILE = PACKAGE_DATA_DIR / "registry" / "communes.csv"
+RESPONSIBILITY_FILE = PACKAGE_DATA_DIR / "responsibility" / "departments.csv"
+
+#: Input files larger than this are refused with a clear message (bytes).
+MAX_INPUT_BYTES = int(os.environ.get("NTM_MAX_INPUT_BYTES", 50 * 1024 * 1024))
+
+#: The header row of a commune report is searched for in this many top rows.
+HEADER_SEARCH_ROWS = 25
+
+#: Default language of user-facing labels ("vi" or "en").
+DEFAULT_LANG = "vi"
+
+#: Name of the Jupyter kernel that set-up registers for the notebooks.
+KERNEL_NAME = "ntm-analysis"
+
+#: Processed file names (the processed-data contract).
+INDICATORS_FILE = "indicators.parquet"
+CRITERIA_FILE = "criteria.parquet"
+COMMUNES_FILE = "communes.parquet"
+DISTRICT_FILE = "district.parquet"
+FINDINGS_FILE = "findings.csv"
+REJECTS_FILE = "rejects.csv"
+INGEST_REPORT_FILE = "ingest_report.json"

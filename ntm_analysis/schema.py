@@ -1,0 +1,145 @@
+"""Column names and code values of the processed-data contract, defined once.
+
+Every module refers to these constants instead of spelling column names, so a
+rename happens in one place. The pandera schemas that validate the written
+tables live in :mod:`ntm_analysis.validation`.
+"""
+
+from __future__ import annotations
+
+# --- appraisal codes (commune's own "tự đánh giá", matrix marks) -------------
+MET = "met"  # "Đạt", "Đ", "x"
+BASICALLY_MET = "basically_met"  # "Cơ bản đạt", "CBĐ" -- counts as not met
+NOT_MET = "not_met"  # "Chưa đạt", "Không đạt", "CĐ"
+APPRAISALS = (MET, BASICALLY_MET, NOT_MET)
+
+# --- how a computed `met` was decided ------------------------------------------
+BASIS_THRESHOLD = "threshold"  # value compared with the catalog / province threshold
+BASIS_SELF_ASSESSMENT = "self_assessment"  # no threshold set: the commune's appraisal
+BASIS_INDICATORS = "indicators"  # criterion: all its reported indicators
+BASIS_MATRIX = "district_matrix"  # criterion: mark in a district summary matrix
+BASIS_NONE = "undecided"  # neither a usable value nor an appraisal
+MET_BASES = (BASIS_THRESHOLD, BASIS_SELF_ASSESSMENT, BASIS_INDICATORS, BASIS_MATRIX, BASIS_NONE)
+
+# --- commune status -------------------------------------------------------------
+STATUS_NTM = "ntm"  # meets every criterion of the set
+STATUS_NOT_NTM = "not_ntm"
+STATUS_NO_DATA = "no_data"
+
+# --- input layouts ----------------------------------------------------------------
+LAYOUT_COMMUNE_REPORT = "commune_report"
+LAYOUT_DISTRICT_MATRIX = "district_matrix"
+LAYOUT_TIDY = "tidy"
+#: When the same year x commune x code arrives from several layouts with different
+#: values, the first in this tuple wins (documented in README).
+LAYOUT_PRECEDENCE = (LAYOUT_COMMUNE_REPORT, LAYOUT_TIDY, LAYOUT_DISTRICT_MATRIX)
+
+# --- source columns (carried by every record, reject and finding) ---------------
+SOURCE_FILE = "source_file"
+SOURCE_SHEET = "source_sheet"
+SOURCE_ROW = "source_row"  # 1-based row number as a spreadsheet shows it
+SOURCE = "source"  # "file.xlsx › Sheet1 › row 12" (human readable)
+SOURCE_COLUMNS = (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW)
+
+# --- raw records: what ingestion hands to evaluation ----------------------------
+#: One row per year x commune x code read from any layout. `level` says whether
+#: the code is an indicator ("17.1") or a criterion ("17").
+RECORD_COLUMNS = (
+    "year",  # int
+    "commune",  # registry name, e.g. "Xã Quảng Tân"
+    "commune_code",  # registry code, e.g. "06913"
+    "level",  # "indicator" | "criterion"
+    "criterion",  # "17"
+    "indicator",  # "17.1"; for a criterion-level record, the criterion number
+    "value",  # float or NA (parsed number; yes/no as 1.0 / 0.0)
+    "value_text",  # the cell as written (NFC-normalised)
+    "unit",  # unit found in the value cell or header ("%", "triệu đồng/người/năm") or NA
+    "target_text",  # the target cell as written, or NA
+    "self_assessed",  # MET | BASICALLY_MET | NOT_MET | NA
+    "layout",  # LAYOUT_*
+    "stated_total",  # matrix only: "Tổng số tiêu chí đạt" as written (float) or NA
+    SOURCE_FILE,
+    SOURCE_SHEET,
+    SOURCE_ROW,
+)
+
+# --- processed tables -------------------------------------------------------------
+INDICATOR_COLUMNS = (
+    "year",
+    "commune",
+    "commune_code",
+    "criteria_set",
+    "criterion",
+    "indicator",
+    "value",
+    "value_text",
+    "unit",
+    "target_text",
+    "threshold",  # float or NA (numeric thresholds)
+    "threshold_op",  # ">=", "<=", "yes" or NA when no threshold is set
+    "threshold_source",  # legal source of the threshold used, or NA
+    "met",  # boolean or NA
+    "met_basis",  # BASIS_THRESHOLD | BASIS_SELF_ASSESSMENT | BASIS_NONE
+    "self_assessed",
+    "source",
+    SOURCE_FILE,
+    SOURCE_SHEET,
+    SOURCE_ROW,
+)
+
+CRITERION_COLUMNS = (
+    "year",
+    "commune",
+    "commune_code",
+    "criteria_set",
+    "criterion",
+    "met",  # boolean or NA
+    "met_basis",  # BASIS_INDICATORS | BASIS_SELF_ASSESSMENT | BASIS_MATRIX | BASIS_NONE
+    "self_assessed",
+    "indicators_expected",  # by the catalog
+    "indicators_reported",
+    "indicators_met",
+    "source",
+)
+
+COMMUNE_COLUMNS = (
+    "year",
+    "commune",
+    "commune_code",
+    "criteria_set",
+    "criteria_met",
+    "criteria_basically_met",
+    "criteria_reported",
+    "criteria_total",
+    "status",  # STATUS_*
+)
+
+DISTRICT_COLUMNS = (
+    "year",
+    "district",
+    "criteria_set",
+    "communes_total",
+    "communes_ntm",
+    "share_ntm",
+    "mean_criteria_met",
+)
+
+FINDING_COLUMNS = (
+    "year",
+    "commune",
+    "subject_type",  # "criterion" | "indicator" | "total" | "commune" | "file"
+    "subject",  # "17", "17.1", ...
+    "check",  # a FindingCheck code
+    "message",  # one sentence an analyst can act on
+    "source",
+)
+
+REJECT_COLUMNS = (
+    SOURCE_FILE,
+    SOURCE_SHEET,
+    SOURCE_ROW,
+    "column",  # spreadsheet column letter or header text, or NA for whole rows
+    "raw_value",
+    "reason",  # a RejectReason code
+    "message",
+)
