@@ -1,0 +1,543 @@
+"""The criteria catalog: criteria sets, their indicators and sourced thresholds.
+
+The catalog is data. Each criteria set is one YAML file in
+``ntm_analysis/data/catalog/``; this module only loads, validates and queries
+it. A province's detailing set (YAML, or a spreadsheet laid out like the
+decision's annex) can be laid over a national set to fill in or override
+thresholds; every threshold keeps the legal source it came from.
+
+>>> cat = load_catalog()
+>>> cat.set_for_year(2023).id
+'qd318_2022_commune'
+>>> len(cat.set_for_year(2023).criteria)
+19
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from . import config
+from .errors import CatalogError
+from .parsing import fold_text, normalize_text, parse_target, split_code
+
+KINDS = ("yes_no", "percent", "count", "money_per_capita", "number")
+DIRECTIONS = ("higher", "lower")
+OPS = (">=", "<=", "yes")
+LEVELS = ("commune", "commune_advanced", "district")
+
+#: Where a threshold came from: the national decision or a province's set.
+ORIGIN_NATIONAL = "national"
+ORIGIN_PROVINCE = "province"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One target of an indicator, for a region and / or a year (``None`` = all)."""
+
+    op: str
+    value: float | None
+    region: str | None
+    year: int | None
+    text: str
+    source: str
+    origin: str = ORIGIN_NATIONAL
+
+    def is_met_by(self, value: float | None) -> bool | None:
+        """Compare a value with this threshold; ``None`` when the value is missing.
+
+        >>> Threshold(">=", 95.0, None, None, "≥95%", "x").is_met_by(95.0)
+        True
+        >>> Threshold("<=", 2.0, None, None, "≤2%", "x").is_met_by(3.1)
+        False
+        >>> Threshold("yes", None, None, None, "Đạt", "x").is_met_by(1.0)
+        True
+        """
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        if self.op == ">=":
+            return bool(value >= self.value)
+        if self.op == "<=":
+            return bool(value <= self.value)
+        return bool(value >= 0.5)  # yes/no values are 1.0 / 0.0
+
+    def specificity(self) -> int:
+        """Rank for choosing among matching thresholds: region and year beat 'all'."""
+        return (2 if self.region is not None else 0) + (1 if self.year is not None else 0)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator ("chỉ tiêu") of a criterion."""
+
+    code: str
+    criterion: str
+    text_vi: str
+    text_en: str
+    kind: str
+    direction: str
+    unit: str | None
+    source: str
+    thresholds: tuple[Threshold, ...] = ()
+    province_sets: bool = False
+
+    def text(self, lang: str = "vi") -> str:
+        return self.text_en if lang == "en" else self.text_vi
+
+    def threshold_for(self, region: str | None, year: int) -> Threshold | None:
+        """The threshold that applies to a commune of ``region`` in ``year``.
+
+        A province's threshold beats the national one; among those of one
+        origin, the most specific match (region and year) wins. A threshold for
+        a region other than ``region`` never applies.
+        """
+        best: Threshold | None = None
+        for origin in (ORIGIN_PROVINCE, ORIGIN_NATIONAL):
+            for t in self.thresholds:
+                if t.origin != origin:
+                    continue
+                if t.region is not None and t.region != region:
+                    continue
+                if t.year is not None and t.year != year:
+                    continue
+                if best is None or t.specificity() > best.specificity():
+                    best = t
+            if best is not None:
+                return best
+        return None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One criterion ("tiêu chí") of a set."""
+
+    number: str
+    name_vi: str
+    name_en: str
+    source: str
+    indicators: tuple[Indicator, ...] = ()
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """A criteria set issued by one decision, valid for a span of data years."""
+
+    id: str
+    level: str
+    name_vi: str
+    name_en: str
+    decision: str
+    annex: str
+    first_year: int
+    last_year: int
+    target_year: int
+    source: str
+    criteria: tuple[Criterion, ...]
+    regions: tuple[Mapping[str, str], ...] = ()
+    province_set: str | None = None
+    _by_code: Mapping[str, Indicator] = field(default_factory=dict, repr=False, compare=False)
+    _by_number: Mapping[str, Criterion] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_number", {c.number: c for c in self.criteria})
+        object.__setattr__(self, "_by_code", {i.code: i for c in self.criteria for i in c.indicators})
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for c in self.criteria for i in c.indicators)
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+    def criterion(self, number: str) -> Criterion | None:
+        return self._by_number.get(str(number))
+
+    def indicator(self, code: str) -> Indicator | None:
+        return self._by_code.get(str(code))
+
+    def match_criterion_name(self, text: object) -> Criterion | None:
+        """Find a criterion by (a prefix of) its name, ignoring case and diacritics.
+
+        >>> load_catalog().get("qd318_2022_commune").match_criterion_name("MÔI TRƯỜNG").number
+        '17'
+        """
+        folded = fold_text(text)
+        if not folded:
+            return None
+        for c in self.criteria:
+            if fold_text(c.name_vi) == folded or fold_text(c.name_en) == folded:
+                return c
+        hits = [
+            c
+            for c in self.criteria
+            if fold_text(c.name_vi).startswith(folded) or folded.startswith(fold_text(c.name_vi))
+        ]
+        return hits[0] if len(hits) == 1 else None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All criteria sets known to the tool, optionally with a province overlay."""
+
+    sets: tuple[CriteriaSet, ...]
+    province_set: str | None = None
+
+    def get(self, set_id: str) -> CriteriaSet:
+        for s in self.sets:
+            if s.id == set_id:
+                return s
+        raise CatalogError(f"Unknown criteria set '{set_id}'.", entry=set_id)
+
+    def set_for_year(self, year: int, level: str = "commune") -> CriteriaSet:
+        """The set of ``level`` whose data years cover ``year``."""
+        hits = [s for s in self.sets if s.level == level and s.covers(int(year))]
+        if not hits:
+            raise CatalogError(f"No {level} criteria set covers the year {year}.", entry=str(year))
+        return hits[0]
+
+    def to_frame(self, *, lang: str = "vi", set_id: str | None = None) -> pd.DataFrame:
+        """One row per indicator and threshold, with its source.
+
+        An indicator without any threshold gets one row whose threshold columns
+        are empty and whose ``basis`` says the commune's appraisal is used.
+        """
+        rows: list[dict[str, Any]] = []
+        for s in self.sets:
+            if set_id is not None and s.id != set_id:
+                continue
+            for c in s.criteria:
+                for ind in c.indicators or (None,):
+                    base = {
+                        "criteria_set": s.id,
+                        "decision": f"{s.decision}, {s.annex}".strip(", "),
+                        "first_year": s.first_year,
+                        "last_year": s.last_year,
+                        "criterion": c.number,
+                        "criterion_name": c.name(lang),
+                        "indicator": ind.code if ind else None,
+                        "indicator_text": ind.text(lang) if ind else None,
+                        "kind": ind.kind if ind else None,
+                        "direction": ind.direction if ind else None,
+                        "unit": ind.unit if ind else None,
+                        "indicator_source": ind.source if ind else c.source,
+                    }
+                    thresholds = ind.thresholds if ind else ()
+                    if not thresholds:
+                        rows.append(
+                            base
+                            | {
+                                "region": None,
+                                "year": None,
+                                "op": None,
+                                "threshold": None,
+                                "target_text": None,
+                                "threshold_source": None,
+                                "origin": None,
+                                "basis": "self_assessment",
+                            }
+                        )
+                    for t in thresholds:
+                        rows.append(
+                            base
+                            | {
+                                "region": t.region,
+                                "year": t.year,
+                                "op": t.op,
+                                "threshold": t.value,
+                                "target_text": t.text,
+                                "threshold_source": t.source,
+                                "origin": t.origin,
+                                "basis": "threshold",
+                            }
+                        )
+        frame = pd.DataFrame(rows)
+        return frame.astype({"year": "Int64", "threshold": "Float64", "first_year": "Int64"})
+
+
+# --------------------------------------------------------------------------- parsing of set data
+
+
+def _require(entry: Mapping[str, Any], key: str, where: str, path: str) -> Any:
+    value = entry.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise CatalogError(f"{path}: {where} has no '{key}'.", path=path, entry=where)
+    return value
+
+
+def _threshold_from_data(
+    data: Mapping[str, Any], where: str, path: str, origin: str = ORIGIN_NATIONAL
+) -> Threshold:
+    op = _require(data, "op", where, path)
+    if op not in OPS:
+        raise CatalogError(f"{path}: {where} has op '{op}', expected one of {OPS}.", path=path)
+    value = data.get("value")
+    if op != "yes" and value is None:
+        raise CatalogError(f"{path}: {where} op '{op}' needs a value.", path=path, entry=where)
+    year = data.get("year")
+    region = data.get("region")
+    return Threshold(
+        op=op,
+        value=None if value is None else float(value),
+        region=None if region in (None, "", "all") else str(region),
+        year=None if year in (None, "") else int(year),
+        text=str(data.get("text") or ""),
+        source=str(_require(data, "source", where, path)),
+        origin=origin,
+    )
+
+
+def _indicator_from_data(data: Mapping[str, Any], criterion: str, path: str) -> Indicator:
+    code = str(_require(data, "code", f"an indicator of criterion {criterion}", path))
+    where = f"indicator {code}"
+    kind = _require(data, "kind", where, path)
+    direction = data.get("direction") or "higher"
+    if kind not in KINDS:
+        raise CatalogError(f"{path}: {where} has kind '{kind}', expected one of {KINDS}.", path=path)
+    if direction not in DIRECTIONS:
+        raise CatalogError(f"{path}: {where} has direction '{direction}'.", path=path)
+    if code != criterion and not code.startswith(f"{criterion}."):
+        raise CatalogError(f"{path}: {where} does not belong to criterion {criterion}.", path=path)
+    return Indicator(
+        code=code,
+        criterion=criterion,
+        text_vi=str(_require(data, "text_vi", where, path)),
+        text_en=str(data.get("text_en") or data["text_vi"]),
+        kind=kind,
+        direction=direction,
+        unit=data.get("unit"),
+        source=str(_require(data, "source", where, path)),
+        thresholds=tuple(
+            _threshold_from_data(t, f"a threshold of {where}", path)
+            for t in data.get("thresholds") or ()
+        ),
+        province_sets=bool(data.get("province_sets", False)),
+    )
+
+
+def criteria_set_from_data(data: Mapping[str, Any], path: str = "<data>") -> CriteriaSet:
+    """Build and validate a :class:`CriteriaSet` from its parsed YAML mapping."""
+    set_id = str(_require(data, "id", "the set", path))
+    level = _require(data, "level", set_id, path)
+    if level not in LEVELS:
+        raise CatalogError(f"{path}: level '{level}' is not one of {LEVELS}.", path=path)
+    criteria = []
+    for c in _require(data, "criteria", set_id, path):
+        number = str(_require(c, "number", "a criterion", path))
+        where = f"criterion {number}"
+        criteria.append(
+            Criterion(
+                number=number,
+                name_vi=str(_require(c, "name_vi", where, path)),
+                name_en=str(c.get("name_en") or c["name_vi"]),
+                source=str(_require(c, "source", where, path)),
+                indicators=tuple(
+                    _indicator_from_data(i, number, path) for i in c.get("indicators") or ()
+                ),
+            )
+        )
+    numbers = [c.number for c in criteria]
+    if len(set(numbers)) != len(numbers):
+        raise CatalogError(f"{path}: criterion numbers repeat.", path=path)
+    codes = [i.code for c in criteria for i in c.indicators]
+    dupes = sorted({c for c in codes if codes.count(c) > 1})
+    if dupes:
+        raise CatalogError(f"{path}: indicator codes repeat: {', '.join(dupes)}.", path=path)
+    region_codes = {r["code"] for r in data.get("regions") or ()}
+    for c in criteria:
+        for i in c.indicators:
+            for t in i.thresholds:
+                if t.region is not None and t.region not in region_codes:
+                    raise CatalogError(
+                        f"{path}: indicator {i.code} names unknown region '{t.region}'.", path=path
+                    )
+    first, last = int(_require(data, "first_year", set_id, path)), int(
+        _require(data, "last_year", set_id, path)
+    )
+    return CriteriaSet(
+        id=set_id,
+        level=level,
+        name_vi=str(_require(data, "name_vi", set_id, path)),
+        name_en=str(data.get("name_en") or data["name_vi"]),
+        decision=str(_require(data, "decision", set_id, path)),
+        annex=str(data.get("annex") or ""),
+        first_year=first,
+        last_year=last,
+        target_year=int(data.get("target_year") or last),
+        source=str(_require(data, "source", set_id, path)),
+        criteria=tuple(criteria),
+        regions=tuple(dict(r) for r in data.get("regions") or ()),
+    )
+
+
+def apply_province_thresholds(
+    catalog: Catalog, thresholds: Iterable[Mapping[str, Any]], *, base_set: str, name: str
+) -> Catalog:
+    """Lay a province's thresholds over ``base_set`` (pure).
+
+    Each mapping has ``indicator`` plus the threshold keys (``op``, ``value``,
+    ``region``, ``year``, ``text``, ``source``). A province threshold replaces
+    any earlier province threshold with the same indicator, region and year,
+    and beats the national one when both match.
+    """
+    target = catalog.get(base_set)
+    by_code: dict[str, list[Threshold]] = {}
+    for entry in thresholds:
+        code = str(entry.get("indicator") or "").strip()
+        if target.indicator(code) is None:
+            raise CatalogError(
+                f"Province set '{name}': indicator '{code}' is not in {base_set}.", entry=code
+            )
+        t = _threshold_from_data(entry, f"province threshold of {code}", name, ORIGIN_PROVINCE)
+        kept = [x for x in by_code.get(code, []) if (x.region, x.year) != (t.region, t.year)]
+        by_code[code] = [*kept, t]
+
+    def overlay(ind: Indicator) -> Indicator:
+        extra = by_code.get(ind.code)
+        if not extra:
+            return ind
+        national = tuple(t for t in ind.thresholds if t.origin != ORIGIN_PROVINCE)
+        return dataclasses.replace(ind, thresholds=(*extra, *national))
+
+    criteria = tuple(
+        dataclasses.replace(c, indicators=tuple(overlay(i) for i in c.indicators))
+        for c in target.criteria
+    )
+    new_set = dataclasses.replace(target, criteria=criteria, province_set=name)
+    sets = tuple(new_set if s.id == base_set else s for s in catalog.sets)
+    return Catalog(sets=sets, province_set=name)
+
+
+def province_thresholds_from_table(
+    table: pd.DataFrame, *, source: str, region_columns: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Read thresholds from an annex-shaped table (pure).
+
+    The table has the columns TT | Tên tiêu chí | Nội dung tiêu chí | Chỉ tiêu,
+    optionally followed by one column per region (header = region code or
+    name). The indicator code is taken from "Nội dung tiêu chí" ("17.1. Tỷ lệ
+    ...") or, for single-indicator criteria, from TT. Cells that do not parse
+    as a target are skipped. Returns mappings for
+    :func:`apply_province_thresholds`.
+    """
+    columns = {fold_text(c): c for c in table.columns}
+    content_col = next((columns[k] for k in columns if k.startswith("noi dung")), None)
+    tt_col = next((columns[k] for k in columns if k in ("tt", "stt", "so tt")), None)
+    target_col = next((columns[k] for k in columns if k.startswith("chi tieu")), None)
+    if target_col is None:
+        raise CatalogError(f"{source}: no 'Chỉ tiêu' column found.", path=source)
+    region_columns = dict(region_columns or {})
+    out: list[dict[str, Any]] = []
+    current_criterion: str | None = None
+    for row_number, (_, row) in enumerate(table.iterrows(), start=2):
+        tt_code, _ = split_code(row.get(tt_col)) if tt_col is not None else (None, "")
+        if tt_code is not None and "." not in tt_code:
+            current_criterion = tt_code
+        code, _ = split_code(row.get(content_col)) if content_col is not None else (None, "")
+        if code is None:
+            code = tt_code if tt_code is not None else None
+        if code is None and current_criterion is not None and tt_code is None:
+            continue
+        if code is None:
+            continue
+        cells = [(None, row.get(target_col))] + [
+            (region, row.get(col)) for col, region in region_columns.items()
+        ]
+        for region, cell in cells:
+            target = parse_target(cell)
+            if target is None or target.op not in OPS:
+                continue
+            out.append(
+                {
+                    "indicator": code,
+                    "region": region,
+                    "year": None,
+                    "op": target.op,
+                    "value": target.value,
+                    "text": target.text,
+                    "source": f"{source}, dòng {row_number}",
+                }
+            )
+    return out
+
+
+# --------------------------------------------------------------------------- file loading (I/O edge)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogError(f"{path.name}: cannot read catalog file ({exc}).", path=str(path)) from exc
+
+
+DEFAULT_PROVINCE_BASE_SET = "qd318_2022_commune"
+
+
+def load_province_set(
+    catalog: Catalog, path: str | Path, *, base_set: str = DEFAULT_PROVINCE_BASE_SET
+) -> Catalog:
+    """Lay a province detailing set (``.yaml``/``.yml`` or a spreadsheet) over the catalog.
+
+    A YAML set names its ``base_set``; a spreadsheet applies to ``base_set``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise CatalogError(f"Province set file not found: {path}", path=str(path))
+    if path.suffix.lower() in (".yaml", ".yml"):
+        data = _read_yaml(path) or {}
+        name = str(data.get("decision") or data.get("id") or path.stem)
+        base = str(data.get("base_set") or base_set)
+        entries = [dict(e) for e in data.get("thresholds") or ()]
+        for e in entries:
+            e.setdefault("source", name)
+        return apply_province_thresholds(catalog, entries, base_set=base, name=name)
+    try:
+        table = pd.read_excel(path, engine="calamine", dtype=object)
+    except Exception as exc:  # any reader failure is a bad user file, not a crash
+        raise CatalogError(f"{path.name}: cannot read province set ({exc}).", path=str(path)) from exc
+    table = table.rename(columns=lambda c: normalize_text(c) or "")
+    base = catalog.get(base_set)
+    region_codes = {r["code"] for r in base.regions}
+    region_names = {fold_text(r["name_vi"]): r["code"] for r in base.regions}
+    region_columns = {}
+    for col in table.columns:
+        if col in region_codes:
+            region_columns[col] = col
+        elif fold_text(col) in region_names:
+            region_columns[col] = region_names[fold_text(col)]
+    entries = province_thresholds_from_table(
+        table, source=path.name, region_columns=region_columns
+    )
+    return apply_province_thresholds(catalog, entries, base_set=base.id, name=path.name)
+
+
+def load_catalog(
+    province_file: str | Path | None = None, *, catalog_dir: str | Path | None = None
+) -> Catalog:
+    """Load every criteria set shipped with the package, plus an optional province set."""
+    directory = Path(catalog_dir) if catalog_dir is not None else config.CATALOG_DIR
+    files = sorted(directory.glob("*.yaml"))
+    if not files:
+        raise CatalogError(f"No criteria sets found in {directory}.", path=str(directory))
+    sets = tuple(criteria_set_from_data(_read_yaml(p) or {}, p.name) for p in files)
+    ids = [s.id for s in sets]
+    if len(set(ids)) != len(ids):
+        raise CatalogError("Two catalog files share an id.", path=str(directory))
+    catalog = Catalog(sets=sets)
+    if province_file is not None:
+        catalog = load_province_set(catalog, province_file)
+    return catalog

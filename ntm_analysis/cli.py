@@ -1,0 +1,187 @@
+"""The ``ntm`` command: a thin shell over the package API.
+
+Each subcommand parses its options, makes one call into the package and
+prints the result. Exit codes: 0 all clean; 1 finished with rejects, findings,
+unreadable files or failed pages; 2 usage error or nothing could be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import config
+from .errors import NoDataError, NtmError
+
+EXIT_OK, EXIT_ISSUES, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _print(lines: Sequence[str] | str, *, file=None) -> None:
+    if isinstance(lines, str):
+        lines = [lines]
+    for line in lines:
+        print(line, file=file or sys.stdout)
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from .sample import write_sample
+
+    paths = write_sample(Path(args.out), seed=args.seed)
+    _print(f"Wrote {len(paths)} synthetic sample files (made-up figures) to {args.out}")
+    return EXIT_OK
+
+
+def _clean_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--raw", default=str(config.RAW_DATA_DIR), help="raw data folder (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--province",
+        metavar="FILE",
+        help="province detailing set (.yaml or annex-shaped spreadsheet) to lay over the catalog",
+    )
+    parser.add_argument(
+        "--registry", metavar="FILE", help="commune registry CSV (default: the bundled one)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from .pipeline import clean_folder
+
+    summary = clean_folder(
+        args.raw,
+        args.out,
+        province_file=args.province,
+        registry_file=args.registry,
+        progress=not args.quiet,
+    )
+    if not args.quiet:
+        _print(summary.lines())
+    return summary.exit_code
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from .pipeline import run_clean
+
+    summary = run_clean(
+        args.raw, province_file=args.province, registry_file=args.registry, progress=not args.quiet
+    )
+    if args.json:
+        _print(json.dumps(summary.report, ensure_ascii=False, indent=2, default=str))
+    else:
+        _print(summary.lines())
+        for r in summary.rejects.head(args.show).itertuples(index=False):
+            _print(f"  reject {r.source_file} › {r.source_sheet} › row {r.source_row}: {r.message}")
+        for f in summary.findings.head(args.show).itertuples(index=False):
+            _print(f"  finding {f.year} {f.commune} {f.subject}: {f.message}")
+    return summary.exit_code
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    from .catalog import load_catalog
+
+    catalog = load_catalog(args.province)
+    set_id = args.set
+    if args.year is not None:
+        set_id = catalog.set_for_year(args.year, level=args.level).id
+    frame = catalog.to_frame(lang=args.lang, set_id=set_id)
+    if args.format == "csv":
+        frame.to_csv(sys.stdout, index=False)
+    elif args.format == "json":
+        _print(frame.to_json(orient="records", force_ascii=False, indent=1))
+    else:
+        for cset in catalog.sets:
+            if set_id is not None and cset.id != set_id:
+                continue
+            n_ind = len(cset.indicators)
+            n_thr = sum(1 for i in cset.indicators if i.thresholds)
+            _print(
+                f"{cset.id}: {cset.name(args.lang)} — {cset.decision} {cset.annex} "
+                f"[{cset.first_year}–{cset.last_year}] {len(cset.criteria)} criteria, "
+                f"{n_ind} indicators, {n_thr} with a threshold"
+            )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ntm",
+        description="Clean, evaluate and report commune data of the New Rural Development "
+        "(nông thôn mới) programme.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("sample", help="write the bundled synthetic sample into data/raw/sample/")
+    p.add_argument("--out", default=str(config.SAMPLE_RAW_DIR), help="(default: %(default)s)")
+    p.add_argument("--seed", type=int, default=2024, help="random seed (default: %(default)s)")
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("clean", help="read a raw folder and write the processed tables")
+    _clean_options(p)
+    p.add_argument(
+        "--out",
+        default=str(config.PROCESSED_DATA_DIR),
+        help="processed data folder (default: %(default)s)",
+    )
+    p.set_defaults(func=cmd_clean)
+
+    p = sub.add_parser("check", help="validate a raw folder and print the report; writes nothing")
+    _clean_options(p)
+    p.add_argument("--json", action="store_true", help="print the full ingest report as JSON")
+    p.add_argument("--show", type=int, default=20, help="rejects/findings to list (default: 20)")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("catalog", help="print the criteria catalog in use")
+    p.add_argument("--format", choices=("csv", "json", "summary"), default="summary")
+    p.add_argument("--set", help="only this criteria set id (e.g. qd318_2022_commune)")
+    p.add_argument("--year", type=int, help="only the set that applies to this data year")
+    p.add_argument("--level", default="commune", choices=("commune", "commune_advanced", "district"))
+    p.add_argument("--province", metavar="FILE", help="province detailing set to lay over it")
+    p.add_argument("--lang", choices=("vi", "en"), default=config.DEFAULT_LANG)
+    p.set_defaults(func=cmd_catalog)
+
+    try:
+        from .render import add_render_arguments, run_render
+    except ImportError:  # rendering not installed in this build
+        pass
+    else:
+        p = sub.add_parser("render", help="execute the review notebooks and publish HTML")
+        add_render_arguments(p)
+        p.set_defaults(func=run_render)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except NoDataError as exc:
+        _print(f"ntm: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except NtmError as exc:
+        _print(f"ntm: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _print("ntm: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not bad data: one line unless --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            _print(
+                f"ntm: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+                file=sys.stderr,
+            )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,282 @@
+"""Clean a raw folder into the processed tables, and read them back.
+
+This is the I/O edge of the cleaning stage: it calls ingestion
+(:mod:`ntm_analysis.ingest`), evaluation (:mod:`ntm_analysis.evaluation`),
+validates each table against its pandera schema and writes it atomically.
+``data/raw/`` is only ever read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from . import schema as s
+from .catalog import Catalog, load_catalog
+from .errors import NoDataError, UsageError
+from .evaluation import Evaluation, evaluate
+from .ingest import IngestResult, ingest_folder
+from .parsing import neutralise_formula
+from .registry import Registry, load_registry
+from .validation import validate_table
+
+#: Parquet tables written by ``ntm clean``: attribute of Evaluation -> file name.
+PARQUET_TABLES = {
+    "indicators": config.INDICATORS_FILE,
+    "criteria": config.CRITERIA_FILE,
+    "communes": config.COMMUNES_FILE,
+    "district": config.DISTRICT_FILE,
+    "district_criteria": config.DISTRICT_CRITERIA_FILE,
+}
+
+EXIT_OK = 0
+EXIT_WITH_ISSUES = 1
+EXIT_USAGE = 2
+
+
+@dataclass
+class CleanSummary:
+    """What a clean (or check) run found and wrote."""
+
+    raw_dir: Path
+    out_dir: Path | None
+    report: dict
+    evaluation: Evaluation | None
+    rejects: pd.DataFrame
+    findings: pd.DataFrame
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def files_unreadable(self) -> int:
+        return sum(1 for f in self.report["files"] if f.get("status") == "unreadable")
+
+    @property
+    def exit_code(self) -> int:
+        """0 all clean; 1 finished with rejects, findings or unreadable files."""
+        if self.files_unreadable or len(self.rejects) or len(self.findings):
+            return EXIT_WITH_ISSUES
+        return EXIT_OK
+
+    def lines(self) -> list[str]:
+        """A short plain-text summary for the terminal."""
+        t = self.report["totals"]
+        out = [
+            f"Files: {t['files_read']} read, {t['files_unreadable']} unreadable, "
+            f"{t['files_skipped']} skipped.",
+            f"Rows: {t['rows_read']} read = {t['records']} records + "
+            f"{t['non_data_rows']} non-data + {t['rejected_rows']} rejected + "
+            f"{t['duplicates_dropped']} duplicates.",
+            f"Findings: {len(self.findings)}; rejects: {len(self.rejects)}.",
+        ]
+        for f in self.report["files"]:
+            if f.get("status") == "unreadable":
+                out.append(f"  ! {f['file']}: {f.get('message') or f.get('reason')}")
+        if self.evaluation is not None and len(self.evaluation.communes):
+            latest = self.evaluation.communes["year"].max()
+            latest_rows = self.evaluation.communes.loc[self.evaluation.communes["year"] == latest]
+            ntm = int((latest_rows["status"] == s.STATUS_NTM).sum())
+            out.append(f"{latest}: {ntm}/{len(latest_rows)} communes meet the NTM standard.")
+        if self.written:
+            out.append(f"Written to {self.out_dir}")
+        return out
+
+
+def _is_sample(report: dict) -> bool:
+    files = [f["file"] for f in report.get("files", []) if f.get("status") == "read"]
+    return bool(files) and all(
+        Path(f).parts[:1] == ("sample",) or "MAU-synthetic" in Path(f).name for f in files
+    )
+
+
+def _reference_data(
+    province_file: str | Path | None, registry_file: str | Path | None
+) -> tuple[Catalog, Registry]:
+    return load_catalog(province_file), load_registry(registry_file)
+
+
+def run_clean(
+    raw_dir: str | Path | None = None,
+    *,
+    province_file: str | Path | None = None,
+    registry_file: str | Path | None = None,
+    progress: bool = False,
+) -> CleanSummary:
+    """Ingest and evaluate a raw folder without writing anything."""
+    raw_dir = Path(raw_dir) if raw_dir is not None else config.RAW_DATA_DIR
+    if not raw_dir.is_dir():
+        raise UsageError(f"Raw data folder not found: {raw_dir}")
+    catalog, registry = _reference_data(province_file, registry_file)
+    ingested: IngestResult = ingest_folder(
+        raw_dir, registry=registry, catalog=catalog, progress=progress
+    )
+    report = dict(ingested.report)
+    files = report.get("files", [])
+    if not any(f.get("status") == "read" for f in files):
+        reasons = "; ".join(
+            f"{f['file']}: {f.get('message') or f.get('reason')}"
+            for f in files
+            if f.get("status") == "unreadable"
+        )
+        detail = f" ({reasons})" if reasons else ""
+        raise NoDataError(f"No readable commune data in {raw_dir}{detail}.")
+    if ingested.records.empty:
+        raise NoDataError(f"The files in {raw_dir} were read but held no commune data.")
+    evaluation = evaluate(ingested.records, catalog=catalog, registry=registry)
+    findings = pd.concat(
+        [f for f in (ingested.findings, evaluation.findings) if len(f)] or [evaluation.findings],
+        ignore_index=True,
+    )
+    report.update(
+        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        raw_dir=str(raw_dir),
+        sample=_is_sample(report),
+        criteria_sets=sorted(set(evaluation.communes["criteria_set"].astype(str))),
+        province_set=catalog.province_set,
+        registry=registry.path,
+        years=sorted(int(y) for y in evaluation.communes["year"].unique()),
+        findings=len(findings),
+        rejects=len(ingested.rejects),
+    )
+    return CleanSummary(raw_dir, None, report, evaluation, ingested.rejects, findings)
+
+
+def _atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        writer(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Neutralise text cells that a spreadsheet would run as a formula (pure)."""
+    text_cols = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    return frame.assign(
+        **{c: frame[c].map(neutralise_formula, na_action="ignore") for c in text_cols}
+    )
+
+
+def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
+    """Validate and write every processed table; returns the paths written."""
+    out_dir = Path(out_dir)
+    raw = summary.raw_dir.resolve()
+    if out_dir.resolve() == raw or out_dir.resolve().is_relative_to(raw):
+        raise UsageError(f"Refusing to write into the raw folder {raw}; choose another --out.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    ev = summary.evaluation
+    for attr, name in PARQUET_TABLES.items():
+        table = validate_table(attr, getattr(ev, attr))
+        path = out_dir / name
+        _atomic_write(path, lambda p, t=table: t.to_parquet(p, index=False))
+        written.append(path)
+    for name, attr, frame in (
+        (config.FINDINGS_FILE, "findings", summary.findings),
+        (config.REJECTS_FILE, "rejects", summary.rejects),
+    ):
+        table = safe_csv_frame(validate_table(attr, frame))
+        path = out_dir / name
+        _atomic_write(
+            path, lambda p, t=table: t.to_csv(p, index=False, encoding="utf-8-sig")
+        )
+        written.append(path)
+    path = out_dir / config.INGEST_REPORT_FILE
+    text = json.dumps(summary.report, ensure_ascii=False, indent=2, default=str)
+    _atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    written.append(path)
+    summary.out_dir = out_dir
+    summary.written = written
+    return written
+
+
+def clean_folder(
+    raw_dir: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    *,
+    province_file: str | Path | None = None,
+    registry_file: str | Path | None = None,
+    progress: bool = False,
+) -> CleanSummary:
+    """Read every file of ``raw_dir``, evaluate, and write ``out_dir`` (the ``ntm clean`` API)."""
+    summary = run_clean(
+        raw_dir, province_file=province_file, registry_file=registry_file, progress=progress
+    )
+    write_processed(summary, out_dir if out_dir is not None else config.PROCESSED_DATA_DIR)
+    return summary
+
+
+@dataclass(frozen=True)
+class ProcessedData:
+    """The processed tables of one ``ntm clean`` run, read back from disk."""
+
+    indicators: pd.DataFrame
+    criteria: pd.DataFrame
+    communes: pd.DataFrame
+    district: pd.DataFrame
+    district_criteria: pd.DataFrame
+    findings: pd.DataFrame
+    rejects: pd.DataFrame
+    report: dict
+    path: Path
+
+    @property
+    def is_sample(self) -> bool:
+        return bool(self.report.get("sample"))
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.communes["year"].unique())
+
+
+def load_processed(processed_dir: str | Path | None = None) -> ProcessedData:
+    """Read (and validate) the tables that ``ntm clean`` wrote.
+
+    Raises :class:`NoDataError` with one clear line when the folder is
+    missing or empty.
+    """
+    d = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DATA_DIR
+    missing = [n for n in PARQUET_TABLES.values() if not (d / n).is_file()]
+    if missing:
+        raise NoDataError(
+            f"No processed data in {d} (missing {', '.join(missing)}); run 'ntm clean' first."
+        )
+    tables = {
+        attr: validate_table(attr, pd.read_parquet(d / name)) for attr, name in PARQUET_TABLES.items()
+    }
+    if tables["communes"].empty:
+        raise NoDataError(f"The processed data in {d} is empty; run 'ntm clean' on your raw files.")
+
+    def read_csv(name: str, attr: str) -> pd.DataFrame:
+        path = d / name
+        if not path.is_file():
+            return validate_table(attr, pd.DataFrame(columns=list(_columns(attr))))
+        return validate_table(
+            attr, pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").replace(
+                {"": pd.NA}
+            )
+        )
+
+    report_path = d / config.INGEST_REPORT_FILE
+    report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.is_file() else {}
+    return ProcessedData(
+        **tables,
+        findings=read_csv(config.FINDINGS_FILE, "findings"),
+        rejects=read_csv(config.REJECTS_FILE, "rejects"),
+        report=report,
+        path=d,
+    )
+
+
+def _columns(attr: str) -> tuple[str, ...]:
+    return {"findings": s.FINDING_COLUMNS, "rejects": s.REJECT_COLUMNS}[attr]

@@ -1,0 +1,222 @@
+"""The commune registry: which administrative units exist, when, and where.
+
+The registry is a plain CSV that users edit (``ntm_analysis/data/registry/
+communes.csv`` by default). Each row is one unit for one validity period, so a
+code that was reused after a merger (06895 was the town of Đầm Hà, then the
+merged commune) stays unambiguous: a unit is a code *and* a period.
+
+>>> reg = load_registry()
+>>> reg.match("QUANG TAN", year=2023).name
+'Xã Quảng Tân'
+>>> reg.match("Đầm Hà", year=2023).status
+'ambiguous'
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .errors import CatalogError
+from .parsing import fold_text, normalize_text, split_unit_prefix
+
+REGISTRY_COLUMNS = (
+    "code",
+    "name",
+    "unit_type",
+    "district",
+    "province",
+    "threshold_region",
+    "valid_from",
+    "valid_to",
+    "note",
+)
+UNIT_TYPES = ("xã", "thị trấn", "phường")
+#: Units assessed under the commune NTM criteria set (towns and wards are not).
+ASSESSED_UNIT_TYPES = ("xã",)
+#: Prefixes that name something above the commune level.
+HIGHER_LEVEL_PREFIXES = ("huyện", "tỉnh", "quận", "thành phố", "thị xã")
+
+MATCH_OK = "ok"
+MATCH_UNKNOWN = "unknown"
+MATCH_AMBIGUOUS = "ambiguous"
+MATCH_NOT_VALID_IN_YEAR = "not_valid_in_year"
+MATCH_NOT_A_COMMUNE = "not_a_commune"
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    """The outcome of matching a written name against the registry."""
+
+    status: str
+    code: str | None = None
+    name: str | None = None
+    unit_type: str | None = None
+    threshold_region: str | None = None
+    candidates: tuple[str, ...] = ()
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == MATCH_OK
+
+
+def _year_span(valid_from: object, valid_to: object) -> tuple[date, date]:
+    start = date.fromisoformat(str(valid_from)) if _present(valid_from) else date.min
+    end = date.fromisoformat(str(valid_to)) if _present(valid_to) else date.max
+    return start, end
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value) and (
+        str(value).strip() != "" and str(value) != "<NA>"
+    )
+
+
+class Registry:
+    """Administrative units with validity periods, and name matching."""
+
+    def __init__(self, frame: pd.DataFrame, *, path: str = "<registry>"):
+        missing = [c for c in REGISTRY_COLUMNS if c not in frame.columns]
+        if missing:
+            raise CatalogError(
+                f"{path}: registry lacks the column(s) {', '.join(missing)}.", path=path
+            )
+        frame = frame.loc[:, list(REGISTRY_COLUMNS)].astype("string")
+        frame = frame.apply(lambda col: col.map(normalize_text, na_action="ignore")).astype(
+            "string"
+        )
+        bad_types = sorted(set(frame["unit_type"].dropna()) - set(UNIT_TYPES))
+        if bad_types:
+            raise CatalogError(
+                f"{path}: unknown unit type(s) {', '.join(bad_types)}; "
+                f"use one of {', '.join(UNIT_TYPES)}.",
+                path=path,
+            )
+        spans = []
+        for row in frame.itertuples(index=False):
+            try:
+                spans.append(_year_span(row.valid_from, row.valid_to))
+            except ValueError as exc:
+                raise CatalogError(
+                    f"{path}: unit '{row.name}' has a bad date ({exc}); use YYYY-MM-DD.",
+                    path=path,
+                ) from exc
+        self.frame = frame
+        self.path = path
+        self._spans = spans
+        self._bare = [fold_text(split_unit_prefix(n)[1]) for n in frame["name"]]
+        self._districts = {
+            fold_text(split_unit_prefix(d)[1]) for d in frame["district"].dropna()
+        } | {fold_text(d) for d in frame["district"].dropna()}
+
+    # ------------------------------------------------------------------ queries
+
+    def _valid(self, index: int, year: int) -> bool:
+        start, end = self._spans[index]
+        return start <= date(year, 12, 31) and end >= date(year, 1, 1)
+
+    def units(self, year: int | None = None, *, assessed_only: bool = False) -> pd.DataFrame:
+        """Units valid in ``year`` (all units when ``year`` is None)."""
+        keep = [
+            (year is None or self._valid(i, year))
+            and (not assessed_only or self.frame["unit_type"].iloc[i] in ASSESSED_UNIT_TYPES)
+            for i in range(len(self.frame))
+        ]
+        return self.frame.loc[keep].reset_index(drop=True)
+
+    def is_district_name(self, text: object) -> bool:
+        """True when ``text`` names a district of the registry ("huyện Đầm Hà")."""
+        prefix, bare = split_unit_prefix(text)
+        if prefix is not None and prefix not in HIGHER_LEVEL_PREFIXES:
+            return False
+        return fold_text(bare) in self._districts or fold_text(text) in self._districts
+
+    def region_of(self, code: str, year: int) -> str | None:
+        """The threshold region of unit ``code`` in ``year``, or None when unset."""
+        for i, row in enumerate(self.frame.itertuples(index=False)):
+            if row.code == code and self._valid(i, year):
+                return None if pd.isna(row.threshold_region) else str(row.threshold_region)
+        return None
+
+    def match(self, text: object, *, year: int | None = None) -> UnitMatch:
+        """Match a name as written to one registry unit.
+
+        Case, diacritics, spacing and prefixes ("xã", "X.", "thị trấn", "TT")
+        are ignored, except that a prefix decides between units that share a
+        bare name. A name not valid in ``year`` is not matched to its successor.
+        """
+        written = normalize_text(text) or ""
+        prefix, bare = split_unit_prefix(written)
+        folded = fold_text(bare)
+        if not folded:
+            return UnitMatch(MATCH_UNKNOWN, message="Empty commune name.")
+        if prefix in HIGHER_LEVEL_PREFIXES:
+            return UnitMatch(
+                MATCH_NOT_A_COMMUNE,
+                message=f"'{written}' names a {prefix}, not a commune-level unit.",
+            )
+        hits = [
+            i
+            for i, b in enumerate(self._bare)
+            if b == folded and (prefix is None or self.frame["unit_type"].iloc[i] == prefix)
+        ]
+        if not hits:
+            close = difflib.get_close_matches(folded, sorted(set(self._bare)), n=2, cutoff=0.8)
+            names = [self.frame["name"].iloc[self._bare.index(c)] for c in close]
+            hint = f" Did you mean {' or '.join(names)}?" if names else ""
+            return UnitMatch(
+                MATCH_UNKNOWN,
+                candidates=tuple(names),
+                message=f"'{written}' is not in the commune registry.{hint}",
+            )
+        if year is not None:
+            valid = [i for i in hits if self._valid(i, year)]
+            if not valid:
+                i = hits[0]
+                note = self.frame["note"].iloc[i]
+                extra = f" ({note})" if not pd.isna(note) else ""
+                return UnitMatch(
+                    MATCH_NOT_VALID_IN_YEAR,
+                    name=self.frame["name"].iloc[i],
+                    candidates=tuple(self.frame["name"].iloc[hits]),
+                    message=f"{self.frame['name'].iloc[i]} was not a valid unit in {year}{extra}.",
+                )
+            hits = valid
+        names = list(dict.fromkeys(self.frame["name"].iloc[hits]))
+        keys = list(dict.fromkeys((self.frame["code"].iloc[i], self._spans[i]) for i in hits))
+        if len(names) > 1 or (year is not None and len(keys) > 1):
+            labels = tuple(
+                f"{self.frame['name'].iloc[i]} ({self.frame['code'].iloc[i]})" for i in hits
+            )
+            return UnitMatch(
+                MATCH_AMBIGUOUS,
+                candidates=labels,
+                message=f"'{written}' could be {' or '.join(labels)}; write the unit type "
+                "(xã / thị trấn) with the name.",
+            )
+        i = hits[-1]
+        row = self.frame.iloc[i]
+        return UnitMatch(
+            MATCH_OK,
+            code=None if pd.isna(row["code"]) else str(row["code"]),
+            name=str(row["name"]),
+            unit_type=str(row["unit_type"]),
+            threshold_region=None if pd.isna(row["threshold_region"]) else row["threshold_region"],
+        )
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    """Read the registry CSV (codes stay text: "06895" keeps its leading zero)."""
+    path = Path(path) if path is not None else config.REGISTRY_FILE
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise CatalogError(f"Cannot read the commune registry {path}: {exc}", path=str(path)) from exc
+    frame = frame.replace({"": pd.NA})
+    return Registry(frame, path=str(path))
