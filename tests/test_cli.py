@@ -1,0 +1,165 @@
+"""The ntm command: subcommands, outputs and exit codes, as a user runs them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ntm_analysis import config
+from ntm_analysis.catalog import load_catalog
+from ntm_analysis.cli import main
+from ntm_analysis.registry import load_registry
+
+
+def run_ntm(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ntm_analysis.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def assert_one_clear_line(proc: subprocess.CompletedProcess) -> None:
+    assert "Traceback" not in proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("ntm:")
+
+
+def write_clean_tidy_csv(path: Path, year: int = 2023) -> None:
+    """A tidy CSV where every commune meets every indicator and criterion, consistently."""
+    cset = load_catalog().set_for_year(year)
+    units = load_registry().units(year, assessed_only=True)
+    rows = []
+    for commune in units["name"]:
+        for criterion in cset.criteria:
+            rows.append((year, commune, criterion.number, "", "Đạt"))
+            for ind in criterion.indicators:
+                if ind.code == criterion.number:
+                    continue  # single-indicator criteria: the criterion row carries it
+                t = ind.threshold_for(None, year)
+                if t is None or t.op == "yes":
+                    value = "Đạt"
+                elif t.op == ">=":
+                    value = f"{t.value + 1:g}"
+                else:
+                    value = f"{max(t.value - 1, 0):g}"
+                rows.append((year, commune, ind.code, value, "Đạt"))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["year", "commune", "indicator", "value", "self_assessed"])
+        writer.writerows(rows)
+
+
+def test_every_subcommand_has_help():
+    for sub in ("sample", "clean", "check", "catalog"):
+        with pytest.raises(SystemExit) as exc:
+            main([sub, "--help"])
+        assert exc.value.code == 0
+
+
+def test_usage_error_exits_2():
+    with pytest.raises(SystemExit) as exc:
+        main(["clean", "--no-such-option"])
+    assert exc.value.code == 2
+
+
+def test_missing_raw_folder_is_one_line_and_exit_2(tmp_path):
+    proc = run_ntm("clean", "--raw", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert_one_clear_line(proc)
+    assert not (tmp_path / "out").exists()
+
+
+def test_nothing_readable_exits_2(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bao-cao.xlsx").write_bytes(b"")
+    (raw / "notes.xlsx").write_text("this is not a spreadsheet", encoding="utf-8")
+    proc = run_ntm("clean", "--raw", str(raw), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert_one_clear_line(proc)
+
+
+def test_clean_data_exits_0_and_writes_the_contract(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_clean_tidy_csv(raw / "tong-hop-2023.csv")
+    out = tmp_path / "processed"
+    proc = run_ntm("clean", "--raw", str(raw), "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for name in (
+        config.INDICATORS_FILE,
+        config.CRITERIA_FILE,
+        config.COMMUNES_FILE,
+        config.FINDINGS_FILE,
+        config.REJECTS_FILE,
+        config.INGEST_REPORT_FILE,
+    ):
+        assert (out / name).is_file(), name
+    communes = pd.read_parquet(out / config.COMMUNES_FILE)
+    assert len(communes) == 8
+    assert (communes["criteria_met"] == 19).all()
+    assert set(communes["status"]) == {"ntm"}
+
+
+def test_sample_clean_exits_1_because_of_the_planted_mess(tmp_path):
+    raw = tmp_path / "raw"
+    assert run_ntm("sample", "--out", str(raw / "sample")).returncode == 0
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in raw.rglob("*"))
+    proc = run_ntm("clean", "--raw", str(raw), "--out", str(tmp_path / "processed"))
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (tmp_path / "processed" / config.COMMUNES_FILE).is_file()
+    # the raw folder is never written to
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in raw.rglob("*")) == before
+
+
+def test_check_prints_the_report_and_writes_nothing(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_clean_tidy_csv(raw / "tong-hop-2023.csv")
+    proc = run_ntm("check", "--raw", str(raw), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "rows read" in proc.stdout.lower() or "Rows:" in proc.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
+    assert sorted(p.name for p in raw.iterdir()) == ["tong-hop-2023.csv"]
+
+
+def test_refuses_to_write_into_the_raw_folder(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_clean_tidy_csv(raw / "t.csv")
+    proc = run_ntm("clean", "--raw", str(raw), "--out", str(raw / "processed"))
+    assert proc.returncode == 2
+    assert_one_clear_line(proc)
+    assert not (raw / "processed").exists() or not any((raw / "processed").iterdir())
+
+
+def test_catalog_csv_has_one_row_per_indicator_and_threshold_with_sources():
+    proc = run_ntm("catalog", "--format", "csv", "--year", "2023")
+    assert proc.returncode == 0, proc.stderr
+    frame = pd.read_csv(io.StringIO(proc.stdout), dtype=str)
+    assert set(frame["criteria_set"]) == {"qd318_2022_commune"}
+    assert {"indicator", "op", "threshold", "threshold_source", "indicator_source"} <= set(
+        frame.columns
+    )
+    assert frame["criterion"].nunique() == 19
+    row = frame.loc[frame["indicator"] == "3.1"].iloc[0]
+    assert (row["op"], float(row["threshold"])) == (">=", 80.0)
+
+
+def test_catalog_with_a_bad_province_file_is_one_line_and_exit_2(tmp_path):
+    bad = tmp_path / "tinh.yaml"
+    bad.write_text("thresholds:\n  - {indicator: '99.9', op: '>=', value: 1}\n", encoding="utf-8")
+    proc = run_ntm("catalog", "--province", str(bad))
+    assert proc.returncode == 2
+    assert_one_clear_line(proc)

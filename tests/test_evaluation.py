@@ -1,0 +1,310 @@
+"""Every evaluation rule, on a tiny hand-written criteria set and dirty records."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ntm_analysis import schema as s
+from ntm_analysis.catalog import Catalog, criteria_set_from_data
+from ntm_analysis.evaluation import evaluate
+from ntm_analysis.registry import Registry
+
+SRC = "test decision"
+TINY_SET = {
+    "id": "tiny",
+    "level": "commune",
+    "name_vi": "Bộ thử",
+    "decision": "QĐ thử",
+    "first_year": 2021,
+    "last_year": 2025,
+    "source": SRC,
+    "regions": [{"code": "A", "name_vi": "Vùng A"}, {"code": "B", "name_vi": "Vùng B"}],
+    "criteria": [
+        {
+            "number": "1",
+            "name_vi": "Một",
+            "source": SRC,
+            "indicators": [
+                {"code": "1.1", "text_vi": "Có quy hoạch", "kind": "yes_no", "source": SRC,
+                 "thresholds": [{"op": "yes", "text": "Đạt", "source": SRC}]},
+                {"code": "1.2", "text_vi": "Tỷ lệ", "kind": "percent", "unit": "%", "source": SRC,
+                 "thresholds": [{"op": ">=", "value": 80, "text": "≥80%", "source": SRC}]},
+            ],
+        },
+        {
+            "number": "2",
+            "name_vi": "Hai",
+            "source": SRC,
+            "indicators": [
+                {"code": "2", "text_vi": "Tỷ lệ nghèo", "kind": "percent", "direction": "lower",
+                 "unit": "%", "source": SRC,
+                 "thresholds": [{"op": "<=", "value": 2, "text": "≤2%", "source": SRC}]},
+            ],
+        },
+        {
+            "number": "3",
+            "name_vi": "Ba",
+            "source": SRC,
+            "indicators": [
+                {"code": "3.1", "text_vi": "Thu nhập", "kind": "money_per_capita",
+                 "unit": "triệu đồng/người/năm", "source": SRC,
+                 "thresholds": [
+                     {"region": "A", "year": 2022, "op": ">=", "value": 40, "text": "≥40",
+                      "source": "A2022"},
+                     {"region": "A", "year": 2023, "op": ">=", "value": 45, "text": "≥45",
+                      "source": "A2023"},
+                     {"region": "B", "year": 2023, "op": ">=", "value": 50, "text": "≥50",
+                      "source": "B2023"},
+                 ]},
+                {"code": "3.2", "text_vi": "Không có ngưỡng", "kind": "yes_no", "source": SRC},
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def catalog() -> Catalog:
+    return Catalog(sets=(criteria_set_from_data(TINY_SET),))
+
+
+@pytest.fixture
+def registry() -> Registry:
+    frame = pd.DataFrame(
+        {
+            "code": ["001", "002", "003"],
+            "name": ["Xã An", "Xã Bình", "Xã Cường"],
+            "unit_type": ["xã", "xã", "xã"],
+            "district": ["Huyện Thử"] * 3,
+            "province": ["Tỉnh Thử"] * 3,
+            "threshold_region": ["A", "B", None],
+            "valid_from": [None] * 3,
+            "valid_to": [None] * 3,
+            "note": [None] * 3,
+        }
+    )
+    return Registry(frame)
+
+
+CODES = {"Xã An": "001", "Xã Bình": "002", "Xã Cường": "003"}
+
+
+def rec(year, commune, code, value=None, appraisal=None, *, level="indicator", layout=None):
+    return {
+        "year": year,
+        "commune": commune,
+        "commune_code": CODES[commune],
+        "level": level,
+        "criterion": code.split(".")[0],
+        "indicator": code,
+        "value": value,
+        "value_text": None if value is None else str(value),
+        "unit": None,
+        "target_text": None,
+        "self_assessed": appraisal,
+        "layout": layout or s.LAYOUT_COMMUNE_REPORT,
+        "stated_total": None,
+        s.SOURCE_FILE: f"{commune}.xlsx",
+        s.SOURCE_SHEET: str(year),
+        s.SOURCE_ROW: 10,
+    }
+
+
+def records(*rows) -> pd.DataFrame:
+    frame = pd.DataFrame(list(rows), columns=list(s.RECORD_COLUMNS))
+    return frame.astype({"year": "int64", "value": "Float64", "source_row": "Int64"})
+
+
+def full_report(year, commune, **overrides):
+    """Every indicator of the tiny set, all met, with overrides code -> (value, appraisal)."""
+    base = {
+        "1.1": (1.0, s.MET),
+        "1.2": (90.0, s.MET),
+        "2": (1.0, s.MET),
+        "3.1": (60.0, s.MET),
+        "3.2": (None, s.MET),
+    }
+    base.update(overrides)
+    rows = [rec(year, commune, code, v, a) for code, (v, a) in base.items()]
+    rows += [rec(year, commune, c, None, s.MET, level="criterion") for c in ("1", "2", "3")]
+    return rows
+
+
+def indicator_row(result, commune, code, year=2023):
+    ind = result.indicators
+    row = ind.loc[(ind["commune"] == commune) & (ind["indicator"] == code) & (ind["year"] == year)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+def criterion_row(result, commune, number, year=2023):
+    cr = result.criteria
+    row = cr.loc[(cr["commune"] == commune) & (cr["criterion"] == number) & (cr["year"] == year)]
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+def checks_of(result, commune, subject=None):
+    f = result.findings
+    f = f.loc[f["commune"] == commune]
+    if subject is not None:
+        f = f.loc[f["subject"] == subject]
+    return set(f["check"])
+
+
+@pytest.mark.parametrize("value, expected", [(80.0, True), (79.9, False), (100.0, True)])
+def test_at_least_threshold(catalog, registry, value, expected):
+    result = evaluate(records(*full_report(2023, "Xã An", **{"1.2": (value, None)})),
+                      catalog=catalog, registry=registry)
+    row = indicator_row(result, "Xã An", "1.2")
+    assert row["met"] == expected
+    assert row["met_basis"] == s.BASIS_THRESHOLD
+    assert row["threshold"] == 80.0
+    assert row["threshold_op"] == ">="
+
+
+@pytest.mark.parametrize("value, expected", [(2.0, True), (3.1, False), (0.0, True)])
+def test_at_most_threshold_lower_is_better(catalog, registry, value, expected):
+    result = evaluate(records(*full_report(2023, "Xã An", **{"2": (value, None)})),
+                      catalog=catalog, registry=registry)
+    assert indicator_row(result, "Xã An", "2")["met"] == expected
+
+
+@pytest.mark.parametrize("value, expected", [(1.0, True), (0.0, False)])
+def test_yes_no_threshold(catalog, registry, value, expected):
+    result = evaluate(records(*full_report(2023, "Xã An", **{"1.1": (value, None)})),
+                      catalog=catalog, registry=registry)
+    assert indicator_row(result, "Xã An", "1.1")["met"] == expected
+
+
+@pytest.mark.parametrize(
+    "commune, year, value, expected_met, expected_threshold",
+    [
+        ("Xã An", 2023, 46.0, True, 45.0),  # region A, 2023
+        ("Xã An", 2022, 41.0, True, 40.0),  # region A, 2022: the year picks the figure
+        ("Xã An", 2023, 44.0, False, 45.0),
+        ("Xã Bình", 2023, 46.0, False, 50.0),  # region B, 2023: the region picks the figure
+    ],
+)
+def test_money_threshold_by_region_and_year(
+    catalog, registry, commune, year, value, expected_met, expected_threshold
+):
+    rows = full_report(year, commune, **{"3.1": (value, None)})
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    row = indicator_row(result, commune, "3.1", year)
+    assert row["met"] == expected_met
+    assert row["threshold"] == expected_threshold
+    assert row["met_basis"] == s.BASIS_THRESHOLD
+
+
+def test_no_threshold_for_the_region_falls_back_to_the_appraisal(catalog, registry):
+    # Xã Bình is in region B, which has no 2022 income figure
+    rows = full_report(2022, "Xã Bình", **{"3.1": (41.0, s.NOT_MET)})
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    row = indicator_row(result, "Xã Bình", "3.1", 2022)
+    assert row["met"] is False or row["met"] == False  # noqa: E712
+    assert row["met_basis"] == s.BASIS_SELF_ASSESSMENT
+    assert pd.isna(row["threshold"])
+
+
+def test_unset_threshold_uses_the_appraisal_and_basically_met_is_not_met(catalog, registry):
+    rows = full_report(2023, "Xã An", **{"3.2": (None, s.BASICALLY_MET)})
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    row = indicator_row(result, "Xã An", "3.2")
+    assert row["met"] == False  # noqa: E712
+    assert row["met_basis"] == s.BASIS_SELF_ASSESSMENT
+    assert criterion_row(result, "Xã An", "3")["met"] == False  # noqa: E712
+
+
+def test_missing_value_with_a_threshold_falls_back_to_the_appraisal(catalog, registry):
+    rows = full_report(2023, "Xã An", **{"1.2": (None, s.MET)})
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    row = indicator_row(result, "Xã An", "1.2")
+    assert row["met"] == True  # noqa: E712
+    assert row["met_basis"] == s.BASIS_SELF_ASSESSMENT
+    assert pd.isna(row["value"])  # missing is not zero
+
+
+def test_neither_value_nor_appraisal_is_undecided(catalog, registry):
+    rows = full_report(2023, "Xã An", **{"3.2": (None, None)})
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    row = indicator_row(result, "Xã An", "3.2")
+    assert pd.isna(row["met"])
+    assert row["met_basis"] == s.BASIS_NONE
+
+
+def test_appraisal_that_disagrees_with_the_threshold_is_a_finding(catalog, registry):
+    rows = full_report(2023, "Xã An", **{"2": (3.1, s.MET)})
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    assert indicator_row(result, "Xã An", "2")["met"] == False  # noqa: E712
+    assert "appraisal_vs_threshold" in checks_of(result, "Xã An", "2")
+    # ...and the criterion appraisal 'Đạt' now disagrees with the computed result
+    assert criterion_row(result, "Xã An", "2")["met"] == False  # noqa: E712
+    assert "criterion_appraisal_vs_result" in checks_of(result, "Xã An", "2")
+
+
+def test_criterion_met_when_every_reported_indicator_is_met(catalog, registry):
+    result = evaluate(records(*full_report(2023, "Xã An")), catalog=catalog, registry=registry)
+    for number in ("1", "2", "3"):
+        row = criterion_row(result, "Xã An", number)
+        assert row["met"] == True  # noqa: E712
+        assert row["met_basis"] == s.BASIS_INDICATORS
+    commune = result.communes.iloc[0]
+    assert (commune["criteria_met"], commune["criteria_total"]) == (3, 3)
+    assert commune["status"] == s.STATUS_NTM
+    assert result.findings.empty
+
+
+def test_missing_indicator_is_a_finding_and_the_criterion_appraisal_stands(catalog, registry):
+    rows = [r for r in full_report(2023, "Xã An") if r["indicator"] != "1.1"]
+    rows = [
+        {**r, "self_assessed": s.NOT_MET} if (r["level"], r["indicator"]) == ("criterion", "1")
+        else r
+        for r in rows
+    ]
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    row = criterion_row(result, "Xã An", "1")
+    assert row["indicators_expected"] == 2
+    assert row["indicators_reported"] == 1
+    assert row["met"] == False  # noqa: E712  (the appraisal 'Chưa đạt' stands for 1.1)
+    assert row["met_basis"] == s.BASIS_SELF_ASSESSMENT
+    assert "missing_indicator" in checks_of(result, "Xã An", "1.1")
+
+
+def test_matrix_marks_decide_when_there_are_no_indicators(catalog, registry):
+    rows = [
+        rec(2023, "Xã Cường", "1", None, s.MET, level="criterion", layout=s.LAYOUT_DISTRICT_MATRIX),
+        rec(2023, "Xã Cường", "2", None, s.BASICALLY_MET, level="criterion",
+            layout=s.LAYOUT_DISTRICT_MATRIX),
+        rec(2023, "Xã Cường", "3", None, s.NOT_MET, level="criterion",
+            layout=s.LAYOUT_DISTRICT_MATRIX),
+    ]
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    assert [criterion_row(result, "Xã Cường", n)["met"] for n in "123"] == [True, False, False]
+    assert criterion_row(result, "Xã Cường", "1")["met_basis"] == s.BASIS_MATRIX
+    commune = result.communes.iloc[0]
+    assert commune["criteria_met"] == 1
+    assert commune["criteria_basically_met"] == 1
+    assert commune["status"] == s.STATUS_NOT_NTM
+    # a matrix-only commune is not flagged for every indicator it could not report
+    assert "missing_indicator" not in checks_of(result, "Xã Cường")
+
+
+def test_district_counts_and_criterion_shares(catalog, registry):
+    rows = full_report(2023, "Xã An") + full_report(2023, "Xã Bình", **{"2": (5.0, s.NOT_MET)})
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    d = result.district.iloc[0]
+    assert (d["communes_total"], d["communes_ntm"], d["share_ntm"]) == (2, 1, 0.5)
+    shares = result.district_criteria.set_index("criterion")["share_met"]
+    assert shares["1"] == 1.0
+    assert shares["2"] == 0.5
+    # Xã Cường is in the registry but sent nothing: reporting completeness
+    assert "missing_commune_report" in checks_of(result, "Xã Cường")
+
+
+def test_inputs_are_not_mutated(catalog, registry):
+    frame = records(*full_report(2023, "Xã An", **{"1.2": (50.0, s.MET)}))
+    before = frame.copy()
+    evaluate(frame, catalog=catalog, registry=registry)
+    pd.testing.assert_frame_equal(frame, before)
