@@ -151,7 +151,9 @@ class CriteriaSet:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_number", {c.number: c for c in self.criteria})
-        object.__setattr__(self, "_by_code", {i.code: i for c in self.criteria for i in c.indicators})
+        object.__setattr__(
+            self, "_by_code", {i.code: i for c in self.criteria for i in c.indicators}
+        )
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:
@@ -268,7 +270,7 @@ class Catalog:
         return frame.astype({"year": "Int64", "threshold": "Float64", "first_year": "Int64"})
 
 
-# --------------------------------------------------------------------------- parsing of set data
+# ------------------------------------------------------------------ parsing of set data
 
 
 def _require(entry: Mapping[str, Any], key: str, where: str, path: str) -> Any:
@@ -306,7 +308,9 @@ def _indicator_from_data(data: Mapping[str, Any], criterion: str, path: str) -> 
     kind = _require(data, "kind", where, path)
     direction = data.get("direction") or "higher"
     if kind not in KINDS:
-        raise CatalogError(f"{path}: {where} has kind '{kind}', expected one of {KINDS}.", path=path)
+        raise CatalogError(
+            f"{path}: {where} has kind '{kind}', expected one of {KINDS}.", path=path
+        )
     if direction not in DIRECTIONS:
         raise CatalogError(f"{path}: {where} has direction '{direction}'.", path=path)
     if code != criterion and not code.startswith(f"{criterion}."):
@@ -364,8 +368,9 @@ def criteria_set_from_data(data: Mapping[str, Any], path: str = "<data>") -> Cri
                     raise CatalogError(
                         f"{path}: indicator {i.code} names unknown region '{t.region}'.", path=path
                     )
-    first, last = int(_require(data, "first_year", set_id, path)), int(
-        _require(data, "last_year", set_id, path)
+    first, last = (
+        int(_require(data, "first_year", set_id, path)),
+        int(_require(data, "last_year", set_id, path)),
     )
     return CriteriaSet(
         id=set_id,
@@ -474,14 +479,16 @@ def province_thresholds_from_table(
     return out
 
 
-# --------------------------------------------------------------------------- file loading (I/O edge)
+# ------------------------------------------------------------------ file loading (I/O edge)
 
 
 def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise CatalogError(f"{path.name}: cannot read catalog file ({exc}).", path=str(path)) from exc
+        raise CatalogError(
+            f"{path.name}: cannot read catalog file ({exc}).", path=str(path)
+        ) from exc
 
 
 DEFAULT_PROVINCE_BASE_SET = "qd318_2022_commune"
@@ -508,7 +515,9 @@ def load_province_set(
     try:
         table = pd.read_excel(path, engine="calamine", dtype=object)
     except Exception as exc:  # any reader failure is a bad user file, not a crash
-        raise CatalogError(f"{path.name}: cannot read province set ({exc}).", path=str(path)) from exc
+        raise CatalogError(
+            f"{path.name}: cannot read province set ({exc}).", path=str(path)
+        ) from exc
     table = table.rename(columns=lambda c: normalize_text(c) or "")
     base = catalog.get(base_set)
     region_codes = {r["code"] for r in base.regions}
@@ -519,9 +528,7 @@ def load_province_set(
             region_columns[col] = col
         elif fold_text(col) in region_names:
             region_columns[col] = region_names[fold_text(col)]
-    entries = province_thresholds_from_table(
-        table, source=path.name, region_columns=region_columns
-    )
+    entries = province_thresholds_from_table(table, source=path.name, region_columns=region_columns)
     return apply_province_thresholds(catalog, entries, base_set=base.id, name=path.name)
 
 

@@ -142,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "json", "summary"), default="summary")
     p.add_argument("--set", help="only this criteria set id (e.g. qd318_2022_commune)")
     p.add_argument("--year", type=int, help="only the set that applies to this data year")
-    p.add_argument("--level", default="commune", choices=("commune", "commune_advanced", "district"))
+    p.add_argument(
+        "--level", default="commune", choices=("commune", "commune_advanced", "district")
+    )
     p.add_argument("--province", metavar="FILE", help="province detailing set to lay over it")
     p.add_argument("--lang", choices=("vi", "en"), default=config.DEFAULT_LANG)
     p.set_defaults(func=cmd_catalog)
@@ -177,7 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         else:
             _print(
-                f"ntm: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)",
+                f"ntm: internal error: {type(exc).__name__}: {exc} "
+                "(rerun with --debug for details)",
                 file=sys.stderr,
             )
         return EXIT_INTERNAL

@@ -220,16 +220,14 @@ def evaluate_indicators(
         for r in ind.loc[disagree].itertuples(index=False)
     )
     out = ind.loc[:, list(s.INDICATOR_COLUMNS)]
-    out = out.sort_values(["year", "commune", "indicator"], key=_natural_key).reset_index(
-        drop=True
-    )
+    out = out.sort_values(["year", "commune", "indicator"], key=_natural_key).reset_index(drop=True)
     return out, findings
 
 
 def _natural_key(col: pd.Series) -> pd.Series:
     """Sort "2" before "10" and "2.1" before "2.10" for code columns."""
     if col.name in ("criterion", "indicator", "subject"):
-        return col.map(code_sort_key, na_action="ignore")
+        return col.map(lambda c: ".".join(f"{p:04d}" for p in code_sort_key(c)), na_action="ignore")
     return col
 
 
@@ -287,10 +285,10 @@ def evaluate_criteria(
     agg = ind.groupby(keys, dropna=False, observed=True).agg(
         indicators_reported=("indicator", "size"),
         indicators_met=("_met", lambda x: int((x == True).sum())),  # noqa: E712
-        _any_false=("_met", lambda x: bool((x == False).any())),  # noqa: E712
-        _all_true=("_met", lambda x: bool(x.notna().all() and x.all())),
-        _self_any_false=("_self", lambda x: bool((x == False).any())),  # noqa: E712
-        _self_all_true=("_self", lambda x: bool(x.notna().all() and x.all())),
+        any_false=("_met", lambda x: bool((x == False).any())),  # noqa: E712
+        all_true=("_met", lambda x: bool(x.notna().all() and x.all())),
+        self_any_false=("_self", lambda x: bool((x == False).any())),  # noqa: E712
+        self_all_true=("_self", lambda x: bool(x.notna().all() and x.all())),
         _source=("source", "first"),
     )
     agg = agg.reset_index()
@@ -301,14 +299,14 @@ def evaluate_criteria(
         _crit_source=_sources(crit_records),
     )
     table = grid.merge(agg, on=keys, how="left").merge(crit, on=keys, how="left")
-    table["indicators_reported"] = table["indicators_reported"].fillna(0).astype("int64")
-    table["indicators_met"] = table["indicators_met"].fillna(0).astype("int64")
+    for col in ("indicators_reported", "indicators_met"):
+        table[col] = table[col].astype("Int64").fillna(0).astype("int64")
 
     reported = table["indicators_reported"] > 0
     complete = reported & (table["indicators_reported"] >= table["indicators_expected"])
     from_ind = pd.Series(pd.NA, index=table.index, dtype="boolean")
-    from_ind[reported & table["_all_true"].fillna(False).astype(bool)] = True
-    from_ind[reported & table["_any_false"].fillna(False).astype(bool)] = False
+    from_ind[reported & table["all_true"].fillna(False).astype(bool)] = True
+    from_ind[reported & table["any_false"].fillna(False).astype(bool)] = False
     appraisal = _appraisal_met(table["self_assessed"])
 
     met = pd.Series(pd.NA, index=table.index, dtype="boolean")
@@ -330,7 +328,9 @@ def evaluate_criteria(
     sel = ~reported & appraisal.notna()
     met[sel] = appraisal[sel]
     basis[sel] = np.where(
-        table.loc[sel, "layout"] == s.LAYOUT_DISTRICT_MATRIX, s.BASIS_MATRIX, s.BASIS_SELF_ASSESSMENT
+        table.loc[sel, "layout"] == s.LAYOUT_DISTRICT_MATRIX,
+        s.BASIS_MATRIX,
+        s.BASIS_SELF_ASSESSMENT,
     )
     table = table.assign(
         met=met,
@@ -340,7 +340,7 @@ def evaluate_criteria(
 
     findings = []
     for r in table.loc[reported & appraisal.notna() & from_ind.notna()].itertuples(index=False):
-        computed = bool(r._all_true)
+        computed = bool(r.all_true)
         said = r.self_assessed == s.MET
         if computed != said:
             findings.append(
@@ -351,7 +351,7 @@ def evaluate_criteria(
                     "subject": r.criterion,
                     "check": FindingCheck.CRITERION_APPRAISAL_VS_RESULT.value,
                     "message": (
-                        f"Criterion {r.criterion}: the commune appraised it '{r.self_assessed}' but "
+                        f"Criterion {r.criterion}: appraised '{r.self_assessed}' but "
                         f"its indicators evaluate to {'met' if computed else 'not met'} "
                         f"({r.indicators_met}/{r.indicators_reported} indicators met)."
                     ),
@@ -360,7 +360,7 @@ def evaluate_criteria(
             )
     for r in table.loc[reported & appraisal.notna()].itertuples(index=False):
         said = r.self_assessed == s.MET
-        if r._self_all_true and not said or r._self_any_false and said:
+        if r.self_all_true and not said or r.self_any_false and said:
             findings.append(
                 {
                     "year": r.year,
@@ -369,8 +369,8 @@ def evaluate_criteria(
                     "subject": r.criterion,
                     "check": FindingCheck.CRITERION_VS_INDICATORS.value,
                     "message": (
-                        f"Criterion {r.criterion} is appraised '{r.self_assessed}' but the report's "
-                        f"own indicator appraisals say {'met' if r._self_all_true else 'not met'}."
+                        f"Criterion {r.criterion}: appraised '{r.self_assessed}' but the report's "
+                        f"own indicator appraisals say {'met' if r.self_all_true else 'not met'}."
                     ),
                     "source": r.source,
                 }
@@ -447,8 +447,8 @@ def evaluate_communes(criteria: pd.DataFrame) -> pd.DataFrame:
             "criteria_total": "int64",
         }
     )
-    return out.loc[:, list(s.COMMUNE_COLUMNS)].sort_values(["year", "commune"]).reset_index(
-        drop=True
+    return (
+        out.loc[:, list(s.COMMUNE_COLUMNS)].sort_values(["year", "commune"]).reset_index(drop=True)
     )
 
 
@@ -508,9 +508,7 @@ def evaluate_district(
     if registry is not None:
         for (year, dist), group in com.groupby(["year", "district"]):
             expected = registry.units(int(year), assessed_only=True)
-            expected = expected.loc[
-                expected["district"].fillna(expected["province"]) == dist
-            ]
+            expected = expected.loc[expected["district"].fillna(expected["province"]) == dist]
             have = set(group["commune_code"])
             for row in expected.itertuples(index=False):
                 if pd.isna(row.code) or row.code in have:
@@ -539,4 +537,3 @@ def evaluate(records: pd.DataFrame, *, catalog: Catalog, registry: Registry | No
     if findings.empty:
         findings = _findings([])
     return Evaluation(indicators, criteria, communes, district, district_criteria, findings)
-

@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -135,7 +135,7 @@ def run_clean(
         ignore_index=True,
     )
     report.update(
-        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         raw_dir=str(raw_dir),
         sample=_is_sample(report),
         criteria_sets=sorted(set(evaluation.communes["criteria_set"].astype(str))),
@@ -187,9 +187,7 @@ def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
     ):
         table = safe_csv_frame(validate_table(attr, frame))
         path = out_dir / name
-        _atomic_write(
-            path, lambda p, t=table: t.to_csv(p, index=False, encoding="utf-8-sig")
-        )
+        _atomic_write(path, lambda p, t=table: t.to_csv(p, index=False, encoding="utf-8-sig"))
         written.append(path)
     path = out_dir / config.INGEST_REPORT_FILE
     text = json.dumps(summary.report, ensure_ascii=False, indent=2, default=str)
@@ -252,7 +250,8 @@ def load_processed(processed_dir: str | Path | None = None) -> ProcessedData:
             f"No processed data in {d} (missing {', '.join(missing)}); run 'ntm clean' first."
         )
     tables = {
-        attr: validate_table(attr, pd.read_parquet(d / name)) for attr, name in PARQUET_TABLES.items()
+        attr: validate_table(attr, pd.read_parquet(d / name))
+        for attr, name in PARQUET_TABLES.items()
     }
     if tables["communes"].empty:
         raise NoDataError(f"The processed data in {d} is empty; run 'ntm clean' on your raw files.")
@@ -262,9 +261,10 @@ def load_processed(processed_dir: str | Path | None = None) -> ProcessedData:
         if not path.is_file():
             return validate_table(attr, pd.DataFrame(columns=list(_columns(attr))))
         return validate_table(
-            attr, pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").replace(
+            attr,
+            pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").replace(
                 {"": pd.NA}
-            )
+            ),
         )
 
     report_path = d / config.INGEST_REPORT_FILE

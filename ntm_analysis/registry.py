@@ -73,8 +73,10 @@ def _year_span(valid_from: object, valid_to: object) -> tuple[date, date]:
 
 
 def _present(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and value != value) and (
-        str(value).strip() != "" and str(value) != "<NA>"
+    return (
+        value is not None
+        and not (isinstance(value, float) and value != value)
+        and (str(value).strip() != "" and str(value) != "<NA>")
     )
 
 
@@ -217,6 +219,8 @@ def load_registry(path: str | Path | None = None) -> Registry:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise CatalogError(f"Cannot read the commune registry {path}: {exc}", path=str(path)) from exc
+        raise CatalogError(
+            f"Cannot read the commune registry {path}: {exc}", path=str(path)
+        ) from exc
     frame = frame.replace({"": pd.NA})
     return Registry(frame, path=str(path))

@@ -120,7 +120,9 @@ COMMUNES_SCHEMA = pa.DataFrameSchema(
             error="criteria met cannot exceed the set's total",
         ),
         pa.Check(
-            lambda df: (df["status"] == s.STATUS_NTM) == (df["criteria_met"] == df["criteria_total"]),
+            lambda df: (
+                (df["status"] == s.STATUS_NTM) == (df["criteria_met"] == df["criteria_total"])
+            ),
             error="status 'ntm' exactly when every criterion is met",
         ),
     ],

@@ -156,9 +156,10 @@ def test_province_yaml_fills_in_and_overrides_thresholds(tmp_path):
     assert cset.indicator("10").threshold_for(None, 2024).value == 60.0
     assert cset.province_set == "QĐ 1/QĐ-UBND tỉnh Thử"
     # the national catalog is untouched
-    assert load_catalog().get("qd318_2022_commune").indicator("3.1").threshold_for(
-        None, 2024
-    ).value == 80.0
+    assert (
+        load_catalog().get("qd318_2022_commune").indicator("3.1").threshold_for(None, 2024).value
+        == 80.0
+    )
 
 
 def test_province_spreadsheet_laid_out_like_the_annex(tmp_path):
