@@ -57,16 +57,20 @@ def format_source(file: object, sheet: object, row: object) -> str | None:
 
 
 def _sources(frame: pd.DataFrame) -> pd.Series:
-    return pd.Series(
-        [
-            format_source(f, sh, r)
-            for f, sh, r in zip(
-                frame[s.SOURCE_FILE], frame[s.SOURCE_SHEET], frame[s.SOURCE_ROW], strict=True
-            )
-        ],
-        index=frame.index,
-        dtype="string",
+    """:func:`format_source` of every row, vectorised (same text, same gaps)."""
+    file = frame[s.SOURCE_FILE].astype("string")
+    sheet = frame[s.SOURCE_SHEET].astype("string")
+    sheet = sheet.where(sheet != "")
+    row = frame[s.SOURCE_ROW]
+    row = pd.Series(
+        pd.array(row, dtype="Float64").astype("Int64"), index=frame.index, dtype="Int64"
     )
+    row = "row " + row.astype("string")
+    out = file
+    for part in (sheet, row):
+        joined = out + " › " + part
+        out = joined.where(out.notna() & part.notna(), out.fillna(part))
+    return out.astype("string")
 
 
 def _findings(rows: Iterable[dict]) -> pd.DataFrame:
@@ -97,6 +101,85 @@ def _appraisal_met(appraisal: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- indicators
 
 
+def _regions(pairs: pd.DataFrame, registry: Registry | None) -> pd.Series:
+    """Threshold region of each (year, commune_code) row, as ``Registry.region_of``."""
+    out = pd.Series(pd.NA, index=pairs.index, dtype="string")
+    if registry is None:
+        return out
+    for year in pairs["year"].dropna().unique():
+        units = registry.units(int(year)).drop_duplicates("code", keep="first")
+        lookup = units.loc[units["code"].notna()].set_index("code")["threshold_region"]
+        sel = (pairs["year"] == year) & pairs["commune_code"].notna()
+        out[sel] = pairs.loc[sel, "commune_code"].map(lookup).astype("string")
+    return out
+
+
+_RESOLVED_DTYPES = {
+    "commune_code": "string",
+    "indicator": "string",
+    "criteria_set": "string",
+    "threshold": "Float64",
+    "threshold_op": "string",
+    "threshold_text": "string",
+    "threshold_source": "string",
+}
+_THRESHOLD_COLUMNS = ["threshold", "threshold_op", "threshold_text", "threshold_source"]
+
+
+def _threshold_table(
+    keys: pd.DataFrame, catalog: Catalog, registry: Registry | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Small lookup tables for ``keys`` (year, commune_code, indicator).
+
+    Returns ``(regions, thresholds)``: the region of each distinct (year,
+    commune_code), and the threshold of each distinct (year, region,
+    indicator) of a year that a criteria set covers. Both are tiny next to the
+    records (a threshold depends only on year, region and indicator).
+    """
+    pairs = keys.loc[:, ["year", "commune_code"]].drop_duplicates().reset_index(drop=True)
+    pairs = pairs.assign(_region=_regions(pairs, registry))
+    sets = _sets_by_year(pairs["year"].dropna().unique(), catalog)
+    combos = (
+        keys.loc[:, ["year", "indicator"]]
+        .drop_duplicates()
+        .merge(pairs.loc[:, ["year", "_region"]].drop_duplicates(), on="year")
+    )
+    rows = []
+    for year, ind_code, region in combos.itertuples(index=False):
+        cset = sets.get(int(year))
+        if cset is None:
+            continue
+        ind = cset.indicator(ind_code)
+        region = None if pd.isna(region) else str(region)
+        t = ind.threshold_for(region, int(year)) if ind is not None else None
+        rows.append(
+            (
+                year,
+                ind_code,
+                region,
+                cset.id,
+                None if t is None else t.value,
+                None if t is None else t.op,
+                None if t is None else t.text,
+                None if t is None else t.source,
+            )
+        )
+    table = pd.DataFrame(
+        rows, columns=["year", "indicator", "_region", "criteria_set", *_THRESHOLD_COLUMNS]
+    ).astype({"year": keys["year"].dtype, "_region": "string"})
+    return pairs, table.astype({k: v for k, v in _RESOLVED_DTYPES.items() if k in table})
+
+
+def _attach_thresholds(
+    frame: pd.DataFrame, catalog: Catalog, registry: Registry | None
+) -> pd.DataFrame:
+    """``frame`` rows of years a set covers, with criteria_set and threshold columns."""
+    pairs, table = _threshold_table(frame, catalog, registry)
+    with_region = frame.merge(pairs, on=["year", "commune_code"], how="left")
+    out = with_region.merge(table, on=["year", "indicator", "_region"], how="inner")
+    return out.drop(columns="_region")
+
+
 def resolve_thresholds(
     keys: pd.DataFrame, catalog: Catalog, registry: Registry | None
 ) -> pd.DataFrame:
@@ -106,59 +189,11 @@ def resolve_thresholds(
     ``threshold_op``, ``threshold_text`` and ``threshold_source`` added.
     """
     distinct = keys.loc[:, ["year", "commune_code", "indicator"]].drop_duplicates()
-    sets = _sets_by_year(distinct["year"].unique(), catalog)
-    rows = []
-    region_cache: dict[tuple[str, int], str | None] = {}
-    for year, code, ind_code in distinct.itertuples(index=False):
-        cset = sets.get(int(year))
-        if cset is None:
-            continue
-        key = (code, int(year))
-        if key not in region_cache:
-            region_cache[key] = (
-                registry.region_of(code, int(year))
-                if registry is not None and not pd.isna(code)
-                else None
-            )
-        ind = cset.indicator(ind_code)
-        t = ind.threshold_for(region_cache[key], int(year)) if ind is not None else None
-        rows.append(
-            {
-                "year": year,
-                "commune_code": code,
-                "indicator": ind_code,
-                "criteria_set": cset.id,
-                "threshold": None if t is None else t.value,
-                "threshold_op": None if t is None else t.op,
-                "threshold_text": None if t is None else t.text,
-                "threshold_source": None if t is None else t.source,
-            }
-        )
-    out = pd.DataFrame(
-        rows,
-        columns=[
-            "year",
-            "commune_code",
-            "indicator",
-            "criteria_set",
-            "threshold",
-            "threshold_op",
-            "threshold_text",
-            "threshold_source",
-        ],
-    )
-    return out.astype(
-        {
-            "year": keys["year"].dtype,
-            "commune_code": "string",
-            "indicator": "string",
-            "criteria_set": "string",
-            "threshold": "Float64",
-            "threshold_op": "string",
-            "threshold_text": "string",
-            "threshold_source": "string",
-        }
-    )
+    distinct = distinct.astype({"commune_code": "string", "indicator": "string"})
+    out = _attach_thresholds(distinct, catalog, registry)
+    return out.loc[
+        :, ["year", "commune_code", "indicator", "criteria_set", *_THRESHOLD_COLUMNS]
+    ].astype({"year": keys["year"].dtype, **_RESOLVED_DTYPES})
 
 
 def evaluate_indicators(
@@ -172,8 +207,7 @@ def evaluate_indicators(
     ind = records.loc[records["level"] == "indicator"].copy()
     ind["commune_code"] = ind["commune_code"].astype("string")
     ind["indicator"] = ind["indicator"].astype("string")
-    resolved = resolve_thresholds(ind, catalog, registry)
-    ind = ind.merge(resolved, on=["year", "commune_code", "indicator"], how="inner")
+    ind = _attach_thresholds(ind, catalog, registry)
 
     value = ind["value"].astype("Float64")
     threshold = ind["threshold"]
@@ -227,7 +261,8 @@ def evaluate_indicators(
 def _natural_key(col: pd.Series) -> pd.Series:
     """Sort "2" before "10" and "2.1" before "2.10" for code columns."""
     if col.name in ("criterion", "indicator", "subject"):
-        return col.map(lambda c: ".".join(f"{p:04d}" for p in code_sort_key(c)), na_action="ignore")
+        keys = {c: ".".join(f"{p:04d}" for p in code_sort_key(c)) for c in col.dropna().unique()}
+        return col.map(keys, na_action="ignore")
     return col
 
 
@@ -276,19 +311,24 @@ def evaluate_criteria(
     ).astype({"year": units["year"].dtype, "criterion": "string"})
     grid = units.merge(skeleton, on="year", how="inner")
 
+    met_ind = indicators["met"].astype("boolean")
+    self_ind = _appraisal_met(indicators["self_assessed"])
     ind = indicators.assign(
         criterion=indicators["criterion"].astype("string"),
-        _met=indicators["met"].astype("boolean"),
-        _self=_appraisal_met(indicators["self_assessed"]),
+        _true=(met_ind == True).fillna(False).astype(bool),  # noqa: E712
+        _false=(met_ind == False).fillna(False).astype(bool),  # noqa: E712
+        _self_true=(self_ind == True).fillna(False).astype(bool),  # noqa: E712
+        _self_false=(self_ind == False).fillna(False).astype(bool),  # noqa: E712
     )
     keys = ["year", "commune", "commune_code", "criterion"]
+    # plain boolean reductions instead of per-group Python callables
     agg = ind.groupby(keys, dropna=False, observed=True).agg(
         indicators_reported=("indicator", "size"),
-        indicators_met=("_met", lambda x: int((x == True).sum())),  # noqa: E712
-        any_false=("_met", lambda x: bool((x == False).any())),  # noqa: E712
-        all_true=("_met", lambda x: bool(x.notna().all() and x.all())),
-        self_any_false=("_self", lambda x: bool((x == False).any())),  # noqa: E712
-        self_all_true=("_self", lambda x: bool(x.notna().all() and x.all())),
+        indicators_met=("_true", "sum"),
+        any_false=("_false", "any"),
+        all_true=("_true", "all"),
+        self_any_false=("_self_false", "any"),
+        self_all_true=("_self_true", "all"),
         _source=("source", "first"),
     )
     agg = agg.reset_index()
@@ -339,7 +379,10 @@ def evaluate_criteria(
     )
 
     findings = []
-    for r in table.loc[reported & appraisal.notna() & from_ind.notna()].itertuples(index=False):
+    said_met = (table["self_assessed"] == s.MET).fillna(False).astype(bool)
+    computed = table["all_true"].fillna(False).astype(bool)
+    sel = reported & appraisal.notna() & from_ind.notna() & (computed != said_met)
+    for r in table.loc[sel].itertuples(index=False):
         computed = bool(r.all_true)
         said = r.self_assessed == s.MET
         if computed != said:
@@ -358,7 +401,10 @@ def evaluate_criteria(
                     "source": r.source,
                 }
             )
-    for r in table.loc[reported & appraisal.notna()].itertuples(index=False):
+    self_all = table["self_all_true"].fillna(False).astype(bool)
+    self_any_false = table["self_any_false"].fillna(False).astype(bool)
+    sel = reported & appraisal.notna() & ((self_all & ~said_met) | (self_any_false & said_met))
+    for r in table.loc[sel].itertuples(index=False):
         said = r.self_assessed == s.MET
         if r.self_all_true and not said or r.self_any_false and said:
             findings.append(
@@ -381,14 +427,29 @@ def evaluate_criteria(
         {"year": units["year"].dtype, "criterion": "string", "indicator": "string"}
     )
     reporting = indicators.loc[:, ["year", "commune", "commune_code"]].drop_duplicates()
-    should = reporting.merge(expected, on="year")
-    have = indicators.loc[:, ["year", "commune", "commune_code", "indicator"]].assign(_have=True)
-    missing = should.merge(have, on=["year", "commune", "commune_code", "indicator"], how="left")
+    # only commune-years that lack some expected indicator need the anti-join
+    have = indicators.loc[:, ["year", "commune", "commune_code", "indicator"]]
+    have_expected = have.merge(expected.loc[:, ["year", "indicator"]], on=["year", "indicator"])
+    n_have = have_expected.groupby(["year", "commune", "commune_code"], dropna=False).size()
+    n_expected = expected.groupby("year").size()
+    counts = reporting.merge(
+        n_have.rename("_n").reset_index(), on=["year", "commune", "commune_code"], how="left"
+    )
+    short = counts["_n"].fillna(0).to_numpy() < counts["year"].map(n_expected).fillna(0).to_numpy()
+    should = reporting.loc[short].merge(expected, on="year")
+    missing = should.merge(
+        have.assign(_have=True), on=["year", "commune", "commune_code", "indicator"], how="left"
+    )
     missing = missing.loc[missing["_have"].isna()]
-    crit_info = table.set_index(["year", "commune", "criterion"])
-    for r in missing.itertuples(index=False):
-        info = crit_info.loc[(r.year, r.commune, r.criterion)]
-        said = info["self_assessed"]
+    info = missing.loc[:, ["year", "commune", "criterion"]].merge(
+        table.loc[:, ["year", "commune", "criterion", "self_assessed", "source"]],
+        on=["year", "commune", "criterion"],
+        how="left",
+        validate="many_to_one",
+    )
+    for r, said, src in zip(
+        missing.itertuples(index=False), info["self_assessed"], info["source"], strict=True
+    ):
         stands = (
             f"the commune's appraisal of criterion {r.criterion} ('{said}') stands for it"
             if not pd.isna(said)
@@ -402,7 +463,7 @@ def evaluate_criteria(
                 "subject": r.indicator,
                 "check": FindingCheck.MISSING_INDICATOR.value,
                 "message": f"Indicator {r.indicator} is missing from the report; {stands}.",
-                "source": info["source"],
+                "source": src,
             }
         )
     out = table.loc[:, list(s.CRITERION_COLUMNS)].astype(
@@ -506,9 +567,15 @@ def evaluate_district(
 
     findings = []
     if registry is not None:
+        units_by_year: dict[int, pd.DataFrame] = {}
         for (year, dist), group in com.groupby(["year", "district"]):
-            expected = registry.units(int(year), assessed_only=True)
-            expected = expected.loc[expected["district"].fillna(expected["province"]) == dist]
+            if int(year) not in units_by_year:
+                units = registry.units(int(year), assessed_only=True)
+                units_by_year[int(year)] = units.assign(
+                    _district=units["district"].fillna(units["province"])
+                )
+            expected = units_by_year[int(year)]
+            expected = expected.loc[expected["_district"] == dist]
             have = set(group["commune_code"])
             for row in expected.itertuples(index=False):
                 if pd.isna(row.code) or row.code in have:
