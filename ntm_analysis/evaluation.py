@@ -567,19 +567,36 @@ def evaluate_district(
 
     findings = []
     if registry is not None:
-        units_by_year: dict[int, pd.DataFrame] = {}
-        for (year, dist), group in com.groupby(["year", "district"]):
-            if int(year) not in units_by_year:
-                units = registry.units(int(year), assessed_only=True)
-                units_by_year[int(year)] = units.assign(
-                    _district=units["district"].fillna(units["province"])
-                )
-            expected = units_by_year[int(year)]
-            expected = expected.loc[expected["_district"] == dist]
-            have = set(group["commune_code"])
+        present = com.loc[:, ["year", "district", "commune_code"]]
+        groups = (
+            present.loc[:, ["year", "district"]]
+            .dropna()
+            .drop_duplicates()
+            .sort_values(["year", "district"])
+        )
+        for year in groups["year"].unique():
+            units = registry.units(int(year), assessed_only=True)
+            units = pd.DataFrame(
+                {
+                    "district": units["district"].fillna(units["province"]),
+                    "code": units["code"],
+                    "name": units["name"],
+                    "_order": range(len(units)),
+                }
+            )
+            units = units.loc[units["code"].notna()]
+            expected = groups.loc[groups["year"] == year].merge(units, on="district")
+            have = (
+                present.loc[present["year"] == year, ["district", "commune_code"]]
+                .drop_duplicates()
+                .rename(columns={"commune_code": "code"})
+                .assign(_have=True)
+            )
+            expected = expected.merge(have, on=["district", "code"], how="left")
+            expected = expected.loc[expected["_have"].isna()].sort_values(
+                ["district", "_order"], kind="stable"
+            )
             for row in expected.itertuples(index=False):
-                if pd.isna(row.code) or row.code in have:
-                    continue
                 findings.append(
                     {
                         "year": year,
@@ -587,7 +604,8 @@ def evaluate_district(
                         "subject_type": "commune",
                         "subject": row.code,
                         "check": FindingCheck.MISSING_COMMUNE_REPORT.value,
-                        "message": f"No data for {row.name} in {year}, although {dist} reported.",
+                        "message": f"No data for {row.name} in {year}, although "
+                        f"{row.district} reported.",
                         "source": None,
                     }
                 )
