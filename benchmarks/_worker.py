@@ -1,0 +1,56 @@
+"""Run one benchmark task in this (fresh) process and print its result record.
+
+Usage: ``python -m benchmarks._worker module:function '{"kwarg": ...}'``.
+The function does its set-up and returns a zero-argument callable; only the
+call is timed. If the call returns a dict, it is passed back as ``extra``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import resource
+import sys
+import time
+
+from benchmarks.harness import RESULT_TAG
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # Linux reports KiB
+
+
+def _current_rss_mb() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv: list[str]) -> int:
+    task, raw_kwargs = argv[1], argv[2]
+    module_name, func_name = task.split(":")
+    func = getattr(importlib.import_module(module_name), func_name)
+    call = func(**json.loads(raw_kwargs))
+    before = _current_rss_mb()
+    start = time.perf_counter()
+    extra = call()
+    seconds = time.perf_counter() - start
+    record = {
+        "seconds": seconds,
+        "peak_mb": _peak_mb(),
+        "rss_before_mb": before,
+        "extra": extra if isinstance(extra, dict) else None,
+    }
+    print(RESULT_TAG + json.dumps(record, default=str), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,184 @@
+"""Benchmark 2: evaluation, roll-ups and year-over-year analysis at national scale.
+
+Tool: read the records parquet, ``evaluate(...)`` (indicators, criteria,
+communes, district roll-ups, findings) and the year-over-year analysis of
+:mod:`ntm_analysis.trends`. Baseline: reading the same parquet file. Target:
+at most 3x the baseline, peak memory under 2 GB. A scale series (district
+scale x 10, x 100, x 1000) reports how time and memory grow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import math
+import time
+
+from benchmarks import harness, inputs
+
+NAME = "evaluation"
+TARGET_RATIO = 3.0
+TARGET_PEAK_MB = 2048
+NATIONAL_COMMUNES = 8000
+DISTRICT_COMMUNES = 10
+YEARS = 5
+
+
+# --------------------------------------------------------------------------- worker tasks
+
+
+def read_parquet_task(parquet: str, **_: object):
+    """Baseline: only read the parquet file."""
+    import pandas as pd
+    import pyarrow.parquet  # noqa: F401  (warm, as in the tool's process)
+
+    def call():
+        frame = pd.read_parquet(parquet)
+        return {"rows": len(frame)}
+
+    return call
+
+
+def year_over_year(evaluation) -> dict[str, float]:
+    """Run the year-over-year analysis the review uses; seconds per step.
+
+    Uses :mod:`ntm_analysis.trends` when it is importable; steps it does not
+    offer are left out (and named in the result).
+    """
+    try:
+        trends = importlib.import_module("ntm_analysis.trends")
+    except ImportError:
+        return {"trends": "not importable"}
+    steps = trend_steps(trends, evaluation)
+    out: dict[str, float] = {}
+    for name, fn in steps:
+        start = time.perf_counter()
+        fn()
+        out[f"trends.{name}"] = round(time.perf_counter() - start, 3)
+    return out
+
+
+def trend_steps(trends, evaluation):
+    """(name, zero-argument callable) for each analysis step available in ``trends``."""
+    ev = evaluation
+    years = sorted(int(y) for y in ev.communes["year"].unique())
+    first, last = years[0], years[-1]
+    candidates = [
+        ("standing", lambda: trends.standing(ev.communes, ev.criteria)),
+        ("change", lambda: trends.change(ev.criteria, first, last)),
+        ("gaps", lambda: trends.gaps(ev.indicators, year=last)),
+        ("progress", lambda: trends.progress(ev.indicators)),
+        ("lagging", lambda: trends.lagging_criteria(ev.criteria, ev.indicators, year=last)),
+    ]
+    return [(n, f) for n, f in candidates if hasattr(trends, n.split(".")[0])]
+
+
+def evaluate_task(parquet: str, registry_csv: str, catalog_dir: str | None = None, **_: object):
+    """Tool: read parquet, evaluate, roll up, year-over-year analysis."""
+    import pandas as pd
+    import pyarrow.parquet  # noqa: F401  (warm, as in the baseline's process)
+
+    from ntm_analysis.evaluation import evaluate
+    from ntm_analysis.registry import load_registry
+
+    catalog = inputs.load_reference(catalog_dir)
+    registry = load_registry(registry_csv)
+    with contextlib.suppress(ImportError):  # import cost stays outside the timed call
+        importlib.import_module("ntm_analysis.trends")
+
+    def call():
+        steps = {}
+        start = time.perf_counter()
+        records = pd.read_parquet(parquet)
+        steps["read"] = round(time.perf_counter() - start, 3)
+        start = time.perf_counter()
+        ev = evaluate(records, catalog=catalog, registry=registry)
+        steps["evaluate"] = round(time.perf_counter() - start, 3)
+        steps.update(year_over_year(ev))
+        steps["indicator_rows"] = len(ev.indicators)
+        return steps
+
+    return call
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def growth_exponents(points: list[tuple[float, float]]) -> list[float]:
+    """log-log slopes between successive (size, cost) points (1.0 = linear).
+
+    >>> growth_exponents([(10, 1.0), (100, 10.0), (1000, 200.0)])
+    [1.0, 1.3]
+    """
+    out = []
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if min(x0, y0, x1, y1) <= 0:
+            out.append(float("nan"))
+            continue
+        out.append(round(math.log(y1 / y0) / math.log(x1 / x0), 2))
+    return out
+
+
+def run(*, quick: bool, runs: int, catalog_dir: str | None = None, timeout: float = 900):
+    """Print the national-scale line and the scale series; return their facts."""
+    national = 200 if quick else NATIONAL_COMMUNES
+    data = inputs.records_input(national, YEARS, catalog_dir=catalog_dir)
+    kwargs = {**data, "catalog_dir": catalog_dir}
+    base = harness.measure(f"{__name__}:read_parquet_task", kwargs, runs=runs, timeout=timeout)
+    tool = harness.measure(f"{__name__}:evaluate_task", kwargs, runs=runs, timeout=timeout)
+    steps = tool.extra[-1] if tool.extra else {}
+    step_text = ",".join(f"{k}={v}" for k, v in steps.items() if k != "indicator_rows")
+    mem_ok = tool.ok and tool.peak < TARGET_PEAK_MB
+    line, facts = harness.result_line(
+        NAME,
+        f"{national}communes x {len(data['years'])}y = {data['rows']:,} records "
+        f"({steps.get('indicator_rows', '?'):,} indicator rows)"
+        if isinstance(steps.get("indicator_rows"), int)
+        else f"{national}communes x {len(data['years'])}y = {data['rows']:,} records",
+        tool,
+        "read_parquet",
+        base,
+        target_ratio=TARGET_RATIO,
+        extra=f"peak<{TARGET_PEAK_MB}MB:{'PASS' if mem_ok else 'MISS'}  steps[{step_text}]",
+    )
+    print(line, flush=True)
+    facts["steps"] = steps
+    facts["memory_verdict"] = "PASS" if mem_ok else "MISS"
+
+    # scale series: district scale x 1, 10, 100, 1000
+    factors = (1, 10) if quick else (1, 10, 100, 1000)
+    series = []
+    for f in factors:
+        n = DISTRICT_COMMUNES * f
+        d = inputs.records_input(n, YEARS, catalog_dir=catalog_dir)
+        m = harness.measure(
+            f"{__name__}:evaluate_task",
+            {**d, "catalog_dir": catalog_dir},
+            runs=1 if f > 1 or quick else runs,
+            timeout=timeout,
+        )
+        extra = m.extra[-1] if m.extra else {}
+        series.append(
+            {
+                "factor": f,
+                "communes": n,
+                "records": d["rows"],
+                "seconds": m.median,
+                "peak_mb": m.peak,
+                "work_mb": max(m.work_mb, 1.0),
+                "evaluate_s": extra.get("evaluate"),
+                "error": m.error,
+            }
+        )
+    t_exp = growth_exponents([(p["records"], p["seconds"]) for p in series])
+    m_exp = growth_exponents([(p["records"], p["work_mb"]) for p in series])
+    cells = "  ".join(
+        f"x{p['factor']}:{p['records']:,}rec {p['seconds']:.2f}s {p['peak_mb']:.0f}MB"
+        for p in series
+    )
+    print(
+        f"{'eval-scale':<11}  {cells}  time_exponents={t_exp}  memory_exponents={m_exp}"
+        "  (1.0 = linear; memory above the process' start-up footprint)",
+        flush=True,
+    )
+    return [facts, {"name": "eval-scale", "series": series, "time_exp": t_exp, "mem_exp": m_exp}]
