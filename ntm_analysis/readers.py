@@ -1,0 +1,453 @@
+"""Find input files and open them into raw row grids (the only disk-reading stage).
+
+Every spreadsheet shape the district receives (.xlsx, .xlsm, .xls, .ods, .csv)
+becomes a list of :class:`RawSheet`: the sheet's non-empty rectangle as tuples
+of raw cell values (numbers stay numbers, text stays text), with the 1-based
+spreadsheet number of its first row and the 0-based index of its first column
+so that every cell keeps its real address ("E12").
+
+Reading uses python-calamine (fast, no openpyxl). Calamine turns Excel error
+cells ("#DIV/0!") into empty cells, so for .xlsx/.xlsm the sheet XML is scanned
+for error cells and they are put back as their error text; for .xls the error
+cells are found with xlrd. A file that cannot be read raises
+:class:`~ntm_analysis.errors.UnreadableFileError` with a reason code and one
+clear line; nothing here ever writes to the raw folder.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import python_calamine as pc
+
+from . import config
+from .errors import UnreadableFileError
+from .parsing import decode_text_bytes
+
+#: Extensions read as workbooks / as delimited text.
+WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
+SUPPORTED_EXTENSIONS = WORKBOOK_EXTENSIONS + TEXT_EXTENSIONS
+
+#: Names of operating-system files that are never data.
+OS_FILES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "icon\r"})
+
+# reasons of SkippedFile / UnreadableFileError
+SKIP_LOCK_FILE = "lock_file"
+SKIP_HIDDEN_FILE = "hidden_file"
+SKIP_UNSUPPORTED = "unsupported_extension"
+UNREADABLE_EMPTY = "empty_file"
+UNREADABLE_TOO_LARGE = "too_large"
+UNREADABLE_PASSWORD = "password_protected"
+UNREADABLE_CORRUPT = "corrupt"
+UNREADABLE_NOT_SPREADSHEET = "not_a_spreadsheet"
+UNREADABLE_UNSUPPORTED = "unsupported_extension"
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_ZIP_EMPTY_MAGIC = b"PK\x05\x06"
+_CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """One sheet's non-empty rectangle of raw cell values.
+
+    ``rows[i][j]`` is the cell at spreadsheet row ``first_row + i`` (1-based)
+    and column index ``first_col + j`` (0-based; see :func:`column_letter`).
+    Empty cells are ``""``.
+    """
+
+    file: str
+    sheet: str
+    hidden: bool
+    rows: tuple[tuple[object, ...], ...]
+    first_row: int = 1
+    first_col: int = 0
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file of the raw folder that was deliberately not read."""
+
+    file: str
+    reason: str
+    message: str
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters of a 0-based column index.
+
+    >>> column_letter(0), column_letter(4), column_letter(26), column_letter(701)
+    ('A', 'E', 'AA', 'ZZ')
+    """
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _relative(path: Path, raw_dir: Path) -> str:
+    try:
+        return path.resolve().relative_to(raw_dir.resolve()).as_posix()
+    except ValueError:
+        return PurePosixPath(path.name).as_posix()
+
+
+def _skip_reason(path: Path, rel_parts: tuple[str, ...]) -> tuple[str, str] | None:
+    name = path.name
+    if name.startswith("~$") or name.startswith(".~lock."):
+        return SKIP_LOCK_FILE, "Office lock file of an open workbook; skipped."
+    if any(part.startswith(".") for part in rel_parts) or name.lower() in OS_FILES:
+        return SKIP_HIDDEN_FILE, "Hidden or operating-system file; skipped."
+    if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+        kinds = ", ".join(SUPPORTED_EXTENSIONS)
+        return SKIP_UNSUPPORTED, f"Not a spreadsheet or CSV file (read: {kinds}); skipped."
+    return None
+
+
+def discover_inputs(raw_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
+    """Every readable input under ``raw_dir`` (recursive), and what was skipped.
+
+    Office lock files (``~$…``), hidden and OS files (``.DS_Store``, anything in
+    a hidden folder) and unsupported extensions are skipped with a reason. The
+    order is deterministic: sorted by relative path.
+    """
+    raw_dir = Path(raw_dir)
+    inputs: list[Path] = []
+    skipped: list[SkippedFile] = []
+    for path in sorted(raw_dir.rglob("*"), key=lambda p: p.relative_to(raw_dir).as_posix()):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(raw_dir)
+        why = _skip_reason(path, rel.parts)
+        if why is None:
+            inputs.append(path)
+        else:
+            skipped.append(SkippedFile(rel.as_posix(), why[0], why[1]))
+    return inputs, skipped
+
+
+# --------------------------------------------------------------------------- workbooks
+
+
+def _unreadable(rel: str, reason: str, message: str) -> UnreadableFileError:
+    return UnreadableFileError(f"{rel}: {message}", path=rel, reason=reason)
+
+
+def _check_magic(data: bytes, ext: str, rel: str) -> None:
+    """Refuse bytes that are not the container a workbook extension promises."""
+    head = data[:8]
+    if head.startswith(_CFB_MAGIC):
+        if ext in (".xlsx", ".xlsm") and any(m in data for m in _ENCRYPTED_MARKERS):
+            raise _unreadable(
+                rel,
+                UNREADABLE_PASSWORD,
+                "the workbook is password-protected (encrypted); save an unprotected copy.",
+            )
+        return
+    if head.startswith(_ZIP_MAGIC) or head.startswith(_ZIP_EMPTY_MAGIC):
+        return
+    raise _unreadable(
+        rel,
+        UNREADABLE_NOT_SPREADSHEET,
+        f"the file is not a spreadsheet although it is named {ext} "
+        "(perhaps a web page or text saved with the wrong name).",
+    )
+
+
+_SHEET_REL = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]+)"')
+_SHEET_REL_ALT = re.compile(rb'<sheet\b[^>]*?r:id="([^"]+)"[^>]*?name="([^"]*)"')
+_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"')
+_REL_ALT = re.compile(rb'<Relationship\b[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
+_ERROR_CELL = re.compile(rb'<c\b([^>]*?)\bt="e"([^>]*)>(?:<f[^<]*(?:</f>)?)?\s*<v>([^<]*)</v>')
+_CELL_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+
+
+def _unescape_xml(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace")
+    for a, b in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        text = text.replace(a, b)
+    return text
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Error cells per sheet name of an OOXML workbook: {(row0, col0): "#DIV/0!"}."""
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" not in names:
+                return out
+            book = zf.read("xl/workbook.xml")
+            rels = (
+                zf.read("xl/_rels/workbook.xml.rels")
+                if "xl/_rels/workbook.xml.rels" in names
+                else b""
+            )
+            targets = {i: t for i, t in _REL.findall(rels)} | {
+                i: t for t, i in _REL_ALT.findall(rels)
+            }
+            sheets = _SHEET_REL.findall(book) or [(n, i) for i, n in _SHEET_REL_ALT.findall(book)]
+            for name, rid in sheets:
+                target = targets.get(rid)
+                if target is None:
+                    continue
+                t = target.decode()
+                part = t.lstrip("/") if t.startswith("/") else f"xl/{t}"
+                if part not in names:
+                    continue
+                xml = zf.read(part)
+                if b't="e"' not in xml:
+                    continue
+                cells: dict[tuple[int, int], str] = {}
+                for attrs1, attrs2, value in _ERROR_CELL.findall(xml):
+                    ref = _CELL_REF.search(attrs1 + b" " + attrs2)
+                    if ref:
+                        cells[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = _unescape_xml(
+                            value
+                        )
+                if cells:
+                    out[_unescape_xml(name)] = cells
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return {}
+    return out
+
+
+def _xls_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Error cells per sheet of an Excel 97-2003 workbook (via xlrd)."""
+    try:
+        import xlrd
+    except ImportError:  # pragma: no cover - xlrd is a dependency
+        return {}
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        for index in range(book.nsheets):
+            sh = book.sheet_by_index(index)
+            cells = {}
+            for r in range(sh.nrows):
+                for c, ctype in enumerate(sh.row_types(r)):
+                    if ctype == xlrd.XL_CELL_ERROR:
+                        code = sh.cell_value(r, c)
+                        cells[(r, c)] = xlrd.error_text_from_code.get(code, "#N/A")
+            if cells:
+                out[sh.name] = cells
+            book.unload_sheet(index)
+    except Exception:  # noqa: BLE001 - error cells are a best-effort extra
+        return {}
+    return out
+
+
+def _grid(sheet: pc.CalamineSheet) -> tuple[list[list[object]], int, int]:
+    rows = sheet.to_python(skip_empty_area=True)
+    start = sheet.start
+    if start is None:
+        return [], 0, 0
+    return rows, start[0], start[1]
+
+
+def _place_errors(
+    rows: list[list[object]], r0: int, c0: int, errors: dict[tuple[int, int], str]
+) -> tuple[list[list[object]], int, int]:
+    """Put error texts back into the grid, growing it when they fall outside."""
+    if not errors:
+        return rows, r0, c0
+    width = max((len(r) for r in rows), default=0)
+    top = min([r0] + [r for r, _ in errors]) if rows else min(r for r, _ in errors)
+    left = min([c0] + [c for _, c in errors]) if rows else min(c for _, c in errors)
+    bottom = max([r0 + len(rows) - 1] + [r for r, _ in errors])
+    right = max([c0 + width - 1] + [c for _, c in errors])
+    grid = [["" for _ in range(right - left + 1)] for _ in range(bottom - top + 1)]
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            grid[r0 - top + i][c0 - left + j] = v
+    for (r, c), text in errors.items():
+        if grid[r - top][c - left] in ("", None):
+            grid[r - top][c - left] = text
+    return grid, top, left
+
+
+def _tupled(rows: list[list[object]]) -> tuple[tuple[object, ...], ...]:
+    return tuple(tuple("" if v is None else v for v in row) for row in rows)
+
+
+def _read_workbook(data: bytes, ext: str, rel: str) -> list[RawSheet]:
+    _check_magic(data, ext, rel)
+    try:
+        book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except pc.PasswordError as exc:
+        raise _unreadable(
+            rel,
+            UNREADABLE_PASSWORD,
+            "the workbook is password-protected; save an unprotected copy.",
+        ) from exc
+    except Exception as exc:  # noqa: BLE001 - calamine raises many kinds for broken files
+        text = str(exc).lower()
+        if "password" in text or "encrypt" in text:
+            raise _unreadable(
+                rel,
+                UNREADABLE_PASSWORD,
+                "the workbook is password-protected; save an unprotected copy.",
+            ) from exc
+        raise _unreadable(
+            rel,
+            UNREADABLE_CORRUPT,
+            f"the workbook is damaged or truncated and cannot be opened ({_short(exc)}).",
+        ) from exc
+    if data.startswith(_ZIP_MAGIC) and ext in (".xlsx", ".xlsm"):
+        errors = _xlsx_error_cells(data)
+    elif data.startswith(_CFB_MAGIC):
+        errors = _xls_error_cells(data)
+    else:
+        errors = {}
+    sheets: list[RawSheet] = []
+    try:
+        for meta in book.sheets_metadata:
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            rows, r0, c0 = _grid(sheet)
+            rows, r0, c0 = _place_errors(rows, r0, c0, errors.get(meta.name, {}))
+            sheets.append(
+                RawSheet(
+                    file=rel,
+                    sheet=str(meta.name),
+                    hidden=meta.visible != pc.SheetVisibleEnum.Visible,
+                    rows=_tupled(rows),
+                    first_row=r0 + 1,
+                    first_col=c0,
+                )
+            )
+    except Exception as exc:  # noqa: BLE001
+        text = str(exc).lower()
+        reason = UNREADABLE_PASSWORD if "password" in text else UNREADABLE_CORRUPT
+        raise _unreadable(
+            rel, reason, f"a sheet of the workbook cannot be read ({_short(exc)})."
+        ) from exc
+    finally:
+        book.close()
+    return sheets
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text[:120] + ("…" if len(text) > 120 else "")
+
+
+# --------------------------------------------------------------------------- CSV
+
+_DELIMITERS = (";", "\t", ",")
+
+
+def _sniff_delimiter(text: str, ext: str) -> str:
+    """The delimiter of the first non-empty line (``;``, tab or ``,``)."""
+    if ext == ".tsv":
+        return "\t"
+    for line in text.splitlines():
+        if line.strip():
+            counts = {d: _count_outside_quotes(line, d) for d in _DELIMITERS}
+            best = max(_DELIMITERS, key=lambda d: (counts[d], -_DELIMITERS.index(d)))
+            return best if counts[best] else ","
+    return ","
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    inside = False
+    n = 0
+    for ch in line:
+        if ch == '"':
+            inside = not inside
+        elif ch == delimiter and not inside:
+            n += 1
+    return n
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if sample.count(b"\x00") > len(sample) // 4:  # BOM-less UTF-16
+        return False
+    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return control > max(8, len(sample) // 20)
+
+
+def _read_csv(data: bytes, ext: str, rel: str) -> list[RawSheet]:
+    if data.startswith((_ZIP_MAGIC, _CFB_MAGIC)) or _looks_binary(data):
+        raise _unreadable(
+            rel,
+            UNREADABLE_NOT_SPREADSHEET,
+            f"the file is named {ext} but holds binary data, not delimited text "
+            "(perhaps a workbook saved with the wrong name).",
+        )
+    text, _encoding = decode_text_bytes(data)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    delimiter = _sniff_delimiter(text, ext)
+    try:
+        parsed = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise _unreadable(rel, UNREADABLE_CORRUPT, f"the CSV cannot be parsed ({exc}).") from exc
+    # drop trailing empty rows; keep leading ones out of the grid but count the offset
+    first = 0
+    while first < len(parsed) and not any(c.strip() for c in parsed[first]):
+        first += 1
+    last = len(parsed)
+    while last > first and not any(c.strip() for c in parsed[last - 1]):
+        last -= 1
+    rows = parsed[first:last]
+    width = max((len(r) for r in rows), default=0)
+    grid = tuple(tuple(r) + ("",) * (width - len(r)) for r in rows)
+    return [RawSheet(file=rel, sheet="", hidden=False, rows=grid, first_row=first + 1, first_col=0)]
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def read_sheets(path: Path, *, raw_dir: Path) -> list[RawSheet]:
+    """Every worksheet of one input file as :class:`RawSheet` (CSV: one sheet named "").
+
+    Raises :class:`~ntm_analysis.errors.UnreadableFileError` whose ``reason`` is
+    one of ``empty_file``, ``too_large``, ``password_protected``, ``corrupt``,
+    ``not_a_spreadsheet`` or ``unsupported_extension``, with a one-line message.
+    """
+    path = Path(path)
+    rel = _relative(path, Path(raw_dir))
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED_EXTENSIONS:
+        raise _unreadable(rel, UNREADABLE_UNSUPPORTED, f"unsupported file type '{ext}'.")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _unreadable(rel, UNREADABLE_CORRUPT, f"the file cannot be opened ({exc}).") from exc
+    if size == 0:
+        raise _unreadable(rel, UNREADABLE_EMPTY, "the file is empty (0 bytes).")
+    if size > config.MAX_INPUT_BYTES:
+        raise _unreadable(
+            rel,
+            UNREADABLE_TOO_LARGE,
+            f"the file is {size / 1e6:.1f} MB, over the {config.MAX_INPUT_BYTES / 1e6:.0f} MB "
+            "limit (NTM_MAX_INPUT_BYTES).",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(rel, UNREADABLE_CORRUPT, f"the file cannot be read ({exc}).") from exc
+    if ext in TEXT_EXTENSIONS:
+        return _read_csv(data, ext, rel)
+    return _read_workbook(data, ext, rel)
