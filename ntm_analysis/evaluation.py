@@ -618,7 +618,6 @@ def evaluate(records: pd.DataFrame, *, catalog: Catalog, registry: Registry | No
     criteria, f2 = evaluate_criteria(indicators, records, catalog)
     communes = evaluate_communes(criteria)
     district, district_criteria, f3 = evaluate_district(communes, criteria, registry)
-    findings = pd.concat([f for f in (f1, f2, f3) if len(f)], ignore_index=True)
-    if findings.empty:
-        findings = _findings([])
+    parts = [f for f in (f1, f2, f3) if len(f)]
+    findings = pd.concat(parts, ignore_index=True) if parts else _findings([])
     return Evaluation(indicators, criteria, communes, district, district_criteria, findings)
