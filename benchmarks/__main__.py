@@ -98,15 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     facts: list[dict] = []
     lines: list[str] = []
 
+    saved = sys.stdout
+
     class _Tee:
         def write(self, text: str) -> int:
             lines.extend(x for x in text.splitlines() if x.strip())
-            return sys.__stdout__.write(text)
+            return saved.write(text)
 
         def flush(self) -> None:
-            sys.__stdout__.flush()
+            saved.flush()
 
-    saved = sys.stdout
     sys.stdout = _Tee()
     try:
         for name in selected:

@@ -232,6 +232,10 @@ def make_records(
         value = np.where(free & np.isnan(value), rng.uniform(10, 80, len(c_idx)), value)
         value = np.where(row_kind == "percent", np.clip(value, 0, 100), np.maximum(value, 0))
         value = np.where(row_kind == "count", np.round(value), np.round(value, 1))
+        # rounding and clipping may cross a threshold: the figure as written decides
+        with np.errstate(invalid="ignore"):
+            met = np.where(ge, value >= row_t, np.where(le, value <= row_t, met))
+        met = np.where(yes_no, value >= 0.5, met).astype(bool)
         # appraisal: mostly truthful, sometimes wrong, "cơ bản đạt" for near misses
         said_met = np.where(rng.random(len(c_idx)) < disagree_share, ~met, met)
         basically = ~said_met & (rng.random(len(c_idx)) < 0.3)
