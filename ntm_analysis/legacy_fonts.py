@@ -1,36 +1,359 @@
-"""Legacy Vietnamese 8-bit font encodings (TCVN3 / VNI-Windows) read back as Latin-1 text.
+"""Legacy Vietnamese 8-bit font encodings, read back as Latin-1 / cp1252 text.
 
-Placeholder: the conversion tables land in the next commit.
+Before Unicode, Vietnamese offices typed in fonts whose 8-bit codes reuse the
+Latin-1 positions. A spreadsheet reader hands those cells back as odd Latin-1
+text; this module detects and converts them.
+
+* **TCVN3** (TCVN 5712:1993 "VN3", the ABC fonts ".VnTime", ".VnArial"...):
+  one byte per letter. The normal font holds the lower-case letters with their
+  tones and the seven capitals Ă Â Ê Ô Ơ Ư Đ, e.g. "§¹t" = "Đạt",
+  "Ch\\u00ada ®¹t" = "Chưa đạt" (U+00AD, the soft hyphen, is "ư"), "Tû lÖ" =
+  "Tỷ lệ". *Limitation:* capitals with tone marks live in a separate ".VnTimeH"
+  font that draws the lower-case codes as capitals; the cell text does not say
+  which font was used, so such text decodes to lower case ("§¹T" typed in
+  .VnTimeH reads "Đạt"-like lower case). Pass ``h_font=True`` to
+  :func:`decode_legacy` when the font is known to be an "H" font.
+* **VNI-Windows** ("VNI-Times"): a base letter followed by a separate mark
+  byte, e.g. "Ñaït" = "Đạt", "Chöa ñaït" = "Chưa đạt". Upper-case letters use
+  upper-case mark bytes ("AÙ" = "Á").
+
+The TCVN3 table is the upper half of TCVN 5712:1993 restricted to the VN3
+repertoire; the VNI table is built from the VNI-Windows composition rules
+(tone marks ù ø û õ ï; circumflex-and-tone â á à å ã ä; breve-and-tone
+ê é è ú ü ë; standalone ô = ơ, ö = ư, ñ = đ, î = ỵ, and í ì æ ó ò for i).
+
+Detection never converts ordinary text: it requires characters that are rare
+in Vietnamese Unicode text *and* that the converted text reads as more
+valid Vietnamese syllables than the input.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
+__all__ = [
+    "LEGACY_ENCODINGS",
+    "decode_legacy",
+    "detect_legacy",
+    "detect_legacy_in_cells",
+    "encode_legacy",
+    "is_vietnamese_syllable",
+    "repair_text",
+]
+
 LEGACY_ENCODINGS = ("tcvn3", "vni")
 
+# ------------------------------------------------------------------ Vietnamese letters
 
-def encode_legacy(text: str, encoding: str) -> str:
-    """Unicode Vietnamese -> legacy-as-cp1252 string."""
-    return unicodedata.normalize("NFC", text)
+_TONES = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")  # none, sắc, huyền, hỏi, ngã, nặng
+_TONE_MARKS = frozenset(_TONES[1:])
+_BASE_VOWELS = "aăâeêioôơuưy"
 
 
-def decode_legacy(text: str, encoding: str) -> str:
-    """Legacy-as-cp1252 string -> NFC Unicode."""
-    return unicodedata.normalize("NFC", text)
+def _with_tone(base: str, tone: str) -> str:
+    return unicodedata.normalize("NFC", base + tone)
+
+
+#: Every lower-case Vietnamese letter that is not plain ASCII (NFC).
+_VIET_LOWER = frozenset({_with_tone(v, t) for v in _BASE_VOWELS for t in _TONES} | {"đ"}) - set(
+    "abcdefghijklmnopqrstuvwxyz"
+)
+_VIET_LETTERS = _VIET_LOWER | {c.upper() for c in _VIET_LOWER}
+
+# ------------------------------------------------------------------------------ TCVN3
+
+# Upper half of TCVN 5712:1993, VN3 repertoire (codes U+00A1..U+00FE as Latin-1).
+_TCVN3_CODES = "¡¢£¤¥¦§¨©ª«¬\u00ad®µ¶·¸¹»¼½¾ÆÇÈÉÊËÌÎÏÐÑÒÓÔÕÖ×ØÜÝÞßáâãäåæçèéêëìíîïñòóôõö÷øùúûüýþ"
+_TCVN3_LETTERS = "ĂÂÊÔƠƯĐăâêôơưđàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
+_TCVN3_DECODE = dict(zip(_TCVN3_CODES, _TCVN3_LETTERS, strict=True))
+_TCVN3_ENCODE = {v: k for k, v in _TCVN3_DECODE.items()}
+
+# ------------------------------------------------------------------------------- VNI
+
+_VNI_TONE = {
+    False: dict(zip(_TONES[1:], "ùøûõï", strict=True)),
+    True: dict(zip(_TONES[1:], "ÙØÛÕÏ", strict=True)),
+}
+_VNI_CIRCUMFLEX = {
+    False: dict(zip(_TONES, "âáàåãä", strict=True)),
+    True: dict(zip(_TONES, "ÂÁÀÅÃÄ", strict=True)),
+}
+_VNI_BREVE = {
+    False: dict(zip(_TONES, "êéèúüë", strict=True)),
+    True: dict(zip(_TONES, "ÊÉÈÚÜË", strict=True)),
+}
+_VNI_I = {
+    False: dict(zip(_TONES, "iíìæóò", strict=True)),
+    True: dict(zip(_TONES, "IÍÌÆÓÒ", strict=True)),
+}
+_VNI_HORN = {"o": ("ô", "Ô"), "u": ("ö", "Ö")}
+
+
+def _vni_letter(letter: str) -> str:
+    """The VNI-Windows spelling of one Unicode letter (unchanged if not Vietnamese)."""
+    if letter in ("đ", "Đ"):
+        return "ñ" if letter == "đ" else "Ñ"
+    decomposed = unicodedata.normalize("NFD", letter)
+    base, marks = decomposed[0], decomposed[1:]
+    lower = base.lower()
+    if lower not in "aeiouy" or not marks:
+        return letter
+    upper = base != lower
+    tone = next((m for m in marks if m in _TONE_MARKS), "")
+    if lower == "i":
+        return _VNI_I[upper][tone]
+    if lower == "y" and tone == "\u0323":
+        return "Î" if upper else "î"
+    if "\u031b" in marks and lower in _VNI_HORN:  # ơ ư
+        return _VNI_HORN[lower][upper] + (_VNI_TONE[upper][tone] if tone else "")
+    if "\u0306" in marks and lower == "a":  # ă
+        return base + _VNI_BREVE[upper][tone]
+    if "\u0302" in marks and lower in "aeo":  # â ê ô
+        return base + _VNI_CIRCUMFLEX[upper][tone]
+    return base + (_VNI_TONE[upper][tone] if tone else "")
+
+
+_VNI_ENCODE = {c: _vni_letter(c) for c in _VIET_LETTERS}
+_VNI_DECODE: dict[str, str] = {}
+for _letter, _code in _VNI_ENCODE.items():
+    _VNI_DECODE[_code] = _letter
+    if len(_code) == 2:
+        # a mark of the other case after the base still means the same letter
+        _other = _code[0] + (_code[1].lower() if _code[1].isupper() else _code[1].upper())
+        _VNI_DECODE.setdefault(_other, _letter)
+_VNI_DECODE.setdefault("yï", "ỵ")
+_VNI_DECODE.setdefault("YÏ", "Ỵ")
+_VNI_DECODE.setdefault("Yï", "Ỵ")
+_VNI_DECODE.setdefault("yÏ", "ỵ")
+_VNI_CODE_CHARS = frozenset(ch for code in _VNI_DECODE for ch in code if ord(ch) > 127)
+
+# ------------------------------------------------------------------------ encode/decode
+
+
+def _check_encoding(encoding: str) -> str:
+    key = str(encoding).strip().lower().replace("-", "").replace("_", "")
+    aliases = {"tcvn3": "tcvn3", "tcvn": "tcvn3", "abc": "tcvn3", "vn3": "tcvn3"}
+    aliases |= {"vni": "vni", "vniwindows": "vni", "vniwin": "vni"}
+    if key not in aliases:
+        raise ValueError(f"unknown legacy encoding {encoding!r}; use one of {LEGACY_ENCODINGS}")
+    return aliases[key]
+
+
+def encode_legacy(text: str, encoding: str, *, errors: str = "strict") -> str:
+    """Unicode Vietnamese -> the Latin-1 text a legacy font would store.
+
+    Meant for tests and synthetic samples. A character the encoding cannot
+    hold (a toned capital in TCVN3, or a Latin-1 character that is itself a
+    code of the encoding) raises ``ValueError`` with ``errors="strict"``; with
+    ``errors="lower"`` TCVN3 writes toned capitals in lower case.
+
+    >>> encode_legacy("Chưa đạt", "tcvn3"), encode_legacy("Chưa đạt", "vni")
+    ('Ch\\xada ®¹t', 'Chöa ñaït')
+    """
+    enc = _check_encoding(encoding)
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if enc == "tcvn3":
+            code = _TCVN3_ENCODE.get(ch)
+            if code is None and ch in _VIET_LETTERS and errors == "lower":
+                code = _TCVN3_ENCODE.get(ch.lower())
+            if code is None and (ch in _VIET_LETTERS or ch in _TCVN3_DECODE):
+                if errors in ("strict", "lower"):
+                    raise ValueError(f"TCVN3 cannot hold {ch!r} (toned capitals need .VnTimeH)")
+                code = "?"
+            out.append(code if code is not None else ch)
+        else:
+            code = _VNI_ENCODE.get(ch)
+            if code is None and ch in _VNI_CODE_CHARS:
+                if errors in ("strict", "lower"):
+                    raise ValueError(f"VNI cannot hold {ch!r}: it is a VNI code")
+                code = "?"
+            out.append(code if code is not None else ch)
+    return "".join(out)
+
+
+def decode_legacy(text: str, encoding: str, *, h_font: bool = False) -> str:
+    """Legacy-font text (as Latin-1 characters) -> NFC Unicode Vietnamese.
+
+    ``h_font=True`` (TCVN3 only) upper-cases the result, for text known to be
+    set in a ".VnTimeH"-style capitals font.
+
+    >>> decode_legacy("§¹t", "tcvn3"), decode_legacy("Tû lÖ", "tcvn3"), decode_legacy("Ñaït", "vni")
+    ('Đạt', 'Tỷ lệ', 'Đạt')
+    """
+    enc = _check_encoding(encoding)
+    text = unicodedata.normalize("NFC", str(text))
+    if enc == "tcvn3":
+        result = "".join(_TCVN3_DECODE.get(ch, ch) for ch in text)
+        if h_font:
+            result = result.upper()
+    else:
+        out = []
+        i, n = 0, len(text)
+        while i < n:
+            pair = text[i : i + 2]
+            if len(pair) == 2 and pair in _VNI_DECODE:
+                out.append(_VNI_DECODE[pair])
+                i += 2
+                continue
+            out.append(_VNI_DECODE.get(text[i], text[i]))
+            i += 1
+        result = "".join(out)
+    return unicodedata.normalize("NFC", result)
+
+
+# ------------------------------------------------------------------ syllable validity
+
+_ONSET = r"(?:ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnprstvx])?"
+_NUCLEI = sorted(
+    (
+        *("a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y"),
+        *("ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe"),
+        *("oi", "ôi", "ơi", "oo", "ua", "uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ươ"),
+        *("ưu", "yê", "iêu", "yêu", "oai", "oay", "oeo", "uây", "uôi", "ươi", "ươu", "uya"),
+        *("uyê", "uyu"),
+    ),
+    key=len,
+    reverse=True,
+)
+_SYLLABLE = re.compile(_ONSET + "(?:" + "|".join(_NUCLEI) + ")" + r"(?:ch|nh|ng|[cmnpt])?")
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """True when ``word`` is spelled like one Vietnamese syllable (at most one tone).
+
+    >>> [is_vietnamese_syllable(w) for w in ("Nghiêng", "Tû", "café")]
+    [True, False, False]
+    """
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = sum(1 for c in decomposed if c in _TONE_MARKS)
+    if tones > 1:
+        return False
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+    return _SYLLABLE.fullmatch(bare) is not None
+
+
+# ------------------------------------------------------------------------- detection
+
+_RARE = {
+    "tcvn3": frozenset(c for c in _TCVN3_CODES if c not in _VIET_LETTERS),
+    "vni": frozenset(c for c in _VNI_CODE_CHARS if c not in _VIET_LETTERS),
+}
+_TOKEN_SPLIT = re.compile(r"[\s,;:!?\"'()\[\]{}<>/\\|=+*&^$#@~`_–—-]+")
+_EDGE_JUNK = "0123456789.%"
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.strip(_EDGE_JUNK) for t in _TOKEN_SPLIT.split(text) if t.strip(_EDGE_JUNK)]
+
+
+def _evidence(text: str, encoding: str) -> tuple[int, int, int, int, bool]:
+    """(rare chars, changed tokens, changed tokens valid before, valid after, long evidence)."""
+    rare = sum(1 for c in text if c in _RARE[encoding])
+    changed = valid_in = valid_out = 0
+    long_word = False
+    for token in _tokens(text):
+        decoded = decode_legacy(token, encoding)
+        if decoded == token:
+            continue
+        changed += 1
+        valid_in += is_vietnamese_syllable(token)
+        if is_vietnamese_syllable(decoded):
+            valid_out += 1
+            long_word = long_word or len(decoded) >= 2
+    return rare, changed, valid_in, valid_out, long_word
+
+
+def _score(text: str, encoding: str, *, strict: bool) -> float:
+    """How strongly ``text`` looks like ``encoding``; 0 when it does not."""
+    rare, changed, valid_in, valid_out, long_word = _evidence(text, encoding)
+    if changed == 0 or valid_out <= valid_in:
+        return 0.0
+    ratio = valid_out / changed
+    if strict:
+        if rare == 0 or ratio < 0.75 or not (long_word or changed >= 2):
+            return 0.0
+    elif ratio < 0.5:
+        return 0.0
+    return ratio + min(valid_out, 20) / 100
 
 
 def detect_legacy(text: str) -> str | None:
-    """ "tcvn3" | "vni" | None."""
-    return None
+    """ "tcvn3" or "vni" when ``text`` was typed in that legacy font, else None.
+
+    Ordinary text (ASCII, Vietnamese Unicode, English, French, German, numbers)
+    is never flagged.
+
+    >>> detect_legacy("Ch\\u00ada ®¹t"), detect_legacy("Chöa ñaït"), detect_legacy("Chưa đạt")
+    ('tcvn3', 'vni', None)
+    """
+    if not isinstance(text, str) or text.isascii():
+        return None
+    text = unicodedata.normalize("NFC", text)
+    scores = {enc: _score(text, enc, strict=True) for enc in LEGACY_ENCODINGS}
+    best = max(scores, key=scores.get)
+    return best if scores[best] > 0 else None
 
 
-def repair_text(text: str) -> tuple[str, str | None]:
-    """(converted text, encoding) or (text, None) when the text is not legacy."""
-    return text, None
+def repair_text(text: str, encoding: str | None = None) -> tuple[str, str | None]:
+    """Convert legacy-font text; returns (text, encoding) or (text, None) if unchanged.
+
+    With ``encoding`` (a sheet-level verdict from :func:`detect_legacy_in_cells`)
+    a cell is converted on weaker evidence: its changed words must read as
+    more valid Vietnamese after conversion. Cells already in Unicode stay.
+
+    >>> repair_text("Tû lÖ hé nghÌo")
+    ('Tỷ lệ hộ nghèo', 'tcvn3')
+    >>> repair_text("Quảng Tân")
+    ('Quảng Tân', None)
+    """
+    if not isinstance(text, str) or text.isascii():
+        return text, None
+    found = detect_legacy(text)
+    if found is None and encoding is not None:
+        enc = _check_encoding(encoding)
+        if _score(unicodedata.normalize("NFC", text), enc, strict=False) > 0:
+            found = enc
+    if found is None:
+        return text, None
+    return decode_legacy(text, found), found
 
 
-def detect_legacy_in_cells(cells: Iterable[object]) -> str | None:
-    """Per-sheet detection over many cells."""
+def detect_legacy_in_cells(cells: Iterable[object], *, limit: int = 5000) -> str | None:
+    """The legacy encoding of a sheet, judged over many cells, or None.
+
+    A sheet is legacy when at least one cell is clearly so (see
+    :func:`detect_legacy`) and that encoding has at least twice the votes of
+    the other; or, without any clear cell, when three or more cells and at
+    least half of the non-ASCII text cells read better after conversion.
+    Apply the verdict per cell with ``repair_text(cell, encoding)``.
+
+    >>> detect_legacy_in_cells(["TT", "Tªn tiªu chÝ", "§¹t", 95.5, None])
+    'tcvn3'
+    """
+    strong = dict.fromkeys(LEGACY_ENCODINGS, 0)
+    weak = dict.fromkeys(LEGACY_ENCODINGS, 0)
+    non_ascii = 0
+    for index, cell in enumerate(cells):
+        if index >= limit:
+            break
+        if not isinstance(cell, str) or cell.isascii():
+            continue
+        non_ascii += 1
+        found = detect_legacy(cell)
+        if found:
+            strong[found] += 1
+            continue
+        text = unicodedata.normalize("NFC", cell)
+        for enc in LEGACY_ENCODINGS:
+            if _score(text, enc, strict=False) > 0:
+                weak[enc] += 1
+    first, second = sorted(LEGACY_ENCODINGS, key=lambda e: (strong[e], weak[e]), reverse=True)
+    if strong[first] >= 1 and strong[first] >= 2 * strong[second]:
+        return first
+    best = max(LEGACY_ENCODINGS, key=weak.get)
+    if strong[first] == 0 and weak[best] >= 3 and weak[best] * 2 >= non_ascii:
+        return best
     return None
