@@ -273,7 +273,7 @@ def _score(text: str, encoding: str, *, strict: bool) -> float:
         return 0.0
     ratio = valid_out / changed
     if strict:
-        if rare == 0 or ratio < 0.75 or not (long_word or changed >= 2):
+        if rare == 0 or ratio < 0.75 or not long_word:
             return 0.0
     elif ratio < 0.5:
         return 0.0
