@@ -31,7 +31,7 @@ import pandas as pd
 from . import config
 from . import schema as s
 from .errors import FindingCheck, RejectReason
-from .legacy_fonts import decode_legacy, detect_legacy, detect_legacy_in_cells
+from .legacy_fonts import decode_legacy, detect_legacy_in_cells
 from .parsing import (
     excel_error,
     find_year,
@@ -361,13 +361,13 @@ def _clean_cells(
         new: list[object] = []
         for v in row:
             if isinstance(v, str):
+                # the sheet's majority encoding decides (a short cell alone is ambiguous);
+                # text holding Vietnamese Unicode letters is already right
                 if encoding is not None and v and not v.isascii() and not _VIET_SPECIFIC.search(v):
-                    cell_enc = detect_legacy(v)
-                    if cell_enc in (None, encoding):
-                        fixed = decode_legacy(v, encoding)
-                        if fixed != v:
-                            converted += 1
-                            v = fixed
+                    fixed = decode_legacy(v, encoding)
+                    if fixed != v:
+                        converted += 1
+                        v = fixed
                 v = normalize_text(v) or ""
             elif isinstance(v, float) and v != v:
                 v = ""
@@ -1342,7 +1342,7 @@ def _parse_matrix(b: _Builder, rows, body, header: _Header, year, matcher, catal
             continue
         match = matcher.match(str(label), year)
         if not match.ok:
-            if match.status == "not_a_commune" or matcher.registry.is_district_name(label):
+            if match.status == "not_a_commune":  # "Huyện Đầm Hà": a district total row
                 b.mark(i, TOTAL)
                 continue
             b.reject(

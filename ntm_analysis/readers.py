@@ -441,8 +441,8 @@ def read_sheets(path: Path, *, raw_dir: Path) -> list[RawSheet]:
         raise _unreadable(
             rel,
             UNREADABLE_TOO_LARGE,
-            f"the file is {size / 1e6:.1f} MB, over the {config.MAX_INPUT_BYTES / 1e6:.0f} MB "
-            "limit (NTM_MAX_INPUT_BYTES).",
+            f"the file is {size:,} bytes, over the {config.MAX_INPUT_BYTES:,}-byte limit "
+            "(set NTM_MAX_INPUT_BYTES to raise it).",
         )
     try:
         data = path.read_bytes()
