@@ -58,19 +58,22 @@ def format_source(file: object, sheet: object, row: object) -> str | None:
 
 def _sources(frame: pd.DataFrame) -> pd.Series:
     """:func:`format_source` of every row, vectorised (same text, same gaps)."""
-    file = frame[s.SOURCE_FILE].astype("string")
-    sheet = frame[s.SOURCE_SHEET].astype("string")
-    sheet = sheet.where(sheet != "")
-    row = frame[s.SOURCE_ROW]
-    row = pd.Series(
-        pd.array(row, dtype="Float64").astype("Int64"), index=frame.index, dtype="Int64"
-    )
-    row = "row " + row.astype("string")
-    out = file
-    for part in (sheet, row):
-        joined = out + " › " + part
-        out = joined.where(out.notna() & part.notna(), out.fillna(part))
-    return out.astype("string")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def arrow_text(col: pd.Series) -> pa.Array:
+        return pa.array(col.astype("string").array, type=pa.string())
+
+    sheet = arrow_text(frame[s.SOURCE_SHEET])
+    if pc.any(pc.equal(sheet, "")).as_py():
+        sheet = pc.if_else(pc.equal(sheet, ""), pa.scalar(None, pa.string()), sheet)
+    rows = pd.array(frame[s.SOURCE_ROW], dtype="Float64").astype("Int64")
+    row = pa.array(rows, type=pa.int64())
+    row = pc.binary_join_element_wise("row", pc.cast(row, pa.string()), " ")
+    out = arrow_text(frame[s.SOURCE_FILE])
+    for part in (sheet, row):  # join the parts that are present with " › "
+        out = pc.coalesce(pc.binary_join_element_wise(out, part, " › "), out, part)
+    return pd.Series(pd.array(out, dtype="string"), index=frame.index)
 
 
 def _findings(rows: Iterable[dict]) -> pd.DataFrame:
@@ -196,6 +199,82 @@ def resolve_thresholds(
     ].astype({"year": keys["year"].dtype, **_RESOLVED_DTYPES})
 
 
+def _threshold_rows(
+    year: pd.Series, code: pd.Series, indicator: pd.Series, catalog: Catalog, registry
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Row of a small threshold table for every record (-1: no set covers the year).
+
+    A threshold depends only on (year, region, indicator), so the records are
+    factorised and the table has one row per distinct combination; each record
+    then finds its row by integer indexing, without merging the large frame.
+    """
+    y_codes, y_uniq = pd.factorize(year)
+    c_codes, c_uniq = pd.factorize(code)
+    i_codes, i_uniq = pd.factorize(indicator)
+    sets = _sets_by_year(y_uniq, catalog)
+    regions: list[str | None] = [None]
+    # region index per (year, commune code); the extra last column is "no code"
+    region_idx = np.zeros((len(y_uniq), len(c_uniq) + 1), dtype=np.int64)
+    if registry is not None:
+        for k, y in enumerate(y_uniq):
+            units = registry.units(int(y)).drop_duplicates("code", keep="first")
+            lookup = units.loc[units["code"].notna()].set_index("code")["threshold_region"]
+            mapped = pd.Series(c_uniq, dtype="string").map(lookup)
+            for j, region in enumerate(mapped):
+                if pd.isna(region):
+                    continue
+                if region not in regions:
+                    regions.append(str(region))
+                region_idx[k, j] = regions.index(str(region))
+    rows = []
+    cube = np.full((len(y_uniq), len(regions), len(i_uniq) + 1), -1, dtype=np.int64)
+    for k, y in enumerate(y_uniq):
+        cset = sets.get(int(y))
+        if cset is None:
+            continue
+        for r, region in enumerate(regions):
+            for j in range(len(i_uniq) + 1):
+                ind = cset.indicator(i_uniq[j]) if j < len(i_uniq) else None
+                t = ind.threshold_for(region, int(y)) if ind is not None else None
+                cube[k, r, j] = len(rows)
+                rows.append(
+                    (
+                        cset.id,
+                        None if t is None else t.value,
+                        None if t is None else t.op,
+                        None if t is None else t.text,
+                        None if t is None else t.source,
+                    )
+                )
+    table = pd.DataFrame(rows, columns=["criteria_set", *_THRESHOLD_COLUMNS]).astype(
+        {k: v for k, v in _RESOLVED_DTYPES.items() if k in ("criteria_set", *_THRESHOLD_COLUMNS)}
+    )
+    c_idx = np.where(c_codes < 0, len(c_uniq), c_codes)
+    i_idx = np.where(i_codes < 0, len(i_uniq), i_codes)
+    if len(y_codes) == 0:
+        return table, np.empty(0, dtype=np.int64)
+    row = cube[y_codes, region_idx[y_codes, c_idx], i_idx]
+    return table, np.where(y_codes < 0, -1, row)
+
+
+def _text(value: object) -> str:
+    """A value as an f-string shows it, with pandas' "<NA>" for missing."""
+    return "<NA>" if value is None else str(value)
+
+
+def _sort_positions(year: pd.Series, commune: pd.Series, indicator: pd.Series) -> np.ndarray:
+    """Stable order by year, commune and natural indicator code (as ``_natural_key``)."""
+    ranks = []
+    for col, key in ((year, None), (commune, None), (indicator, code_sort_key)):
+        codes, uniq = pd.factorize(col, use_na_sentinel=True)
+        order = sorted(range(len(uniq)), key=(lambda j, u=uniq, k=key: k(u[j]) if k else u[j]))
+        rank = np.empty(len(uniq) + 1, dtype=np.int64)
+        rank[np.array(order, dtype=np.int64)] = np.arange(len(uniq))
+        rank[len(uniq)] = len(uniq)  # missing values sort last
+        ranks.append(rank[np.where(codes < 0, len(uniq), codes)])
+    return np.lexsort(ranks[::-1])
+
+
 def evaluate_indicators(
     records: pd.DataFrame, catalog: Catalog, registry: Registry | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -204,10 +283,23 @@ def evaluate_indicators(
     Returns the indicators table (``schema.INDICATOR_COLUMNS``) and the
     findings where the commune's appraisal disagrees with the threshold.
     """
-    ind = records.loc[records["level"] == "indicator"].copy()
-    ind["commune_code"] = ind["commune_code"].astype("string")
-    ind["indicator"] = ind["indicator"].astype("string")
-    ind = _attach_thresholds(ind, catalog, registry)
+    pos = np.flatnonzero((records["level"] == "indicator").fillna(False).to_numpy(dtype=bool))
+    code = records["commune_code"].take(pos).astype("string")
+    indicator = records["indicator"].take(pos).astype("string")
+    table, trow = _threshold_rows(records["year"].take(pos), code, indicator, catalog, registry)
+    covered = trow >= 0
+    pos, trow = pos[covered], trow[covered]
+    order = _sort_positions(
+        records["year"].take(pos), records["commune"].take(pos), indicator[covered]
+    )
+    pos, trow = pos[order], trow[order]
+    # one take of the large frame, in output order
+    ind = records.take(pos).reset_index(drop=True)
+    ind = ind.assign(
+        commune_code=ind["commune_code"].astype("string"),
+        indicator=ind["indicator"].astype("string"),
+        **{c: table[c].take(trow).reset_index(drop=True) for c in table.columns},
+    )
 
     value = ind["value"].astype("Float64")
     threshold = ind["threshold"]
@@ -237,24 +329,41 @@ def evaluate_indicators(
         source=_sources(ind),
     )
     disagree = use_threshold & by_appraisal.notna() & (by_value != by_appraisal).fillna(False)
+    # findings in the order of the records, as they were read
+    flagged = ind.loc[disagree.to_numpy(dtype=bool)]
+    flagged = flagged.iloc[np.argsort(pos[disagree.to_numpy(dtype=bool)], kind="stable")]
+    cols = (
+        "year",
+        "commune",
+        "indicator",
+        "self_assessed",
+        "value_text",
+        "met",
+        "threshold_text",
+        "threshold_source",
+        "source",
+    )
+    # plain Python values: iterating arrow-backed columns row by row is slow
+    columns = [flagged[c].to_numpy(dtype=object, na_value=None) for c in cols]
     findings = _findings(
         {
-            "year": r.year,
-            "commune": r.commune,
+            "year": year,
+            "commune": commune,
             "subject_type": "indicator",
-            "subject": r.indicator,
+            "subject": code,
             "check": FindingCheck.APPRAISAL_VS_THRESHOLD.value,
             "message": (
-                f"Self-appraisal '{r.self_assessed}' but value {r.value_text} "
-                f"{'meets' if r.met else 'does not meet'} the threshold {r.threshold_text} "
-                f"({r.threshold_source})."
+                f"Self-appraisal '{said}' but value {_text(value_text)} "
+                f"{'meets' if met else 'does not meet'} the threshold {_text(t_text)} "
+                f"({_text(t_source)})."
             ),
-            "source": r.source,
+            "source": source,
         }
-        for r in ind.loc[disagree].itertuples(index=False)
+        for year, commune, code, said, value_text, met, t_text, t_source, source in zip(
+            *columns, strict=True
+        )
     )
     out = ind.loc[:, list(s.INDICATOR_COLUMNS)]
-    out = out.sort_values(["year", "commune", "indicator"], key=_natural_key).reset_index(drop=True)
     return out, findings
 
 
