@@ -38,9 +38,13 @@ def read_excel_loop_task(raw_dir: str, **_: object):
     return call
 
 
-def clean_task(raw_dir: str, registry_csv: str, **_: object):
+def clean_task(raw_dir: str, registry_csv: str, catalog_dir: str | None = None, **_: object):
     """Tool: the whole ``ntm clean`` (read, parse, evaluate, write) into a temp folder."""
+    from ntm_analysis import config
     from ntm_analysis.pipeline import clean_folder
+
+    if catalog_dir:  # --catalog-dir: the clean loads its catalog from there too
+        config.CATALOG_DIR = Path(catalog_dir)
 
     out = tempfile.mkdtemp(prefix="ntm-bench-clean-")
 
@@ -77,7 +81,7 @@ def run(*, quick: bool, runs: int, catalog_dir: str | None = None, timeout: floa
         print(f"{NAME:<11}  SKIPPED: {missing}", flush=True)
         return [{"name": NAME, "verdict": "SKIPPED", "reason": missing}]
     data = inputs.province_raw_input(n, years, catalog_dir=catalog_dir)
-    kwargs = dict(data)
+    kwargs = {**data, "catalog_dir": catalog_dir}
     base = harness.measure(f"{__name__}:read_excel_loop_task", kwargs, runs=runs, timeout=timeout)
     tool = harness.measure(f"{__name__}:clean_task", kwargs, runs=runs, timeout=timeout)
     extra = tool.extra[-1] if tool.extra else {}

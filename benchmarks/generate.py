@@ -336,6 +336,11 @@ def _bare(name: str) -> str:
     return name.split(" ", 1)[1] if name.startswith("Xã ") else name
 
 
+def _cell(value: object) -> object:
+    """A value openpyxl can write (missing values become empty cells)."""
+    return None if value is None or pd.isna(value) else value
+
+
 def write_commune_report(
     path: Path,
     commune: pd.Series,
@@ -377,8 +382,8 @@ def write_commune_report(
                     crit.number,
                     crit.name_vi,
                     crit.indicators[0].text_vi,
-                    None if r is None else r.target_text,
-                    None if r is None else r.value_text,
+                    None if r is None else _cell(r.target_text),
+                    None if r is None else _cell(r.value_text),
                     said,
                     None,
                 ]
@@ -394,8 +399,8 @@ def write_commune_report(
                     ind.code,
                     None,
                     ind.text_vi,
-                    r.target_text,
-                    r.value_text,
+                    _cell(r.target_text),
+                    _cell(r.value_text),
                     APPRAISAL_TEXT.get(r.self_assessed),
                     None,
                 ]
