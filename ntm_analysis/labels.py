@@ -1,0 +1,311 @@
+"""User-facing words in Vietnamese and English, defined once.
+
+Criterion and indicator names come from the catalog; everything else a table
+or chart shows to people (appraisal and status words, bands, progress
+statuses, chart titles, axis labels, department names) lives here.
+
+>>> label("met")
+'Đạt'
+>>> label("met", lang="en")
+'Met'
+>>> label("title_attainment_heatmap", lang="en", year=2024)
+'Criteria attainment by commune, 2024'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ntm_analysis import config
+from ntm_analysis import schema as s
+
+#: Codes shown in charts and tables that are not in :mod:`ntm_analysis.schema`.
+NO_DATA = "no_data"
+GAINED = "gained"
+LOST = "lost"
+UNCHANGED_MET = "unchanged_met"
+UNCHANGED_NOT_MET = "unchanged_not_met"
+NOT_COMPARABLE = "not_comparable"
+
+#: Bands of criteria met (issue 4, chart 5).
+BAND_ALL = "band_all"  # every criterion of the set (19/19)
+BAND_FLOOR = "band_floor"  # the QĐ 263 floor (15) up to all but one (15–18)
+BAND_BELOW = "band_below"  # under the floor (< 15)
+BAND_NOT_ALL = "band_not_all"  # a set with no floor defined: not all criteria
+BANDS = (BAND_ALL, BAND_FLOOR, BAND_BELOW, BAND_NOT_ALL, NO_DATA)
+
+#: Open SDG progress statuses, best first.
+PROGRESS_ACHIEVED = "target_achieved"
+PROGRESS_SUBSTANTIAL = "substantial_progress"
+PROGRESS_MODERATE = "moderate_progress"
+PROGRESS_LIMITED = "limited_progress"
+PROGRESS_DETERIORATION = "deterioration"
+PROGRESS_NOT_ENOUGH_DATA = "not_enough_data"
+PROGRESS_STATUSES = (
+    PROGRESS_ACHIEVED,
+    PROGRESS_SUBSTANTIAL,
+    PROGRESS_MODERATE,
+    PROGRESS_LIMITED,
+    PROGRESS_DETERIORATION,
+    PROGRESS_NOT_ENOUGH_DATA,
+)
+
+#: Outlook at the current trend.
+OUTLOOK_ACHIEVED = "outlook_achieved"
+OUTLOOK_ON_TRACK = "on_track"
+OUTLOOK_OFF_TRACK = "off_track"
+OUTLOOK_UNKNOWN = "outlook_unknown"
+OUTLOOKS = (OUTLOOK_ACHIEVED, OUTLOOK_ON_TRACK, OUTLOOK_OFF_TRACK, OUTLOOK_UNKNOWN)
+
+#: Results of a district condition check.
+CONDITION_MET = "condition_met"
+CONDITION_NOT_MET = "condition_not_met"
+CONDITION_CANNOT_DECIDE = "cannot_decide"
+
+_LABELS: dict[str, tuple[str, str]] = {
+    # appraisals / met states
+    s.MET: ("Đạt", "Met"),
+    s.BASICALLY_MET: ("Cơ bản đạt", "Basically met"),
+    s.NOT_MET: ("Chưa đạt", "Not met"),
+    NO_DATA: ("Không có số liệu", "No data"),
+    # commune status
+    s.STATUS_NTM: ("Đạt chuẩn NTM", "NTM standard met"),
+    s.STATUS_NOT_NTM: ("Chưa đạt chuẩn NTM", "NTM standard not met"),
+    # change
+    GAINED: ("Mới đạt", "Gained"),
+    LOST: ("Không còn đạt", "Lost"),
+    UNCHANGED_MET: ("Giữ đạt", "Still met"),
+    UNCHANGED_NOT_MET: ("Vẫn chưa đạt", "Still not met"),
+    NOT_COMPARABLE: ("Không so sánh được", "Not comparable"),
+    # bands
+    BAND_ALL: ("Đạt tất cả tiêu chí", "All criteria met"),
+    BAND_FLOOR: ("Đạt 15–18 tiêu chí", "15–18 criteria met"),
+    BAND_BELOW: ("Dưới 15 tiêu chí", "Under 15 criteria met"),
+    BAND_NOT_ALL: ("Chưa đạt đủ tiêu chí", "Not all criteria met"),
+    # progress (Open SDG)
+    PROGRESS_ACHIEVED: ("Đã đạt mục tiêu", "Target achieved"),
+    PROGRESS_SUBSTANTIAL: ("Tiến bộ tốt", "Substantial progress"),
+    PROGRESS_MODERATE: ("Tiến bộ vừa phải", "Moderate progress"),
+    PROGRESS_LIMITED: ("Tiến bộ hạn chế", "Limited progress"),
+    PROGRESS_DETERIORATION: ("Đi xuống", "Deterioration"),
+    PROGRESS_NOT_ENOUGH_DATA: ("Chưa đủ số liệu", "Not enough data"),
+    # outlook
+    OUTLOOK_ACHIEVED: ("Đã đạt", "Already met"),
+    OUTLOOK_ON_TRACK: ("Kịp mục tiêu", "On track"),
+    OUTLOOK_OFF_TRACK: ("Không kịp mục tiêu", "Off track"),
+    OUTLOOK_UNKNOWN: ("Chưa dự báo được", "Cannot project"),
+    # district conditions (QĐ 320)
+    CONDITION_MET: ("Đạt", "Met"),
+    CONDITION_NOT_MET: ("Chưa đạt", "Not met"),
+    CONDITION_CANNOT_DECIDE: ("Không đủ dữ liệu để kết luận", "Cannot decide from the data"),
+    "cond_all_communes_ntm": (
+        "100% số xã đạt chuẩn NTM",
+        "100% of communes meet the NTM standard",
+    ),
+    "cond_advanced_share": (
+        "Ít nhất 10% số xã đạt chuẩn NTM nâng cao",
+        "At least 10% of communes are advanced NTM",
+    ),
+    "cond_towns_civilised": (
+        "100% thị trấn đạt chuẩn đô thị văn minh",
+        "100% of towns meet the civilised-urban standard",
+    ),
+    "cond_satisfaction": (
+        "Tỷ lệ người dân hài lòng ≥ 90%",
+        "Resident satisfaction ≥ 90%",
+    ),
+    "cond_district_criteria": (
+        "Đạt 9/9 tiêu chí huyện NTM",
+        "Meets the 9 district criteria",
+    ),
+    "reason_no_advanced_data": (
+        "Không có số liệu xã NTM nâng cao",
+        "No data on advanced communes",
+    ),
+    "reason_no_town_data": (
+        "Không có số liệu về thị trấn (đô thị văn minh)",
+        "No data on towns (civilised-urban standard)",
+    ),
+    "reason_no_satisfaction_data": (
+        "Không có số liệu khảo sát mức độ hài lòng",
+        "No resident-satisfaction survey data",
+    ),
+    "reason_no_district_criteria": (
+        "Không có số liệu tiêu chí cấp huyện",
+        "No district-level criteria data",
+    ),
+    "reason_communes_missing": (
+        "Có xã chưa có số liệu",
+        "Some communes have no data",
+    ),
+    "district_ntm": ("Huyện đạt chuẩn NTM", "District meets the NTM standard"),
+    # district-level trend of a criterion's share
+    "rose": ("Tăng", "Rose"),
+    "fell": ("Giảm", "Fell"),
+    "unchanged": ("Không đổi", "Unchanged"),
+    "unassigned": ("Chưa phân công", "Unassigned"),
+    # generic words
+    "commune": ("Xã", "Commune"),
+    "criterion": ("Tiêu chí", "Criterion"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "year": ("Năm", "Year"),
+    "department": ("Đơn vị phụ trách", "Department in charge"),
+    "count": ("Số lượng", "Count"),
+    "standard_line": ("Chuẩn NTM ({n} tiêu chí)", "NTM standard ({n} criteria)"),
+    "floor_line": ("Mức tối thiểu ({n} tiêu chí)", "Floor ({n} criteria)"),
+    "threshold_line": ("Ngưỡng {op} {value:g}", "Target {op} {value:g}"),
+    "projection": ("Dự báo theo xu hướng", "Projection at current trend"),
+    "target_year_line": ("Năm mục tiêu {year}", "Target year {year}"),
+    "lagging": ("Tiêu chí chậm", "Lagging criterion"),
+    "other_criteria": ("Tiêu chí khác", "Other criteria"),
+    "short_of_target": ("Còn thiếu so với mục tiêu", "Short of target"),
+    "beyond_target": ("Vượt mục tiêu", "Beyond target"),
+    # chart titles (str.format fields in braces)
+    "title_attainment_heatmap": (
+        "Kết quả đạt tiêu chí theo xã, năm {year}",
+        "Criteria attainment by commune, {year}",
+    ),
+    "title_change_heatmap": (
+        "Thay đổi kết quả tiêu chí, {year_from}–{year_to}",
+        "Change in criteria attainment, {year_from}–{year_to}",
+    ),
+    "title_criteria_met_over_years": (
+        "Số tiêu chí đạt của từng xã qua các năm",
+        "Criteria met per commune over the years",
+    ),
+    "title_criterion_shares": (
+        "Tỷ lệ xã đạt từng tiêu chí qua các năm",
+        "Share of communes meeting each criterion over the years",
+    ),
+    "title_bands": (
+        "Số xã theo nhóm số tiêu chí đạt",
+        "Communes by band of criteria met",
+    ),
+    "title_indicator_trajectory": (
+        "Diễn biến chỉ tiêu {code} theo xã",
+        "Indicator {code} by commune over the years",
+    ),
+    "title_gap_to_target": (
+        "Khoảng cách tới mục tiêu, năm {year}",
+        "Distance to target, {year}",
+    ),
+    "title_progress_summary": (
+        "Tình hình tiến bộ của các chỉ tiêu",
+        "Progress status of indicators",
+    ),
+    # axis labels
+    "axis_criteria_met": ("Số tiêu chí đạt", "Criteria met"),
+    "axis_share_communes": ("Tỷ lệ xã đạt (%)", "Communes meeting it (%)"),
+    "axis_communes": ("Số xã", "Number of communes"),
+    "axis_value": ("Giá trị", "Value"),
+    "axis_gap": (
+        "Khoảng cách tới mục tiêu (đơn vị của chỉ tiêu; dương = còn thiếu)",
+        "Distance to target (indicator's unit; positive = short)",
+    ),
+    "axis_indicators": ("Số chỉ tiêu (xã × chỉ tiêu)", "Indicators (commune × indicator)"),
+    "legend_state": ("Kết quả", "Result"),
+    "legend_change": ("Thay đổi", "Change"),
+    "legend_band": ("Nhóm", "Band"),
+    "legend_status": ("Tình hình", "Status"),
+}
+
+#: Departments of the shipped example mapping, by id: (Vietnamese, English).
+DEPARTMENTS: dict[str, tuple[str, str]] = {
+    "kt_ht": ("Phòng Kinh tế – Hạ tầng", "Economy and Infrastructure Office"),
+    "nn_ptnt": (
+        "Phòng Nông nghiệp và PTNT",
+        "Agriculture and Rural Development Office",
+    ),
+    "vh_tt": ("Phòng Văn hóa – Thông tin", "Culture and Information Office"),
+    "tn_mt": ("Phòng Tài nguyên – Môi trường", "Natural Resources and Environment Office"),
+    "y_te": ("Phòng Y tế", "Health Office"),
+    "bhxh": ("BHXH huyện", "District Social Insurance"),
+    "gd_dt": ("Phòng Giáo dục và Đào tạo", "Education and Training Office"),
+    "ld_tbxh": (
+        "Phòng Lao động – TB&XH",
+        "Labour, Invalids and Social Affairs Office",
+    ),
+    "tc_kh": ("Phòng Tài chính – Kế hoạch", "Finance and Planning Office"),
+    "noi_vu": ("Phòng Nội vụ", "Home Affairs Office"),
+    "tu_phap": ("Phòng Tư pháp", "Justice Office"),
+    "cong_an": ("Công an huyện", "District Police"),
+    "chqs": ("Ban CHQS huyện", "District Military Command"),
+    "ubnd_xa": ("UBND xã", "Commune People's Committee"),
+}
+
+for _key, _pair in DEPARTMENTS.items():
+    _LABELS.setdefault(f"dept_{_key}", _pair)
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("vi", "en"):
+        raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
+    return lang
+
+
+def label(key: str, lang: str = config.DEFAULT_LANG, **fields: object) -> str:
+    """The word or phrase for ``key`` in ``lang``, with ``fields`` filled in.
+
+    Unknown keys come back unchanged, so a new code never breaks a chart.
+
+    >>> label("not_met", "en")
+    'Not met'
+    >>> label("standard_line", n=19)
+    'Chuẩn NTM (19 tiêu chí)'
+    >>> label("no such key")
+    'no such key'
+    """
+    _check_lang(lang)
+    pair = _LABELS.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "en" else pair[0]
+    return text.format(**fields) if fields else text
+
+
+def labels(keys: Iterable[str], lang: str = config.DEFAULT_LANG) -> list[str]:
+    """:func:`label` for each key."""
+    return [label(k, lang) for k in keys]
+
+
+def department_name(department_id: str, lang: str = config.DEFAULT_LANG) -> str:
+    """The name of a department of the shipped list, or the id unchanged.
+
+    >>> department_name("tn_mt")
+    'Phòng Tài nguyên – Môi trường'
+    """
+    return label(f"dept_{department_id}", lang) if department_id in DEPARTMENTS else department_id
+
+
+def criterion_names(source: object, lang: str = config.DEFAULT_LANG) -> dict[str, str]:
+    """Criterion number -> name, from a criteria set (or a catalog's sets, or a mapping).
+
+    ``source`` may be a :class:`~ntm_analysis.catalog.CriteriaSet`, a
+    :class:`~ntm_analysis.catalog.Catalog` (the first set's name for each number
+    among commune sets), a mapping ``{number: name}``, or ``None`` (empty).
+    """
+    _check_lang(lang)
+    if source is None:
+        return {}
+    if isinstance(source, Mapping):
+        return {str(k): str(v) for k, v in source.items()}
+    if hasattr(source, "criteria"):
+        return {c.number: c.name(lang) for c in source.criteria}
+    if hasattr(source, "sets"):
+        out: dict[str, str] = {}
+        for cs in source.sets:
+            if getattr(cs, "level", "commune") == "commune":
+                for c in cs.criteria:
+                    out.setdefault(c.number, c.name(lang))
+        return out
+    raise TypeError(f"cannot take criterion names from {type(source).__name__}")
+
+
+def criterion_label(
+    number: str, names: Mapping[str, str] | None = None, *, short: bool = False
+) -> str:
+    """ "17. Môi trường …" (or "17" with ``short`` or when no name is known)."""
+    name = (names or {}).get(str(number))
+    if short or not name:
+        return str(number)
+    return f"{number}. {name}"
