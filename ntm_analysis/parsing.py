@@ -15,6 +15,8 @@ Conventions worth knowing (see :func:`parse_number` for the full rule):
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
+import functools
 import math
 import numbers
 import re
@@ -51,6 +53,26 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _CONTROL_SPACE = "\r\n\t\v\f\x85\u2028\u2029"
 _SPACE_TABLE = {ord(c): " " for c in _SPACE_LIKE + _ZERO_WIDTH + _CONTROL_SPACE}
 _MULTI_SPACE = re.compile(r" {2,}")
+
+
+def _never_raises(fallback):
+    """Make a cell parser total: on any unexpected exception, return ``fallback``.
+
+    Cell values come from untrusted files; a parser that raises would stop a
+    whole ingestion run, so a surprise value is treated as unparseable instead.
+    """
+
+    def wrap(function):
+        @functools.wraps(function)
+        def total(*args, **kwargs):
+            try:
+                return function(*args, **kwargs)
+            except Exception:
+                return fallback
+
+        return total
+
+    return wrap
 
 
 def _is_nan_like(value: object) -> bool:
@@ -106,6 +128,7 @@ def _to_text(value: object) -> str | None:
         return None
 
 
+@_never_raises(None)
 def normalize_text(value: object) -> str | None:
     """NFC text with spaces tidied; ``None`` for empty cells.
 
@@ -130,6 +153,7 @@ def normalize_text(value: object) -> str | None:
 _FOLD_KEEP = re.compile(r"[^a-z0-9]+")
 
 
+@_never_raises("")
 def fold_text(value: object) -> str:
     """Matching key: lower case, no diacritics, "đ" -> "d", only ``[a-z0-9 ]``.
 
@@ -166,6 +190,7 @@ _MISSING_FOLDED = frozenset(
 _DASHES_DOTS = re.compile(r"^[\-–—.…_/\s]+$")
 
 
+@_never_raises(False)
 def is_missing(value: object) -> bool:
     """True for a cell that means "no value": blank, "-", "N/A", "Không có số liệu"...
 
@@ -222,6 +247,7 @@ _EXCEL_ERROR_ALIASES = {
 }
 
 
+@_never_raises(None)
 def excel_error(value: object) -> str | None:
     """The canonical Excel error code of a cell ("#DIV/0!", "#N/A"...), else None.
 
@@ -365,6 +391,8 @@ def _parse_number(value: object, *, percent: bool) -> ParsedNumber:
         return _MISSING_NUMBER
     if isinstance(value, bool):
         return _NOT_NUMBER
+    if isinstance(value, decimal.Decimal):
+        value = float(value)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         number = float(value)
         if not math.isfinite(number):
@@ -393,10 +421,12 @@ def _parse_number(value: object, *, percent: bool) -> ParsedNumber:
         return _NOT_NUMBER
     if match["sign"] and match["sign"] != "+":
         number = -number
-    rest = match["rest"].strip()
-    if rest in (".", ","):
-        rest = ""
+    rest = match["rest"].strip().rstrip(".,;").strip()
     unit = None
+    if rest and not _UNIT_TEXT.match(rest):
+        repaired = _legacy_repaired(rest)  # a unit typed in a legacy font
+        if repaired is not None:
+            rest = repaired
     if rest:
         if len(rest) > _MAX_UNIT_LEN or not _UNIT_TEXT.match(rest):
             return _NOT_NUMBER
@@ -441,6 +471,7 @@ def _legacy_repaired(value: object) -> str | None:
     return text if encoding else None
 
 
+@_never_raises(None)
 def parse_appraisal(value: object) -> str | None:
     """The commune's own appraisal: ``schema.MET`` / ``BASICALLY_MET`` / ``NOT_MET``, or None.
 
@@ -471,6 +502,7 @@ def parse_appraisal(value: object) -> str | None:
 _NOT_MET_BLANKS = frozenset({"-", "--", "–", "—"})
 
 
+@_never_raises(None)
 def parse_mark(value: object) -> str | None:
     """A district-matrix cell as ``MET`` / ``BASICALLY_MET`` / ``NOT_MET``; None if unknown.
 
@@ -503,12 +535,26 @@ def parse_mark(value: object) -> str | None:
     return parse_appraisal(text)
 
 
-_YES = frozenset({"co", "dat", "x", "yes", "y", "da co", "co dat", "true", "dung", "roi"})
+_YES = frozenset({"co", "dat", "d", "x", "yes", "y", "da co", "co dat", "true", "dung", "roi"})
 _NO = frozenset(
-    {"khong", "chua dat", "chua co", "no", "n", "khong co", "khong dat", "chua", "false", "sai"}
+    {
+        "khong",
+        "chua dat",
+        "chua co",
+        "no",
+        "cd",
+        "kd",
+        "n",
+        "khong co",
+        "khong dat",
+        "chua",
+        "false",
+        "sai",
+    }
 )
 
 
+@_never_raises(None)
 def parse_yes_no(value: object) -> bool | None:
     """A yes/no cell: "Có", "Đạt", "x", "Yes" -> True; "Không", "Chưa có", "No" -> False.
 
@@ -621,7 +667,7 @@ def _parse_target(value: object) -> Target | None:
         parsed = parse_number(value)
         return Target(">=", parsed.value, None, text) if parsed.ok else None
     folded = fold_text(text)
-    if folded in _YES_TARGETS:
+    if folded in _YES_TARGETS or (folded.startswith("dat ") and not re.search(r"\d", text)):
         return Target("yes", None, None, text)
     if folded in _NO_TARGETS:
         return Target("no", None, None, text)
@@ -732,11 +778,10 @@ def _split_code(value: object) -> tuple[str | None, str]:
     return code, rest
 
 
-_ROMAN = re.compile(
-    r"^(?P<r>XIII|XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)(?:$|[\s.:)\-–—]|(?=[^\W\d_]{2}))"
-)
+_ROMAN = re.compile(r"^(?P<r>XIII|XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)(?:$|[\s.:)\-–—])")
 
 
+@_never_raises(None)
 def roman_heading(value: object) -> str | None:
     """The Roman numeral of a section heading ("IV. VĂN HÓA - XÃ HỘI") or None.
 
@@ -753,9 +798,6 @@ def roman_heading(value: object) -> str | None:
     match = _ROMAN.match(text)
     if not match:
         return None
-    rest = text[match.end() :].strip()
-    if rest and rest[0].isalpha() and match.end() < len(text) and text[match.end()].isalpha():
-        return None  # "IVAN..." is a word, not a numeral
     return match["r"]
 
 
@@ -777,6 +819,7 @@ _UNIT_PREFIXES = (
 )
 
 
+@_never_raises((None, ""))
 def split_unit_prefix(value: object) -> tuple[str | None, str]:
     """Split an administrative-unit prefix ("xã", "TT", "Huyện"...) from a name.
 
@@ -810,6 +853,7 @@ _YEAR_RANGE = re.compile(
 )
 
 
+@_never_raises(None)
 def find_year(value: object, *, lo: int = 2000, hi: int = 2039) -> int | None:
     """The one report year named in a title, sheet or file name, else None.
 
