@@ -39,7 +39,7 @@ def read_parquet_task(parquet: str, **_: object):
     return call
 
 
-def year_over_year(evaluation) -> dict[str, float]:
+def year_over_year(evaluation, catalog=None) -> dict[str, float | str]:
     """Run the year-over-year analysis the review uses; seconds per step.
 
     Uses :mod:`ntm_analysis.trends` when it is importable; steps it does not
@@ -49,28 +49,39 @@ def year_over_year(evaluation) -> dict[str, float]:
         trends = importlib.import_module("ntm_analysis.trends")
     except ImportError:
         return {"trends": "not importable"}
-    steps = trend_steps(trends, evaluation)
+    steps = trend_steps(trends, evaluation, catalog)
     out: dict[str, float] = {}
     for name, fn in steps:
         start = time.perf_counter()
-        fn()
-        out[f"trends.{name}"] = round(time.perf_counter() - start, 3)
+        try:
+            fn()
+        except Exception as exc:  # a failing step is reported, the others still run
+            out[name] = f"ERROR({type(exc).__name__}: {exc})"
+            continue
+        out[name] = round(time.perf_counter() - start, 3)
     return out
 
 
-def trend_steps(trends, evaluation):
-    """(name, zero-argument callable) for each analysis step available in ``trends``."""
+def trend_steps(trends, evaluation, catalog=None):
+    """(name, zero-argument callable) per analysis step a review runs, where ``trends`` has it."""
     ev = evaluation
     years = sorted(int(y) for y in ev.communes["year"].unique())
     first, last = years[0], years[-1]
+    previous = years[-2] if len(years) > 1 else first
     candidates = [
-        ("standing", lambda: trends.standing(ev.communes, ev.criteria)),
-        ("change", lambda: trends.change(ev.criteria, first, last)),
-        ("gaps", lambda: trends.gaps(ev.indicators, year=last)),
-        ("progress", lambda: trends.progress(ev.indicators)),
-        ("lagging", lambda: trends.lagging_criteria(ev.criteria, ev.indicators, year=last)),
+        ("commune_standing", lambda: trends.commune_standing(ev.communes, last)),
+        ("district_summary", lambda: trends.district_summary(ev.communes, ev.criteria)),
+        ("criterion_shares", lambda: trends.criterion_shares(ev.criteria)),
+        ("indicator_shares", lambda: trends.indicator_shares(ev.indicators)),
+        (
+            "compare_years",
+            lambda: trends.compare_years(ev.criteria, ev.communes, previous, last),
+        ),
+        ("gap_to_target", lambda: trends.gap_to_target(ev.indicators, last)),
+        ("progress_status", lambda: trends.progress_status(ev.indicators, catalog=catalog)),
+        ("lagging_criteria", lambda: trends.lagging_criteria(ev.criteria, ev.indicators, last)),
     ]
-    return [(n, f) for n, f in candidates if hasattr(trends, n.split(".")[0])]
+    return [(n, f) for n, f in candidates if hasattr(trends, n)]
 
 
 def evaluate_task(parquet: str, registry_csv: str, catalog_dir: str | None = None, **_: object):
@@ -94,7 +105,9 @@ def evaluate_task(parquet: str, registry_csv: str, catalog_dir: str | None = Non
         start = time.perf_counter()
         ev = evaluate(records, catalog=catalog, registry=registry)
         steps["evaluate"] = round(time.perf_counter() - start, 3)
-        steps.update(year_over_year(ev))
+        start = time.perf_counter()
+        steps.update(year_over_year(ev, catalog))
+        steps["trends"] = round(time.perf_counter() - start, 3)
         steps["indicator_rows"] = len(ev.indicators)
         return steps
 
