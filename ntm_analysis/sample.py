@@ -1,0 +1,1361 @@
+"""The bundled synthetic sample: Đầm Hà district's communes, 2021–2024, as communes send them.
+
+Everything written here is **made up** (``MAU`` = mẫu, "sample"): file names carry
+``MAU-synthetic``, every sheet opens with :data:`SYNTHETIC_LABEL`, and a
+``README.txt`` in the folder says so.
+
+Two layers:
+
+* :func:`generate_sample` is pure. It draws the figures from
+  ``numpy.random.default_rng(seed)`` along a fixed storyline
+  (:data:`UNMET_PLAN`) and returns the ground truth as DataFrames
+  (:class:`SampleTruth`), so tests can check that cleaning the written files
+  reproduces it.
+* :func:`write_sample` lays the truth out as the raw files a district office
+  receives: one commune report per commune and year (shape A of the ingestion
+  issue, in four header variants, as .xlsx, .xls and .ods, one workbook with a
+  sheet per year), one district summary matrix (shape B, a sheet per year), and
+  a small amount of realistic mess, every item listed in :data:`PLANTED_MESS`.
+  Same seed, same bytes.
+
+Every criterion, indicator and target text comes from the catalog
+(:func:`ntm_analysis.catalog.load_catalog`); the units and codes come from the
+registry. Nothing official is invented here: an indicator without a catalog
+threshold gets an empty target cell (yes/no indicators: "Đạt") and is judged
+by the commune's own appraisal.
+
+>>> truth = generate_sample()
+>>> sorted(truth.communes["year"].unique().tolist())
+[2021, 2022, 2023, 2024]
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import config
+from . import schema as s
+from .catalog import Catalog, CriteriaSet, Indicator, Threshold, load_catalog
+from .legacy_fonts import encode_legacy
+from .registry import Registry, load_registry
+
+# ----------------------------------------------------------------------------- settings
+
+SAMPLE_DISTRICT = "Huyện Đầm Hà"
+SAMPLE_PROVINCE = "Tỉnh Quảng Ninh"
+SAMPLE_YEARS = (2021, 2022, 2023, 2024)
+DEFAULT_SEED = 2024
+
+#: Title row at the top of every sheet (kept above the header, read as a title row).
+SYNTHETIC_LABEL = "DỮ LIỆU MẪU TỔNG HỢP (SYNTHETIC) — không phải số liệu thật"
+#: Every written file name starts with this.
+FILE_PREFIX = "MAU-synthetic"
+README_NAME = "README.txt"
+MATRIX_FILE = f"{FILE_PREFIX}_huyen-dam-ha_tong-hop-tieu-chi.xlsx"
+
+#: Fixed workbook properties, so the bytes do not depend on the clock.
+WORKBOOK_CREATOR = "ntm-analysis (dữ liệu mẫu tổng hợp / synthetic sample)"
+WORKBOOK_TIMESTAMP = datetime(2024, 1, 15, 8, 0, 0)
+_ZIP_DATE_TIME = (2024, 1, 15, 8, 0, 0)
+
+#: The storyline: criteria each commune does NOT meet, per year (all others are met).
+#: Several communes gain criteria (15–17 in 2021 -> 19 by 2023/2024); Xã Tân Lập
+#: loses criterion 17 in 2024; environment (17), health (15, through insurance
+#: coverage) and cultural facilities (6) lag the most, as the district reported in
+#: early 2024.
+UNMET_PLAN: Mapping[str, Mapping[int, tuple[str, ...]]] = {
+    "Xã Đầm Hà": {2021: ("6", "15", "17"), 2022: ("17",), 2023: (), 2024: ()},
+    "Xã Tân Bình": {2021: ("6", "13", "15", "17"), 2022: ("6", "17"), 2023: (), 2024: ()},
+    "Xã Tân Lập": {2021: ("15", "17"), 2022: (), 2023: (), 2024: ("17",)},
+    "Xã Đại Bình": {2021: ("6", "14", "15", "17"), 2022: ("6", "15"), 2023: ("15",), 2024: ()},
+    "Xã Quảng Lâm": {2021: ("6", "10", "17"), 2022: ("6", "17"), 2023: (), 2024: ()},
+    "Xã Quảng An": {2021: ("15", "17"), 2022: ("15",), 2023: (), 2024: ()},
+    "Xã Dực Yên": {2021: ("2", "6", "15", "17"), 2022: ("6", "17"), 2023: ("6",), 2024: ()},
+    "Xã Quảng Tân": {2021: ("6", "15"), 2022: (), 2023: (), 2024: ()},
+}
+
+#: Unmet criteria that the commune itself calls "Cơ bản đạt" (basically met).
+BASICALLY_MET_PLAN: Mapping[tuple[str, int], tuple[str, ...]] = {
+    ("Xã Dực Yên", 2023): ("6",),
+    ("Xã Đại Bình", 2023): ("15",),
+}
+
+#: How each commune sends its report: header variant, file format, sheet naming.
+#: Variants: "v1" TT | Tên tiêu chí | Nội dung tiêu chí | Chỉ tiêu | Kết quả thực hiện |
+#: Tự đánh giá | Ghi chú; "v2" one text column with the code inside it; "v3" other
+#: wording and order plus an extra column; "v4" a header over two merged rows.
+COMMUNE_STYLE: Mapping[str, Mapping[str, object]] = {
+    "Xã Đầm Hà": {"variant": "v1", "format": "xlsx", "sheet": "Sheet1"},
+    "Xã Tân Bình": {"variant": "v2", "format": "xlsx", "sheet": "TH {year}", "ods_years": (2024,)},
+    "Xã Tân Lập": {"variant": "v3", "format": "xlsx", "sheet": "Bao cao"},
+    "Xã Đại Bình": {"variant": "v4", "format": "xlsx", "sheet": "{year}"},
+    "Xã Quảng Lâm": {"variant": "v1", "format": "xlsx", "sheet": "BC NTM"},
+    "Xã Quảng An": {"variant": "v3", "format": "xlsx", "sheet": "Năm {year}", "one_workbook": True},
+    "Xã Dực Yên": {"variant": "v2", "format": "xls", "sheet": "Sheet1"},
+    "Xã Quảng Tân": {"variant": "v1", "format": "xlsx", "sheet": "Biểu {year}"},
+}
+
+
+@dataclass(frozen=True)
+class PlantedMess:
+    """One deliberate flaw in the sample; where it lands is resolved at generation."""
+
+    key: str
+    kind: str
+    commune: str
+    year: int | None
+    description: str
+
+
+#: Every deliberate flaw of the sample. ``SampleTruth.mess`` says exactly where each
+#: one landed (file, sheet, cell, indicator, raw value).
+PLANTED_MESS: tuple[PlantedMess, ...] = (
+    PlantedMess(
+        "decimal_comma",
+        "number_text",
+        "Xã Đại Bình",
+        2023,
+        'A percentage typed as text with a decimal comma and a percent sign ("93,5%").',
+    ),
+    PlantedMess(
+        "number_as_text",
+        "number_text",
+        "Xã Tân Lập",
+        2022,
+        'A number stored as a text cell ("97.2").',
+    ),
+    PlantedMess(
+        "percent_fraction",
+        "number_format",
+        "Xã Quảng Tân",
+        2024,
+        "A percentage stored as an Excel fraction (0.953) with a % number format.",
+    ),
+    PlantedMess(
+        "legacy_tcvn3",
+        "legacy_encoding",
+        "Xã Quảng Lâm",
+        2021,
+        "The whole workbook typed in the TCVN3 (.VnTime) legacy font encoding.",
+    ),
+    PlantedMess(
+        "stray_spaces",
+        "whitespace",
+        "Xã Tân Bình",
+        2022,
+        'Stray and doubled spaces in the title and in appraisal cells ("  Đạt ").',
+    ),
+    PlantedMess(
+        "name_without_diacritics",
+        "commune_name",
+        "Xã Quảng Lâm",
+        2022,
+        'The commune name typed without diacritics in the titles ("Quang Lam").',
+    ),
+    PlantedMess(
+        "appraisal_disagrees_with_threshold",
+        "appraisal",
+        "Xã Quảng An",
+        2021,
+        'An indicator the commune appraises "Đạt" although its value misses the threshold.',
+    ),
+    PlantedMess(
+        "omitted_indicator",
+        "completeness",
+        "Xã Tân Bình",
+        2023,
+        "One indicator the catalog expects is left out of the report.",
+    ),
+    PlantedMess(
+        "excel_error",
+        "excel_error",
+        "Xã Đầm Hà",
+        2022,
+        'A value cell holding the Excel error "#DIV/0!".',
+    ),
+    PlantedMess(
+        "hidden_empty_sheet",
+        "sheet",
+        "Xã Quảng An",
+        None,
+        "A hidden, empty sheet in the workbook that holds one sheet per year.",
+    ),
+    PlantedMess(
+        "matrix_total_mismatch",
+        "matrix_total",
+        "Xã Dực Yên",
+        2023,
+        'The district matrix states a "Tổng số tiêu chí đạt" one higher than its marks.',
+    ),
+)
+
+_MESS_BY_KEY = {m.key: m for m in PLANTED_MESS}
+
+_APPRAISAL_WORD = {s.MET: "Đạt", s.BASICALLY_MET: "Cơ bản đạt", s.NOT_MET: "Chưa đạt"}
+_MATRIX_MARK = {s.MET: "x", s.BASICALLY_MET: "CBĐ", s.NOT_MET: ""}
+
+TRUTH_INDICATOR_COLUMNS = (
+    "year",
+    "commune",
+    "commune_code",
+    "criteria_set",
+    "criterion",
+    "indicator",
+    "kind",
+    "value",
+    "value_text",
+    "target_text",
+    "threshold_op",
+    "threshold",
+    "self_assessed",
+    "met",
+    "lagging",
+    "in_report",
+    "mess",
+)
+TRUTH_CRITERION_COLUMNS = (
+    "year",
+    "commune",
+    "commune_code",
+    "criteria_set",
+    "criterion",
+    "self_assessed",
+    "met",
+)
+MESS_COLUMNS = (
+    "key",
+    "kind",
+    "commune",
+    "year",
+    "file",
+    "sheet",
+    "cell",
+    "indicator",
+    "raw_value",
+    "description",
+)
+
+
+@dataclass(frozen=True)
+class SampleTruth:
+    """What the sample says, before it is laid out in files.
+
+    ``indicators``: one row per year × commune × indicator of the set
+    (:data:`TRUTH_INDICATOR_COLUMNS`; ``in_report`` is False for the omitted
+    one, ``met`` is what evaluation should compute). ``criteria``: one row per
+    year × commune × criterion with the commune's own appraisal and the
+    computed ``met``. ``communes``: criteria met per year × commune. ``mess``:
+    where each :data:`PLANTED_MESS` item landed (filled by :func:`write_sample`'s
+    layout step; the file / sheet / cell columns are exact).
+    """
+
+    seed: int
+    indicators: pd.DataFrame
+    criteria: pd.DataFrame
+    communes: pd.DataFrame
+    mess: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MESS_COLUMNS))
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def slugify(text: str) -> str:
+    """ASCII slug of a Vietnamese name.
+
+    >>> slugify("Xã Quảng Tân")
+    'xa-quang-tan'
+    """
+    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _bare(name: str) -> str:
+    """Commune name without its unit prefix: "Xã Quảng Tân" -> "Quảng Tân"."""
+    return re.sub(r"^(xã|thị trấn|phường)\s+", "", name, flags=re.IGNORECASE)
+
+
+def _strip_diacritics(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
+
+
+def _fmt_number(value: float) -> str:
+    """The number as a spreadsheet shows a plain float cell: 95.5, 100, 58.3."""
+    return f"{value:g}"
+
+
+def _numeric(t: Threshold | None) -> bool:
+    return t is not None and t.op in (">=", "<=") and t.value is not None
+
+
+def _lagging_indicator(criterion_indicators: Sequence[Indicator]) -> Indicator | None:
+    """The indicator that keeps an unmet criterion unmet.
+
+    Health insurance coverage for criterion 15 when the catalog words it so;
+    otherwise the first indicator with a numeric threshold, then the first
+    percentage, then the first indicator.
+    """
+    if not criterion_indicators:
+        return None
+    for ind in criterion_indicators:
+        if "bảo hiểm y tế" in ind.text_vi.lower():
+            return ind
+    for ind in criterion_indicators:
+        if any(t.op in (">=", "<=") and t.value is not None for t in ind.thresholds):
+            return ind
+    for ind in criterion_indicators:
+        if ind.kind == "percent":
+            return ind
+    return criterion_indicators[0]
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def _value_path(
+    rng: np.random.Generator,
+    ind: Indicator,
+    thresholds: Sequence[Threshold | None],
+    met: Sequence[bool],
+) -> list[float]:
+    """Values of one indicator of one commune over the years, consistent with ``met``.
+
+    With a numeric threshold the value is on the right side of it exactly when
+    ``met``; without one it moves plausibly (coverage creeps up, income grows).
+    yes/no indicators are 1.0 / 0.0.
+    """
+    n = len(met)
+    numeric = [_numeric(t) for t in thresholds]
+    if ind.kind == "yes_no" or (not any(numeric) and any(t is not None for t in thresholds)):
+        return [1.0 if m else 0.0 for m in met]
+    lower = ind.direction == "lower"
+    values: list[float] = []
+    if ind.kind == "percent":
+        if lower:
+            # rates such as multidimensional poverty: a few percent, falling slowly
+            # (kept above 1 so a plain number never reads like an Excel fraction)
+            v = float(rng.uniform(3.5, 6.5))
+            steps = rng.uniform(0.2, 0.6, n)
+        else:
+            v = float(rng.uniform(84.0, 92.0)) if not all(met) else float(rng.uniform(92.0, 98.0))
+            steps = rng.uniform(1.5, 3.5, n) if not all(met) else rng.uniform(0.2, 1.0, n)
+        for i in range(n):
+            v = v - steps[i] if lower else v + steps[i]
+            values.append(float(np.clip(v, 0.0, 100.0)))
+    elif ind.kind == "money_per_capita":
+        v = float(rng.uniform(52.0, 62.0))
+        for _ in range(n):
+            values.append(v)
+            v *= 1.0 + float(rng.uniform(0.06, 0.09))
+    elif ind.kind == "count":
+        v = float(rng.integers(1, 5))
+        for _ in range(n):
+            values.append(v)
+            v += float(rng.integers(0, 2))
+    else:
+        v = float(rng.uniform(2.0, 10.0))
+        for _ in range(n):
+            values.append(v)
+            v += float(rng.uniform(0.0, 1.0))
+    out = []
+    for value, t, m in zip(values, thresholds, met, strict=True):
+        if _numeric(t):
+            value = _fit_threshold(rng, ind, value, t, m)
+        elif not m and not lower and ind.kind == "percent":
+            value = min(value, float(rng.uniform(70.0, 85.0)))
+        decimals = 0 if ind.kind == "count" else 1
+        value = round(value, decimals)
+        if _numeric(t):  # rounding must not cross the threshold
+            unit = 10.0**-decimals
+            while t.is_met_by(value) != m:
+                value = round(value + (unit if (t.op == ">=") == m else -unit), decimals)
+        out.append(value)
+    return out
+
+
+def _fit_threshold(
+    rng: np.random.Generator, ind: Indicator, value: float, t: Threshold, met: bool
+) -> float:
+    """Move ``value`` just enough to land on the side of ``t`` that ``met`` asks for."""
+    cap = 100.0 if ind.kind == "percent" else None
+    scale = max(abs(t.value) * 0.03, 0.5) if ind.kind != "percent" else 1.0
+    if t.is_met_by(value) == met:
+        return value
+    if t.op == ">=":
+        if met:
+            value = t.value + float(rng.uniform(0.2, 2.0)) * scale
+            return min(value, cap) if cap is not None else value
+        return t.value - float(rng.uniform(0.8, 3.0)) * scale
+    if met:
+        return max(t.value - float(rng.uniform(0.2, 1.5)) * scale, 0.0)
+    return t.value + float(rng.uniform(0.4, 2.0)) * scale
+
+
+def _target_text(ind: Indicator, t: Threshold | None) -> str:
+    """The target cell: the catalog's wording of the threshold, else nothing invented."""
+    if t is not None and t.text:
+        return t.text
+    if ind.kind == "yes_no":
+        return "Đạt"
+    return ""
+
+
+# ----------------------------------------------------------------------------- the truth
+
+
+def generate_sample(
+    seed: int = DEFAULT_SEED,
+    *,
+    catalog: Catalog | None = None,
+    registry: Registry | None = None,
+) -> SampleTruth:
+    """The sample's ground truth (pure): values, appraisals and computed results.
+
+    ``catalog`` and ``registry`` default to the ones shipped with the package.
+    The storyline (:data:`UNMET_PLAN`) is fixed; ``seed`` draws the figures.
+    """
+    catalog = catalog if catalog is not None else load_catalog()
+    registry = registry if registry is not None else load_registry()
+    rng = np.random.default_rng(seed)
+    ind_rows: list[dict] = []
+    crit_rows: list[dict] = []
+    for commune, code in _sample_units(registry):
+        plan = UNMET_PLAN[commune]
+        sets = {year: catalog.set_for_year(year) for year in SAMPLE_YEARS}
+        regions = {year: registry.region_of(code, year) for year in SAMPLE_YEARS}
+        # one value path per indicator of the latest set (codes shared across years)
+        codes = _indicator_codes(sets)
+        for ind_code in codes:
+            per_year = {y: sets[y].indicator(ind_code) for y in SAMPLE_YEARS}
+            ind = next(i for i in per_year.values() if i is not None)
+            lag = {
+                y: (
+                    per_year[y] is not None
+                    and ind.criterion in plan[y]
+                    and _lagging_indicator(sets[y].criterion(ind.criterion).indicators) is not None
+                    and _lagging_indicator(sets[y].criterion(ind.criterion).indicators).code
+                    == ind_code
+                )
+                for y in SAMPLE_YEARS
+            }
+            thresholds = [
+                ind.threshold_for(regions[y], y) if per_year[y] is not None else None
+                for y in SAMPLE_YEARS
+            ]
+            met_plan = [not lag[y] for y in SAMPLE_YEARS]
+            values = _value_path(rng, ind, thresholds, met_plan)
+            for y, t, value in zip(SAMPLE_YEARS, thresholds, values, strict=True):
+                if per_year[y] is None:
+                    continue
+                basically = ind.criterion in BASICALLY_MET_PLAN.get((commune, y), ())
+                own_word = s.BASICALLY_MET if basically else s.NOT_MET
+                self_assessed = own_word if lag[y] else s.MET
+                if ind.kind == "yes_no" or (t is not None and t.op == "yes"):
+                    value_text = "Đạt" if value >= 0.5 else "Chưa đạt"
+                else:
+                    value_text = _fmt_number(value)
+                ind_rows.append(
+                    {
+                        "year": y,
+                        "commune": commune,
+                        "commune_code": code,
+                        "criteria_set": sets[y].id,
+                        "criterion": ind.criterion,
+                        "indicator": ind_code,
+                        "kind": ind.kind,
+                        "value": value,
+                        "value_text": value_text,
+                        "target_text": _target_text(ind, t),
+                        "threshold_op": t.op if t is not None else None,
+                        "threshold": t.value if t is not None else None,
+                        "self_assessed": self_assessed,
+                        "lagging": lag[y],
+                        "in_report": True,
+                        "mess": None,
+                    }
+                )
+        for y in SAMPLE_YEARS:
+            for crit in sets[y].criteria:
+                unmet = crit.number in plan[y]
+                basically = crit.number in BASICALLY_MET_PLAN.get((commune, y), ())
+                crit_rows.append(
+                    {
+                        "year": y,
+                        "commune": commune,
+                        "commune_code": code,
+                        "criteria_set": sets[y].id,
+                        "criterion": crit.number,
+                        "self_assessed": (
+                            (s.BASICALLY_MET if basically else s.NOT_MET) if unmet else s.MET
+                        ),
+                    }
+                )
+    indicators = pd.DataFrame(ind_rows)
+    criteria = pd.DataFrame(crit_rows)
+    indicators = _plant_value_mess(indicators, catalog)
+    indicators = indicators.assign(met=_computed_met(indicators, catalog))
+    criteria = criteria.assign(met=_criterion_met(criteria, indicators))
+    return SampleTruth(
+        seed=seed,
+        indicators=_typed(indicators.loc[:, list(TRUTH_INDICATOR_COLUMNS)]),
+        criteria=criteria.loc[:, list(TRUTH_CRITERION_COLUMNS)].astype(
+            {"met": "boolean", "year": "int64"}
+        ),
+        communes=_commune_totals(criteria),
+    )
+
+
+def _sample_units(registry: Registry) -> list[tuple[str, str]]:
+    """(name, code) of the communes assessed in every sample year, registry order."""
+    units = registry.units(SAMPLE_YEARS[0], assessed_only=True)
+    units = units.loc[units["district"].astype("string").fillna("") == SAMPLE_DISTRICT]
+    out = []
+    for name, code in zip(units["name"], units["code"], strict=True):
+        if name not in UNMET_PLAN:
+            raise ValueError(f"The sample has no storyline for {name}; update UNMET_PLAN.")
+        out.append((str(name), str(code)))
+    missing = set(UNMET_PLAN) - {n for n, _ in out}
+    if missing:
+        raise ValueError(f"The registry lacks sample communes: {', '.join(sorted(missing))}.")
+    return out
+
+
+def _indicator_codes(sets: Mapping[int, CriteriaSet]) -> list[str]:
+    seen: dict[str, None] = {}
+    for cset in sets.values():
+        for ind in cset.indicators:
+            seen.setdefault(ind.code, None)
+    return list(seen)
+
+
+def _typed(indicators: pd.DataFrame) -> pd.DataFrame:
+    return indicators.astype(
+        {
+            "year": "int64",
+            "value": "Float64",
+            "threshold": "Float64",
+            "met": "boolean",
+            "lagging": "bool",
+            "in_report": "bool",
+            "mess": "string",
+            "threshold_op": "string",
+            "value_text": "string",
+            "target_text": "string",
+        }
+    )
+
+
+def _find_mess_row(
+    indicators: pd.DataFrame, key: str, *, want: str, exclude: set[int] | None = None
+) -> int | None:
+    """Index of the indicator row that carries mess item ``key``.
+
+    ``want``: "percent" (a percentage of a met criterion, not lagging),
+    "threshold" (a numeric threshold in a criterion met that year),
+    "multi" (an indicator of a multi-indicator, met criterion).
+    """
+    m = _MESS_BY_KEY[key]
+    here = indicators.loc[(indicators["commune"] == m.commune) & (indicators["year"] == m.year)]
+    exclude = exclude or set()
+    if want == "percent":
+        pool = here.loc[
+            (here["kind"] == "percent")
+            & ~here["lagging"]
+            & (here["threshold_op"].isna() | (here["threshold_op"] == ">="))
+        ]
+        # prefer one of an unmet criterion's other indicators? no: any met one
+    elif want == "threshold":
+        pool = here.loc[here["threshold_op"].isin([">=", "<="]) & ~here["lagging"]]
+        if pool.empty:
+            pool = here.loc[(here["threshold_op"] == "yes") & ~here["lagging"]]
+    else:
+        sizes = here.groupby("criterion")["indicator"].transform("size")
+        pool = here.loc[(sizes > 1) & ~here["lagging"] & (here["indicator"] != here["criterion"])]
+    pool = pool.loc[~pool.index.isin(exclude)]
+    if pool.empty:
+        return None
+    return int(pool.index[-1] if want == "multi" else pool.index[0])
+
+
+def _plant_value_mess(indicators: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Mark (and, where the mess changes a value, change) the mess-bearing rows."""
+    out = indicators.copy()
+    used: set[int] = set()
+    for key, want in (
+        ("decimal_comma", "percent"),
+        ("number_as_text", "percent"),
+        ("percent_fraction", "percent"),
+        ("excel_error", "percent"),
+        ("appraisal_disagrees_with_threshold", "threshold"),
+        ("omitted_indicator", "multi"),
+    ):
+        idx = _find_mess_row(out, key, want=want, exclude=used)
+        if idx is None:
+            continue
+        used.add(idx)
+        out.loc[idx, "mess"] = key
+        value = out.loc[idx, "value"]
+        if key == "decimal_comma":
+            out.loc[idx, "value_text"] = f"{value:.1f}".replace(".", ",") + "%"
+        elif key == "number_as_text":
+            out.loc[idx, "value_text"] = f"{value:.1f}"
+        elif key == "excel_error":
+            out.loc[idx, ["value", "value_text"]] = [np.nan, "#DIV/0!"]
+        elif key == "omitted_indicator":
+            out.loc[idx, "in_report"] = False
+        elif key == "appraisal_disagrees_with_threshold":
+            row = out.loc[idx]
+            cset = catalog.get(row["criteria_set"])
+            ind = cset.indicator(row["indicator"])
+            t = ind.threshold_for(None, int(row["year"])) if ind is not None else None
+            if _numeric(t):
+                gap = max(abs(t.value) * 0.01, 0.4)
+                bad = round(t.value - gap if t.op == ">=" else t.value + gap, 1)
+                out.loc[idx, ["value", "value_text"]] = [bad, _fmt_number(bad)]
+            else:
+                out.loc[idx, ["value", "value_text"]] = [0.0, "Chưa đạt"]
+            # the commune still writes "Đạt" (self_assessed stays MET)
+    return out
+
+
+def _computed_met(indicators: pd.DataFrame, catalog: Catalog) -> list[object]:
+    """What evaluation should find per indicator: by threshold if set, else by appraisal."""
+    met: list[object] = []
+    for row in indicators.itertuples(index=False):
+        ind = catalog.get(row.criteria_set).indicator(row.indicator)
+        t = ind.threshold_for(None, int(row.year)) if ind is not None else None
+        if not row.in_report:
+            met.append(pd.NA)
+        elif t is not None and not pd.isna(row.value):
+            met.append(bool(t.is_met_by(float(row.value))))
+        elif pd.isna(row.value) and t is not None:
+            met.append(pd.NA)  # the #DIV/0! cell: no value, the row is rejected
+        else:
+            met.append(row.self_assessed == s.MET)
+    return met
+
+
+def _criterion_met(criteria: pd.DataFrame, indicators: pd.DataFrame) -> list[bool]:
+    """A criterion is met when every reported indicator is met; omitted ones use its appraisal."""
+    groups = {k: g for k, g in indicators.groupby(["year", "commune", "criterion"], sort=False)}
+    out = []
+    for row in criteria.itertuples(index=False):
+        g = groups.get((row.year, row.commune, row.criterion))
+        own = row.self_assessed == s.MET
+        if g is None or g.empty:
+            out.append(own)
+            continue
+        decided = g["met"].dropna()
+        ok = bool(decided.astype(bool).all()) if len(decided) else own
+        if len(decided) < len(g):
+            ok = ok and own
+        out.append(ok)
+    return out
+
+
+def _commune_totals(criteria: pd.DataFrame) -> pd.DataFrame:
+    totals = (
+        criteria.groupby(["year", "commune", "commune_code", "criteria_set"], sort=False)
+        .agg(
+            criteria_met=("met", "sum"),
+            criteria_total=("criterion", "size"),
+        )
+        .reset_index()
+    )
+    status = np.where(
+        totals["criteria_met"] == totals["criteria_total"], s.STATUS_NTM, s.STATUS_NOT_NTM
+    )
+    return totals.assign(
+        criteria_met=totals["criteria_met"].astype("int64"),
+        criteria_total=totals["criteria_total"].astype("int64"),
+        status=status,
+    )
+
+
+# ----------------------------------------------------------------------------- sheets
+
+
+@dataclass
+class _Sheet:
+    """A sheet before it is written: rows of cell values plus their presentation."""
+
+    name: str
+    rows: list[list[object]] = field(default_factory=list)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
+    formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    bold_rows: set[int] = field(default_factory=set)
+    widths: list[float] = field(default_factory=list)
+    hidden: bool = False
+
+    def add(self, cells: Sequence[object], *, width: int, bold: bool = False) -> int:
+        row = list(cells) + [None] * (width - len(cells))
+        self.rows.append(row)
+        if bold:
+            self.bold_rows.add(len(self.rows) - 1)
+        return len(self.rows) - 1
+
+    def merge_row(self, r: int, c1: int, c2: int) -> None:
+        if c2 > c1:
+            self.merges.append((r, c1, r, c2))
+
+
+def cell_address(row: int, col: int) -> str:
+    """Spreadsheet address of a 0-based cell: (0, 0) -> "A1".
+
+    >>> cell_address(11, 4)
+    'E12'
+    """
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+#: Header variants: (role, label) in column order. Roles: tt, name, content, text
+#: (name or "code. content" in one column), target, value, appraisal, note, other.
+_VARIANTS: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "v1": (
+        ("tt", "TT"),
+        ("name", "Tên tiêu chí"),
+        ("content", "Nội dung tiêu chí"),
+        ("target", "Chỉ tiêu"),
+        ("value", "Kết quả thực hiện"),
+        ("appraisal", "Tự đánh giá"),
+        ("note", "Ghi chú"),
+    ),
+    "v2": (
+        ("tt", "STT"),
+        ("text", "Nội dung"),
+        ("target", "Chỉ tiêu theo quy định"),
+        ("value", "Kết quả"),
+        ("appraisal", "Đánh giá của xã"),
+        ("note", "Ghi chú"),
+    ),
+    "v3": (
+        ("tt", "Số TT"),
+        ("name", "Tiêu chí"),
+        ("content", "Nội dung tiêu chí"),
+        ("value", "Hiện trạng"),
+        ("target", "Chỉ tiêu chung"),
+        ("appraisal", "Kết quả đánh giá"),
+        ("other", "Đơn vị chủ trì"),
+        ("note", "Ghi chú"),
+    ),
+    "v4": (
+        ("tt", "TT"),
+        ("name", "Tên tiêu chí"),
+        ("content", "Nội dung tiêu chí"),
+        ("target", "Yêu cầu"),
+        ("value", "Kết quả thực hiện"),
+        ("appraisal", "Tự đánh giá"),
+        ("note", "Ghi chú"),
+    ),
+}
+
+_TITLES = {
+    "v1": (
+        "UBND XÃ {BARE}",
+        "BÁO CÁO KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ QUỐC GIA VỀ XÃ NÔNG THÔN MỚI NĂM {year}",
+    ),
+    "v2": (
+        "UBND XÃ {BARE}",
+        "BÁO CÁO TỰ ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}",
+    ),
+    "v3": (
+        "ỦY BAN NHÂN DÂN XÃ {BARE}",
+        "KẾT QUẢ RÀ SOÁT MỨC ĐỘ ĐẠT CÁC TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}",
+    ),
+    "v4": ("UBND XÃ {BARE}", "BÁO CÁO KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}"),
+}
+_SUBTITLE = "({name}, huyện Đầm Hà, tỉnh Quảng Ninh)"
+_REPORT_NOTE = (
+    "Ghi chú: Số liệu trong biểu là dữ liệu mẫu tổng hợp (synthetic), không phải số liệu thật."
+)
+_COLUMN_WIDTHS = {
+    "tt": 6,
+    "name": 22,
+    "content": 48,
+    "text": 60,
+    "target": 14,
+    "value": 14,
+    "appraisal": 13,
+    "note": 14,
+    "other": 16,
+}
+
+
+def _report_sheet(
+    *,
+    sheet_name: str,
+    commune: str,
+    year: int,
+    variant: str,
+    cset: CriteriaSet,
+    ind_rows: pd.DataFrame,
+    crit_rows: pd.DataFrame,
+    mess_here: set[str],
+) -> tuple[_Sheet, dict[str, tuple[int, int, object]]]:
+    """One commune report sheet (shape A) and where each mess item landed.
+
+    Returns the sheet and ``{mess key: (row, col, raw value)}``.
+    """
+    columns = _VARIANTS[variant]
+    roles = [r for r, _ in columns]
+    width = len(columns)
+    col = {r: i for i, r in enumerate(roles)}
+    sheet = _Sheet(name=sheet_name, widths=[_COLUMN_WIDTHS[r] for r in roles])
+    where: dict[str, tuple[int, int, object]] = {}
+    bare = _bare(commune)
+    plain = "name_without_diacritics" in mess_here
+    spaces = "stray_spaces" in mess_here
+
+    def txt(text: str) -> str:
+        return _strip_diacritics(text) if plain else text
+
+    r = sheet.add([SYNTHETIC_LABEL], width=width, bold=True)
+    sheet.merge_row(r, 0, width - 1)
+    unit_title, report_title = _TITLES[variant]
+    unit_line = unit_title.format(BARE=bare.upper())
+    if spaces:
+        unit_line = unit_line.replace(" ", "  ", 2) + " "
+    r = sheet.add([txt(unit_line)], width=width, bold=True)
+    sheet.merge_row(r, 0, 2)
+    if spaces:
+        where["stray_spaces"] = (r, 0, sheet.rows[r][0])
+    if plain:
+        where["name_without_diacritics"] = (r, 0, sheet.rows[r][0])
+    r = sheet.add([txt(report_title.format(year=year))], width=width, bold=True)
+    sheet.merge_row(r, 0, width - 1)
+    r = sheet.add([txt(_SUBTITLE.format(name=commune))], width=width)
+    sheet.merge_row(r, 0, width - 1)
+    sheet.add([], width=width)
+    if variant == "v4":
+        top = [label for _, label in columns]
+        top[col["value"]] = f"Kết quả năm {year}"
+        top[col["appraisal"]] = None
+        bottom: list[object] = [None] * width
+        bottom[col["value"]] = columns[col["value"]][1]
+        bottom[col["appraisal"]] = columns[col["appraisal"]][1]
+        r1 = sheet.add(top, width=width, bold=True)
+        r2 = sheet.add(bottom, width=width, bold=True)
+        sheet.merges.append((r1, col["value"], r1, col["appraisal"]))
+        for role in roles:
+            if role not in ("value", "appraisal"):
+                sheet.merges.append((r1, col[role], r2, col[role]))
+    else:
+        sheet.add([label for _, label in columns], width=width, bold=True)
+
+    crit_appraisal = dict(zip(crit_rows["criterion"], crit_rows["self_assessed"], strict=True))
+    by_code = {row["indicator"]: row for _, row in ind_rows.iterrows()}
+    spaced = 0
+    for crit in cset.criteria:
+        indicators = [i for i in crit.indicators if i.code in by_code]
+        single = len(crit.indicators) == 1 and crit.indicators[0].code == crit.number
+        cells: list[object] = [None] * width
+        cells[col["tt"]] = crit.number
+        if "text" in col:
+            cells[col["text"]] = crit.name_vi
+        else:
+            cells[col["name"]] = crit.name_vi
+        appraisal = _APPRAISAL_WORD[crit_appraisal[crit.number]]
+        cells[col["appraisal"]] = appraisal
+        if not single:
+            sheet.add(cells, width=width)
+        for ind in indicators:
+            row = by_code[ind.code]
+            if not bool(row["in_report"]):
+                where["omitted_indicator"] = (-1, -1, ind.code)
+                continue
+            if not single:
+                cells = [None] * width
+                if "text" in col:
+                    cells[col["text"]] = f"{ind.code}. {ind.text_vi}"
+                else:
+                    cells[col["tt"]] = ind.code
+                    cells[col["content"]] = ind.text_vi
+            elif "content" in col:
+                cells[col["content"]] = ind.text_vi
+            cells[col["target"]] = row["target_text"] or None
+            value, fmt = _value_cell(row)
+            cells[col["value"]] = value
+            word = _APPRAISAL_WORD[row["self_assessed"]]
+            if spaces and row["self_assessed"] == s.MET and spaced < 3:
+                word = f"  {word} "
+                spaced += 1
+            cells[col["appraisal"]] = word
+            r = sheet.add(cells, width=width)
+            if fmt is not None:
+                sheet.formats[(r, col["value"])] = fmt
+            mess = row["mess"]
+            if not pd.isna(mess) and mess != "omitted_indicator":
+                where[str(mess)] = (r, col["value"], value)
+    sheet.add([], width=width)
+    r = sheet.add([_REPORT_NOTE], width=width)
+    sheet.merge_row(r, 0, width - 1)
+    right = width - 2
+    sheet.add(
+        [None] * right + [txt(f"{bare}, ngày 15 tháng 12 năm {year}")],
+        width=width,
+    )
+    sheet.add(
+        [None, "NGƯỜI LẬP BIỂU"] + [None] * (right - 2) + ["TM. ỦY BAN NHÂN DÂN"],
+        width=width,
+        bold=True,
+    )
+    sheet.add([None] * right + ["CHỦ TỊCH"], width=width, bold=True)
+    return sheet, where
+
+
+def _value_cell(row: pd.Series) -> tuple[object, str | None]:
+    """The value cell as the commune typed it, and its number format."""
+    mess = None if pd.isna(row["mess"]) else str(row["mess"])
+    text = row["value_text"]
+    if mess in ("decimal_comma", "number_as_text", "excel_error"):
+        return str(text), None
+    if mess == "percent_fraction":
+        return round(float(row["value"]) / 100.0, 6), "0.0%"
+    if row["kind"] == "yes_no" or (
+        not pd.isna(row["threshold_op"]) and row["threshold_op"] == "yes"
+    ):
+        return str(text), None
+    value = float(row["value"])
+    return (int(value) if value.is_integer() else value), None
+
+
+def _matrix_sheet(
+    year: int,
+    cset: CriteriaSet,
+    criteria: pd.DataFrame,
+    communes: Sequence[str],
+    *,
+    mismatch: str | None,
+) -> tuple[_Sheet, tuple[int, int, object] | None]:
+    """The district summary matrix of one year (shape B)."""
+    numbers = [c.number for c in cset.criteria]
+    width = 2 + len(numbers) + 2
+    total_col = 2 + len(numbers)
+    sheet = _Sheet(name=str(year), widths=[5, 16] + [4.5] * len(numbers) + [12, 12])
+    r = sheet.add([SYNTHETIC_LABEL], width=width, bold=True)
+    sheet.merge_row(r, 0, width - 1)
+    r = sheet.add(["UBND HUYỆN ĐẦM HÀ"], width=width, bold=True)
+    sheet.merge_row(r, 0, 4)
+    r = sheet.add(
+        [f"BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}"],
+        width=width,
+        bold=True,
+    )
+    sheet.merge_row(r, 0, width - 1)
+    sheet.add([], width=width)
+    top = (
+        ["TT", "Tên xã", "Tiêu chí"]
+        + [None] * (len(numbers) - 1)
+        + ["Tổng số tiêu chí đạt", "Ghi chú"]
+    )
+    r1 = sheet.add(top, width=width, bold=True)
+    r2 = sheet.add([None, None, *[int(n) for n in numbers]], width=width, bold=True)
+    sheet.merges += [
+        (r1, 2, r1, 1 + len(numbers)),
+        (r1, 0, r2, 0),
+        (r1, 1, r2, 1),
+        (r1, total_col, r2, total_col),
+        (r1, total_col + 1, r2, total_col + 1),
+    ]
+    met_mark = {2021: "x", 2022: "x", 2023: "X", 2024: "Đ"}.get(year, "x")
+    not_met = "-" if year == 2022 else None
+    column_totals = [0] * len(numbers)
+    where = None
+    here = criteria.loc[criteria["year"] == year]
+    for k, commune in enumerate(communes, start=1):
+        own = dict(
+            zip(
+                here.loc[here["commune"] == commune, "criterion"],
+                here.loc[here["commune"] == commune, "self_assessed"],
+                strict=True,
+            )
+        )
+        marks: list[object] = []
+        for j, number in enumerate(numbers):
+            appraisal = own.get(number)
+            if appraisal == s.MET:
+                marks.append(met_mark)
+                column_totals[j] += 1
+            elif appraisal == s.BASICALLY_MET:
+                marks.append("CBĐ")
+            else:
+                marks.append(not_met)
+        stated = sum(1 for a in own.values() if a == s.MET)
+        label = commune if _bare(commune) == "Đầm Hà" else _bare(commune)
+        cells = [k, label, *marks, stated, None]
+        r = sheet.add(cells, width=width)
+        if commune == mismatch:
+            sheet.rows[r][total_col] = stated + 1
+            where = (r, total_col, stated + 1)
+    sheet.add(
+        [None, "Tổng", *column_totals, sum(column_totals), None],
+        width=width,
+        bold=True,
+    )
+    r = sheet.add(
+        [
+            'Ghi chú: x / Đ = đạt; CBĐ = cơ bản đạt; để trống hoặc "-" = chưa đạt. '
+            "Dữ liệu mẫu tổng hợp (synthetic), không phải số liệu thật."
+        ],
+        width=width,
+    )
+    sheet.merge_row(r, 0, width - 1)
+    sheet.add(
+        [None, "NGƯỜI LẬP BIỂU"] + [None] * (width - 6) + ["TM. ỦY BAN NHÂN DÂN"],
+        width=width,
+        bold=True,
+    )
+    sheet.add([None] * (width - 4) + ["CHỦ TỊCH"], width=width, bold=True)
+    return sheet, where
+
+
+def _legacy_sheet(sheet: _Sheet, encoding: str) -> _Sheet:
+    """The same sheet typed in a legacy font encoding (text cells converted)."""
+    rows = []
+    for r, row in enumerate(sheet.rows):
+        out = []
+        for value in row:
+            if isinstance(value, str):
+                if r == 0 and value == SYNTHETIC_LABEL:
+                    value = "Dữ liệu mẫu tổng hợp (SYNTHETIC) - không phải số liệu thật"
+                value = encode_legacy(_legacy_friendly(value), encoding)
+            out.append(value)
+        rows.append(out)
+    return _replace_rows(sheet, rows)
+
+
+def _legacy_friendly(text: str) -> str:
+    """Lower-case the capitals that TCVN3's normal font cannot hold (those with tone marks).
+
+    The lead words keep their first capital when it has no tone mark, as typists
+    of the .VnTime era wrote titles ("UBND xã Quảng Lâm").
+    """
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)
+        if ch.isupper() and len(base) > 1 and ch not in "ĐĂÂÊÔƠƯ":
+            out.append(ch.lower())
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _replace_rows(sheet: _Sheet, rows: list[list[object]]) -> _Sheet:
+    return _Sheet(
+        name=sheet.name,
+        rows=rows,
+        merges=list(sheet.merges),
+        formats=dict(sheet.formats),
+        bold_rows=set(sheet.bold_rows),
+        widths=list(sheet.widths),
+        hidden=sheet.hidden,
+    )
+
+
+# ----------------------------------------------------------------------------- writers (to bytes)
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Rewrite a zip container with fixed timestamps and core properties.
+
+    Same input, same bytes: the writers otherwise stamp the current time.
+    """
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    stamp = WORKBOOK_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
+                    content,
+                )
+            elif info.filename.endswith(".xml") and b"urn:oasis:names:tc:opendocument" in content:
+                content = _canonical_namespaces(content)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE_TIME)
+            fixed.compress_type = info.compress_type
+            fixed.external_attr = 0o644 << 16
+            fixed.create_system = 0
+            dst.writestr(fixed, content)
+    return out.getvalue()
+
+
+_ROOT_TAG = re.compile(
+    rb"<([A-Za-z][\w.-]*:[\w.-]+)((?:\s+[^\s=>]+=(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>"
+)
+_XMLNS = re.compile(rb"""xmlns:([\w.-]+)=(["'])(.*?)\2""")
+_PREFIX_USE = re.compile(rb"[<\s/]([A-Za-z][\w.-]*):[A-Za-z][\w.-]*")
+
+
+def _canonical_namespaces(content: bytes) -> bytes:
+    """Declare on the root element exactly the namespaces the document uses, sorted.
+
+    odfpy declares every namespace it has met so far in the process, so the
+    same workbook would otherwise differ between a first and a later write.
+    """
+    m = _ROOT_TAG.search(content)
+    if m is None:
+        return content
+    attrs = m.group(2)
+    declared = {p: uri for p, _, uri in _XMLNS.findall(attrs)}
+    others = _XMLNS.sub(b"", attrs).split()
+    body = content[: m.start()] + m.group(1) + b" " + b" ".join(others) + content[m.end() :]
+    used = {p for p in _PREFIX_USE.findall(body) if p in declared}
+    used.add(m.group(1).split(b":")[0])
+    decls = b"".join(b' xmlns:%s="%s"' % (p, declared[p]) for p in sorted(used) if p in declared)
+    rest = b"".join(b" " + a for a in others)
+    tag = b"<" + m.group(1) + decls + rest + (b"/>" if m.group(3) else b">")
+    return content[: m.start()] + tag + content[m.end() :]
+
+
+def _xlsx_bytes(sheets: Sequence[_Sheet]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = WORKBOOK_CREATOR
+    wb.properties.lastModifiedBy = WORKBOOK_CREATOR
+    wb.properties.title = "Dữ liệu mẫu tổng hợp (synthetic)"
+    wb.properties.created = WORKBOOK_TIMESTAMP
+    wb.properties.modified = WORKBOOK_TIMESTAMP
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for sh in sheets:
+        ws = wb.create_sheet(sh.name)
+        for r, row in enumerate(sh.rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is None or value == "":
+                    continue
+                cell = ws.cell(row=r, column=c, value=value)
+                fmt = sh.formats.get((r - 1, c - 1))
+                if fmt is not None:
+                    cell.number_format = fmt
+                if r - 1 in sh.bold_rows:
+                    cell.font = bold
+                elif isinstance(value, str) and len(value) > 30:
+                    cell.alignment = wrap
+        for r1, c1, r2, c2 in sh.merges:
+            ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
+        for c, w in enumerate(sh.widths, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = w
+        if sh.hidden:
+            ws.sheet_state = "hidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _normalise_zip(buf.getvalue())
+
+
+def _xls_bytes(sheets: Sequence[_Sheet]) -> bytes:
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    bold = xlwt.easyxf("font: bold on")
+    plain = xlwt.XFStyle()
+    for sh in sheets:
+        ws = wb.add_sheet(sh.name, cell_overwrite_ok=True)
+        for r, row in enumerate(sh.rows):
+            style = bold if r in sh.bold_rows else plain
+            for c, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                ws.write(r, c, value, style)
+        for r1, c1, r2, c2 in sh.merges:
+            ws.merge(r1, r2, c1, c2)
+        for c, w in enumerate(sh.widths):
+            ws.col(c).width = int(w * 256)
+        if sh.hidden:
+            ws.visibility = 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _ods_bytes(sheets: Sequence[_Sheet]) -> bytes:
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="odf") as writer:
+        for sh in sheets:
+            frame = pd.DataFrame([[None if v == "" else v for v in row] for row in sh.rows])
+            frame.to_excel(writer, sheet_name=sh.name, header=False, index=False)
+    return _normalise_zip(buf.getvalue())
+
+
+_WRITERS = {"xlsx": _xlsx_bytes, "xls": _xls_bytes, "ods": _ods_bytes}
+
+
+# ----------------------------------------------------------------------------- assembly
+
+README_TEXT = """\
+DỮ LIỆU MẪU TỔNG HỢP (SYNTHETIC) — KHÔNG PHẢI SỐ LIỆU THẬT
+=========================================================
+
+Thư mục này do lệnh `ntm sample` tạo ra (seed {seed}). Mọi con số, đánh giá và
+tên tệp ở đây đều là dữ liệu mẫu tổng hợp để thử công cụ ntm-analysis; chúng
+KHÔNG phải báo cáo thật của huyện Đầm Hà hay của bất kỳ xã nào. Tên đơn vị hành
+chính là thật; số liệu là giả. Tên tiêu chí, chỉ tiêu và ngưỡng lấy từ danh mục
+tiêu chí của công cụ (QĐ 318/QĐ-TTg và các nguồn ghi trong danh mục).
+
+Nội dung:
+- {n_reports} báo cáo của xã (mỗi xã, mỗi năm {first}–{last}; .xlsx, .xls, .ods,
+  một sổ có mỗi năm một trang tính);
+- 1 bảng tổng hợp của huyện (mỗi năm một trang tính): {matrix};
+- một ít "lỗi thật" cố ý cài vào (dấu phẩy thập phân, số lưu dạng chữ, phần trăm
+  lưu dạng phân số, phông TCVN3, khoảng trắng thừa, tên xã không dấu, ô #DIV/0!,
+  trang tính ẩn, tự đánh giá lệch ngưỡng, thiếu chỉ tiêu, tổng không khớp) để
+  kiểm tra bước làm sạch. Danh sách đầy đủ: ntm_analysis/sample.py, PLANTED_MESS.
+
+Chạy lại `ntm sample` sẽ ghi đè các tệp MAU-synthetic_* trong thư mục này.
+
+SYNTHETIC SAMPLE DATA — NOT REAL FIGURES. Written by `ntm sample` (seed {seed}).
+Real unit names, made-up figures and appraisals, with a little deliberate mess
+(listed in ntm_analysis/sample.py, PLANTED_MESS) for testing the cleaning step.
+"""
+
+
+def render_sample(
+    seed: int = DEFAULT_SEED,
+    *,
+    catalog: Catalog | None = None,
+    registry: Registry | None = None,
+) -> tuple[dict[str, bytes], SampleTruth]:
+    """The sample's files as ``{file name: bytes}`` and its truth, with ``mess`` resolved (pure)."""
+    catalog = catalog if catalog is not None else load_catalog()
+    registry = registry if registry is not None else load_registry()
+    truth = generate_sample(seed, catalog=catalog, registry=registry)
+    files: dict[str, bytes] = {}
+    mess_rows: list[dict] = []
+    ind_groups = {k: g for k, g in truth.indicators.groupby(["commune", "year"], sort=False)}
+    crit_groups = {k: g for k, g in truth.criteria.groupby(["commune", "year"], sort=False)}
+    communes = list(dict.fromkeys(truth.communes["commune"]))
+
+    def record(key: str, file: str, sheet: str, loc: tuple[int, int, object], indicator=None):
+        m = _MESS_BY_KEY[key]
+        row, col, raw = loc
+        mess_rows.append(
+            {
+                "key": key,
+                "kind": m.kind,
+                "commune": m.commune,
+                "year": m.year,
+                "file": file,
+                "sheet": sheet,
+                "cell": cell_address(row, col) if row >= 0 else None,
+                "indicator": indicator,
+                "raw_value": None if raw is None else str(raw),
+                "description": m.description,
+            }
+        )
+
+    for commune in communes:
+        style = COMMUNE_STYLE[commune]
+        slug = slugify(commune)
+        grouped: list[_Sheet] = []
+        for year in SAMPLE_YEARS:
+            mess_here = {m.key for m in PLANTED_MESS if m.commune == commune and m.year == year}
+            sheet_name = str(style["sheet"]).format(year=year)
+            sheet, where = _report_sheet(
+                sheet_name=sheet_name,
+                commune=commune,
+                year=year,
+                variant=str(style["variant"]),
+                cset=catalog.set_for_year(year),
+                ind_rows=ind_groups[(commune, year)],
+                crit_rows=crit_groups[(commune, year)],
+                mess_here=mess_here,
+            )
+            fmt = "ods" if year in style.get("ods_years", ()) else str(style["format"])
+            if "legacy_tcvn3" in mess_here:
+                sheet = _legacy_sheet(sheet, "tcvn3")
+                where["legacy_tcvn3"] = (1, 0, sheet.rows[1][0])
+            if style.get("one_workbook"):
+                name = f"{FILE_PREFIX}_{slug}_bao-cao-cac-nam.{fmt}"
+                grouped.append(sheet)
+            else:
+                name = f"{FILE_PREFIX}_{slug}_{year}.{fmt}"
+                files[name] = _WRITERS[fmt]([sheet])
+            ind_here = ind_groups[(commune, year)]
+            for key, loc in where.items():
+                code = ind_here.loc[ind_here["mess"] == key, "indicator"]
+                record(key, name, sheet_name, loc, code.iloc[0] if len(code) else None)
+        if grouped:
+            hidden = _Sheet(name="Sheet2", hidden=True)
+            if (
+                "hidden_empty_sheet" in _MESS_BY_KEY
+                and _MESS_BY_KEY["hidden_empty_sheet"].commune == commune
+            ):
+                grouped.insert(2, hidden)
+                record("hidden_empty_sheet", name, hidden.name, (-1, -1, None))
+            files[name] = _WRITERS[str(style["format"])](grouped)
+
+    mismatch = _MESS_BY_KEY["matrix_total_mismatch"]
+    matrix_sheets = []
+    for year in SAMPLE_YEARS:
+        sheet, where = _matrix_sheet(
+            year,
+            catalog.set_for_year(year),
+            truth.criteria,
+            communes,
+            mismatch=mismatch.commune if year == mismatch.year else None,
+        )
+        matrix_sheets.append(sheet)
+        if where is not None:
+            record(mismatch.key, MATRIX_FILE, sheet.name, where)
+    files[MATRIX_FILE] = _xlsx_bytes(matrix_sheets)
+    n_reports = len(truth.communes)
+    files[README_NAME] = README_TEXT.format(
+        seed=seed,
+        n_reports=n_reports,
+        first=SAMPLE_YEARS[0],
+        last=SAMPLE_YEARS[-1],
+        matrix=MATRIX_FILE,
+    ).encode("utf-8")
+    mess = pd.DataFrame(mess_rows, columns=list(MESS_COLUMNS)).astype({"year": "Int64"})
+    truth = SampleTruth(
+        seed=truth.seed,
+        indicators=truth.indicators,
+        criteria=truth.criteria,
+        communes=truth.communes,
+        mess=mess.sort_values("key", kind="stable").reset_index(drop=True),
+    )
+    return dict(sorted(files.items())), truth
+
+
+def write_sample(out_dir: Path = config.SAMPLE_RAW_DIR, *, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Write the synthetic sample into ``out_dir`` and return the written paths.
+
+    Earlier ``MAU-synthetic_*`` files and the README in ``out_dir`` are replaced;
+    nothing else there is touched.
+    """
+    out_dir = Path(out_dir)
+    files, _ = render_sample(seed)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob(f"{FILE_PREFIX}_*"):
+        if old.is_file() and old.name not in files:
+            old.unlink()
+    paths = []
+    for name, data in files.items():
+        path = out_dir / name
+        tmp = path.with_name(f".{name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        paths.append(path)
+    return paths
