@@ -159,7 +159,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "lagging": ("Tiêu chí chậm", "Lagging criterion"),
     "other_criteria": ("Tiêu chí khác", "Other criteria"),
     "short_of_target": ("Còn thiếu so với mục tiêu", "Short of target"),
-    "beyond_target": ("Vượt mục tiêu", "Beyond target"),
+    "beyond_target": ("Đạt hoặc vượt mục tiêu", "At or beyond target"),
     # chart titles (str.format fields in braces)
     "title_attainment_heatmap": (
         "Kết quả đạt tiêu chí theo xã, năm {year}",

@@ -342,7 +342,7 @@ class YearComparison:
 
 def compare_years(
     criteria: pd.DataFrame,
-    communes: pd.DataFrame,
+    communes: pd.DataFrame | None,
     year_from: int,
     year_to: int,
     *,
@@ -354,8 +354,13 @@ def compare_years(
     ``names`` gives criterion names for ``gained_names`` / ``lost_names``: a
     :class:`~ntm_analysis.catalog.CriteriaSet`, a catalog or ``{number: name}``.
     A commune missing in one year appears with ``present_from`` or
-    ``present_to`` False and its cells marked ``no_data``.
+    ``present_to`` False and its cells marked ``no_data``. ``communes`` may be
+    None: it is then rolled up from ``criteria``.
     """
+    if communes is None:
+        from .evaluation import evaluate_communes
+
+        communes = evaluate_communes(criteria)
     name_map = _names(names, lang)
     cols = COMMUNE_KEY + ["criteria_set", "criterion", "met"]
     a = criteria.loc[criteria["year"] == year_from, cols]
@@ -732,11 +737,29 @@ def progress_status(
 
 
 def _empty_progress() -> pd.DataFrame:
-    cols = COMMUNE_KEY + ["criteria_set", "criterion", "indicator", "unit", "direction",
-                          "threshold_op", "target", "target_year", "base_year", "base_value",
-                          "current_year", "current_value", "n_years", "rate_method",
-                          "observed_rate", "required_rate", "ratio", "status",
-                          "projected_year", "projected_value", "outlook"]  # fmt: skip
+    cols = COMMUNE_KEY + [
+        "criteria_set",
+        "criterion",
+        "indicator",
+        "unit",
+        "direction",
+        "threshold_op",
+        "target",
+        "target_year",
+        "base_year",
+        "base_value",
+        "current_year",
+        "current_value",
+        "n_years",
+        "rate_method",
+        "observed_rate",
+        "required_rate",
+        "ratio",
+        "status",
+        "projected_year",
+        "projected_value",
+        "outlook",
+    ]
     return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
 
 
@@ -1090,21 +1113,36 @@ def district_conditions(
         not_ntm = int((com["status"] == s.STATUS_NOT_NTM).sum())
         conds = []
         if total == 0:
-            conds.append(("all_communes_ntm", "100%", "", lb.CONDITION_CANNOT_DECIDE,
-                          "reason_communes_missing"))  # fmt: skip
+            conds.append(
+                (
+                    "all_communes_ntm",
+                    "100%",
+                    "",
+                    lb.CONDITION_CANNOT_DECIDE,
+                    "reason_communes_missing",
+                )
+            )
         elif not_ntm:
             conds.append(("all_communes_ntm", "100%", f"{ntm}/{total}", lb.CONDITION_NOT_MET, ""))
         elif no_data:
-            conds.append(("all_communes_ntm", "100%", f"{ntm}/{total}",
-                          lb.CONDITION_CANNOT_DECIDE, "reason_communes_missing"))  # fmt: skip
+            conds.append(
+                (
+                    "all_communes_ntm",
+                    "100%",
+                    f"{ntm}/{total}",
+                    lb.CONDITION_CANNOT_DECIDE,
+                    "reason_communes_missing",
+                )
+            )
         else:
             conds.append(("all_communes_ntm", "100%", f"{ntm}/{total}", lb.CONDITION_MET, ""))
 
         req = f"≥ {DISTRICT_ADVANCED_SHARE:.0%}"
         adv = None if advanced is None else advanced.loc[advanced["year"] == y]
         if adv is None or adv.empty or total == 0:
-            conds.append(("advanced_share", req, "", lb.CONDITION_CANNOT_DECIDE,
-                          "reason_no_advanced_data"))  # fmt: skip
+            conds.append(
+                ("advanced_share", req, "", lb.CONDITION_CANNOT_DECIDE, "reason_no_advanced_data")
+            )
         else:
             n_adv = int((adv["status"] == s.STATUS_NTM).sum())
             share = n_adv / total
@@ -1113,8 +1151,9 @@ def district_conditions(
 
         towns = _per_year(towns_civilised, y)
         if towns is None:
-            conds.append(("towns_civilised", "100%", "", lb.CONDITION_CANNOT_DECIDE,
-                          "reason_no_town_data"))  # fmt: skip
+            conds.append(
+                ("towns_civilised", "100%", "", lb.CONDITION_CANNOT_DECIDE, "reason_no_town_data")
+            )
         else:
             res = lb.CONDITION_MET if towns else lb.CONDITION_NOT_MET
             conds.append(("towns_civilised", "100%", str(bool(towns)), res, ""))
@@ -1122,8 +1161,9 @@ def district_conditions(
         sat = _per_year(satisfaction, y)
         req = f"≥ {DISTRICT_SATISFACTION:.0%}"
         if sat is None or pd.isna(sat):
-            conds.append(("satisfaction", req, "", lb.CONDITION_CANNOT_DECIDE,
-                          "reason_no_satisfaction_data"))  # fmt: skip
+            conds.append(
+                ("satisfaction", req, "", lb.CONDITION_CANNOT_DECIDE, "reason_no_satisfaction_data")
+            )
         else:
             share = float(sat) / 100 if float(sat) > 1 else float(sat)
             res = lb.CONDITION_MET if share >= DISTRICT_SATISFACTION else lb.CONDITION_NOT_MET
@@ -1135,8 +1175,15 @@ def district_conditions(
             else district_criteria.loc[district_criteria["year"] == y]
         )
         if dc is None or dc.empty:
-            conds.append(("district_criteria", "100%", "", lb.CONDITION_CANNOT_DECIDE,
-                          "reason_no_district_criteria"))  # fmt: skip
+            conds.append(
+                (
+                    "district_criteria",
+                    "100%",
+                    "",
+                    lb.CONDITION_CANNOT_DECIDE,
+                    "reason_no_district_criteria",
+                )
+            )
         else:
             met = int(_is_true(dc["met"]).sum())
             n = len(dc)
@@ -1182,6 +1229,6 @@ def district_conditions(
             "result",
             "result_label",
             "reason",
-        ],  # fmt: skip
+        ],
     )
     return out.astype({c: "string" for c in out.columns if c != "year"})

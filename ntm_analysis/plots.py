@@ -1,0 +1,777 @@
+"""Charts of a criteria review, drawn with matplotlib and seaborn.
+
+Every chart follows seaborn's contract: the data comes first, every option is
+keyword-only, it draws on ``ax`` (or, when ``ax`` is None, on the current
+axes, or on a new figure sized by ``size`` when no figure is open) and returns
+the Axes. Nothing here saves or shows a figure, and ``*_kws`` dicts are
+copied, never modified.
+
+Titles and axis labels are Vietnamese by default (``lang="en"`` for English).
+Colours are the Okabe–Ito colour-blind-safe palette. :func:`set_theme` (or the
+:func:`theme` context manager) applies one consistent style, with a font that
+has every Vietnamese glyph (DejaVu Sans, shipped with matplotlib) and font
+sizes for a 16:9 projector (``size="screen"``) or an A4 page (``size="a4"``).
+
+>>> import pandas as pd
+>>> crit = pd.DataFrame({"year": [2024] * 2, "commune": ["Xã A"] * 2, "commune_code": ["1"] * 2,
+...     "criteria_set": ["s"] * 2, "criterion": ["1", "2"], "met": [True, False],
+...     "self_assessed": [pd.NA] * 2})
+>>> ax = plot_attainment_heatmap(crit, year=2024)
+>>> ax.get_title()
+'Kết quả đạt tiêu chí theo xã, năm 2024'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
+from matplotlib.patches import Patch
+
+from . import labels as lb
+from . import schema as s
+from . import trends
+
+# --------------------------------------------------------------------------- theme
+
+#: Okabe & Ito (2008) colour-blind-safe palette.
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+}
+NO_DATA_COLOR = "#D9D9D9"
+
+#: Colours of the four attainment states.
+STATE_COLORS = {
+    s.MET: OKABE_ITO["bluish_green"],
+    s.BASICALLY_MET: OKABE_ITO["orange"],
+    s.NOT_MET: OKABE_ITO["vermillion"],
+    lb.NO_DATA: NO_DATA_COLOR,
+}
+STATE_ORDER = (s.MET, s.BASICALLY_MET, s.NOT_MET, lb.NO_DATA)
+
+#: Colours of a change between two years.
+CHANGE_COLORS = {
+    lb.GAINED: OKABE_ITO["blue"],
+    lb.LOST: OKABE_ITO["vermillion"],
+    lb.UNCHANGED_MET: "#B3E0D2",  # light bluish green
+    lb.UNCHANGED_NOT_MET: "#F2C9A8",  # light vermillion
+    lb.NO_DATA: NO_DATA_COLOR,
+    lb.NOT_COMPARABLE: "#8C8C8C",
+}
+CHANGE_ORDER = (
+    lb.GAINED,
+    lb.LOST,
+    lb.UNCHANGED_MET,
+    lb.UNCHANGED_NOT_MET,
+    lb.NO_DATA,
+    lb.NOT_COMPARABLE,
+)
+
+#: Colours of the bands of criteria met.
+BAND_COLORS = {
+    lb.BAND_ALL: OKABE_ITO["bluish_green"],
+    lb.BAND_FLOOR: OKABE_ITO["sky_blue"],
+    lb.BAND_BELOW: OKABE_ITO["vermillion"],
+    lb.BAND_NOT_ALL: OKABE_ITO["orange"],
+    lb.NO_DATA: NO_DATA_COLOR,
+}
+
+#: Colours of the Open SDG progress statuses.
+PROGRESS_COLORS = {
+    lb.PROGRESS_ACHIEVED: OKABE_ITO["bluish_green"],
+    lb.PROGRESS_SUBSTANTIAL: OKABE_ITO["sky_blue"],
+    lb.PROGRESS_MODERATE: OKABE_ITO["yellow"],
+    lb.PROGRESS_LIMITED: OKABE_ITO["orange"],
+    lb.PROGRESS_DETERIORATION: OKABE_ITO["vermillion"],
+    lb.PROGRESS_NOT_ENOUGH_DATA: NO_DATA_COLOR,
+}
+
+#: Colours of gaps: short of the target, or meeting it.
+GAP_COLORS = {"short": OKABE_ITO["vermillion"], "met": OKABE_ITO["blue"]}
+
+#: Figure sizes in inches: a 16:9 slide, and the printable area of A4 landscape / portrait.
+FIGSIZES = {
+    "screen": (13.33, 7.5),
+    "a4": (10.7, 7.0),
+    "a4_portrait": (7.0, 9.5),
+}
+#: seaborn plotting context per size (font scale for a projector or paper).
+_CONTEXTS = {"screen": ("talk", 0.9), "a4": ("notebook", 0.9), "a4_portrait": ("notebook", 0.85)}
+
+#: A font with every Vietnamese glyph, shipped with matplotlib.
+FONT_FAMILY = "DejaVu Sans"
+#: Letters a Vietnamese label may use beyond ASCII (checked by the tests).
+VIETNAMESE_LETTERS = (
+    "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐàáâãèéêìíòóôõùúýăơưÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂƠƯ"
+)
+
+
+#: Line colours and markers for communes: Okabe–Ito without yellow (poor on white), then
+#: the same colours with the next marker, so up to 49 communes stay distinct.
+LINE_COLORS = tuple(
+    OKABE_ITO[k]
+    for k in ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue", "black")
+)
+LINE_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+
+
+def _line_style(i: int) -> dict:
+    return {
+        "color": LINE_COLORS[i % len(LINE_COLORS)],
+        "marker": LINE_MARKERS[(i // len(LINE_COLORS)) % len(LINE_MARKERS)],
+    }
+
+
+def _check_size(size: str) -> str:
+    if size not in FIGSIZES:
+        raise ValueError(f"size must be one of {', '.join(FIGSIZES)}, not {size!r}")
+    return size
+
+
+def theme_rc(size: str = "screen") -> dict:
+    """The rcParams of the house style for ``size`` (what :func:`set_theme` applies)."""
+    context, scale = _CONTEXTS[_check_size(size)]
+    rc = {}
+    rc.update(sns.axes_style("whitegrid"))
+    rc.update(sns.plotting_context(context, font_scale=scale))
+    rc.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [FONT_FAMILY, *mpl.rcParams["font.sans-serif"]],
+            "figure.figsize": FIGSIZES[size],
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "savefig.bbox": "tight",
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.prop_cycle": mpl.cycler(color=list(OKABE_ITO.values())[:7]),
+            "legend.frameon": False,
+            "svg.fonttype": "none",
+        }
+    )
+    return rc
+
+
+def set_theme(size: str = "screen") -> None:
+    """Apply the house style globally (call once at the top of a notebook)."""
+    mpl.rcParams.update(theme_rc(size))
+
+
+@contextmanager
+def theme(size: str = "screen") -> Iterator[None]:
+    """The house style for the duration of a ``with`` block."""
+    with mpl.rc_context(theme_rc(size)):
+        yield
+
+
+def new_figure(size: str = "screen", **subplots_kws) -> tuple[plt.Figure, Axes]:
+    """A figure of the size for ``size`` with one Axes (or a grid, via ``subplots_kws``)."""
+    kws = dict(subplots_kws)
+    kws.setdefault("figsize", FIGSIZES[_check_size(size)])
+    kws.setdefault("layout", "constrained")
+    return plt.subplots(**kws)
+
+
+def _get_ax(ax: Axes | None, size: str) -> Axes:
+    if ax is not None:
+        return ax
+    _check_size(size)
+    if plt.get_fignums():
+        return plt.gca()
+    return new_figure(size)[1]
+
+
+def _latest_year(frame: pd.DataFrame, year: int | None) -> int:
+    if year is not None:
+        return int(year)
+    if frame.empty:
+        raise ValueError("no data to plot")
+    return int(frame["year"].max())
+
+
+def _legend(
+    ax: Axes, keys: Sequence[str], colors: Mapping[str, str], title: str, lang: str, **legend_kws
+) -> None:
+    handles = [Patch(facecolor=colors[k], edgecolor="none", label=lb.label(k, lang)) for k in keys]
+    kws = {"title": title, "loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}
+    kws.update(legend_kws)
+    ax.legend(handles=handles, **kws)
+
+
+def _criterion_ticks(codes: Sequence[str], names: Mapping[str, str], long: bool) -> list[str]:
+    return [lb.criterion_label(c, names, short=not long) for c in codes]
+
+
+# --------------------------------------------------------------------------- 1. attainment
+
+
+def attainment_matrix(criteria: pd.DataFrame, *, year: int | None = None) -> pd.DataFrame:
+    """Commune × criterion states of one year (``STATE_ORDER`` codes), rows sorted by criteria met.
+
+    A criterion not met whose commune appraised it "Cơ bản đạt" is
+    ``basically_met``; a missing decision (or a missing row) is ``no_data``.
+    Rows: most criteria met first, then commune name. Columns: criteria in
+    numeric order.
+    """
+    year = _latest_year(criteria, year)
+    crit = criteria.loc[criteria["year"] == year]
+    met = crit["met"].astype("boolean")
+    basically = (crit["self_assessed"] == s.BASICALLY_MET).fillna(False).astype(bool)
+    state = np.select(
+        [
+            met.isna().to_numpy(bool),
+            met.fillna(False).to_numpy(bool),
+            basically.to_numpy(bool),
+        ],
+        [lb.NO_DATA, s.MET, s.BASICALLY_MET],
+        default=s.NOT_MET,
+    )
+    long = crit.assign(_state=state)
+    wide = long.pivot_table(
+        index="commune", columns="criterion", values="_state", aggfunc="first"
+    ).reindex(columns=trends.sort_codes(crit["criterion"]))
+    wide = wide.fillna(lb.NO_DATA)
+    order = (
+        (wide == s.MET)
+        .sum(axis=1)
+        .rename("_n")
+        .reset_index()
+        .sort_values(["_n", "commune"], ascending=[False, True], kind="stable")
+    )
+    wide = wide.loc[order["commune"]]
+    wide.columns.name = "criterion"
+    return wide.astype("string")
+
+
+def plot_attainment_heatmap(
+    criteria: pd.DataFrame,
+    *,
+    year: int | None = None,
+    names: object = None,
+    lang: str = "vi",
+    long_labels: bool = False,
+    legend: bool = True,
+    ax: Axes | None = None,
+    size: str = "screen",
+    heatmap_kws: Mapping | None = None,
+) -> Axes:
+    """Chart 1: commune × criterion for one year, met / basically met / not met / no data.
+
+    Rows are sorted by criteria met (most first); the number met shows after
+    each commune name. ``names`` (a criteria set, catalog or mapping) gives
+    criterion names for ``long_labels``. Cell values of the drawn mesh are
+    the indexes of ``STATE_ORDER``.
+    """
+    year = _latest_year(criteria, year)
+    wide = attainment_matrix(criteria, year=year)
+    codes = {k: i for i, k in enumerate(STATE_ORDER)}
+    values = wide.apply(lambda c: c.map(codes)).astype(float).to_numpy()
+    ax = _get_ax(ax, size)
+    cmap = ListedColormap([STATE_COLORS[k] for k in STATE_ORDER])
+    kws = {"linewidths": 0.5, "linecolor": "white", "cbar": False, "square": False}
+    kws.update(dict(heatmap_kws or {}))
+    n_met = (wide == s.MET).sum(axis=1)
+    total = wide.shape[1]
+    ylabels = [f"{c} ({n}/{total})" for c, n in zip(wide.index, n_met, strict=True)]
+    name_map = lb.criterion_names(names, lang) if names is not None else {}
+    sns.heatmap(
+        values,
+        ax=ax,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(STATE_ORDER) - 0.5,
+        xticklabels=_criterion_ticks(list(wide.columns), name_map, long_labels),
+        yticklabels=ylabels,
+        **kws,
+    )
+    ax.set_title(lb.label("title_attainment_heatmap", lang, year=year))
+    ax.set_xlabel(lb.label("criterion", lang))
+    ax.set_ylabel(lb.label("commune", lang))
+    ax.tick_params(axis="y", rotation=0)
+    if long_labels:
+        ax.tick_params(axis="x", rotation=90)
+    if legend:
+        _legend(ax, STATE_ORDER, STATE_COLORS, lb.label("legend_state", lang), lang)
+    return ax
+
+
+# --------------------------------------------------------------------------- 2. change
+
+
+def change_matrix(criteria: pd.DataFrame, *, year_from: int, year_to: int) -> pd.DataFrame:
+    """Commune × criterion change codes (``CHANGE_ORDER``); rows: most lost, then most gained."""
+    cells = trends.compare_years(criteria, None, year_from, year_to).cells
+    wide = cells.pivot_table(index="commune", columns="criterion", values="change", aggfunc="first")
+    wide = wide.reindex(columns=trends.sort_codes(cells["criterion"])).fillna(lb.NO_DATA)
+    order = pd.DataFrame(
+        {"lost": (wide == lb.LOST).sum(axis=1), "gained": (wide == lb.GAINED).sum(axis=1)}
+    ).reset_index()
+    order = order.sort_values(
+        ["lost", "gained", "commune"], ascending=[False, False, True], kind="stable"
+    )
+    wide = wide.loc[order["commune"]]
+    wide.columns.name = "criterion"
+    return wide.astype("string")
+
+
+def plot_change_heatmap(
+    criteria: pd.DataFrame,
+    *,
+    year_from: int,
+    year_to: int,
+    names: object = None,
+    lang: str = "vi",
+    long_labels: bool = False,
+    legend: bool = True,
+    ax: Axes | None = None,
+    size: str = "screen",
+    heatmap_kws: Mapping | None = None,
+) -> Axes:
+    """Chart 2: gained / lost / unchanged criteria per commune between two years.
+
+    Cell values of the drawn mesh are the indexes of ``CHANGE_ORDER``; only
+    the states present are in the legend.
+    """
+    wide = change_matrix(criteria, year_from=year_from, year_to=year_to)
+    codes = {k: i for i, k in enumerate(CHANGE_ORDER)}
+    values = wide.apply(lambda c: c.map(codes)).astype(float).to_numpy()
+    ax = _get_ax(ax, size)
+    cmap = ListedColormap([CHANGE_COLORS[k] for k in CHANGE_ORDER])
+    kws = {"linewidths": 0.5, "linecolor": "white", "cbar": False}
+    kws.update(dict(heatmap_kws or {}))
+    name_map = lb.criterion_names(names, lang) if names is not None else {}
+    sns.heatmap(
+        values,
+        ax=ax,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(CHANGE_ORDER) - 0.5,
+        xticklabels=_criterion_ticks(list(wide.columns), name_map, long_labels),
+        yticklabels=list(wide.index),
+        **kws,
+    )
+    ax.set_title(lb.label("title_change_heatmap", lang, year_from=year_from, year_to=year_to))
+    ax.set_xlabel(lb.label("criterion", lang))
+    ax.set_ylabel(lb.label("commune", lang))
+    ax.tick_params(axis="y", rotation=0)
+    if long_labels:
+        ax.tick_params(axis="x", rotation=90)
+    if legend:
+        present = [k for k in CHANGE_ORDER if (wide == k).any().any()]
+        _legend(ax, present, CHANGE_COLORS, lb.label("legend_change", lang), lang)
+    return ax
+
+
+# --------------------------------------------------------------------------- 3. criteria met
+
+
+#: Above this many communes, lines are drawn thin and grey without a legend.
+MAX_LEGEND_COMMUNES = 12
+
+
+def plot_criteria_met_over_years(
+    communes: pd.DataFrame,
+    *,
+    highlight: Sequence[str] | None = None,
+    floor: int | None = trends.FLOOR_CRITERIA,
+    lang: str = "vi",
+    legend: bool | None = None,
+    ax: Axes | None = None,
+    size: str = "screen",
+    line_kws: Mapping | None = None,
+) -> Axes:
+    """Chart 3: criteria met per commune over the years, with the standard and floor lines.
+
+    One line per commune (its label is the commune name); a commune missing a
+    year has no point there, and a commune that appears mid-series starts
+    later. The standard is the set's number of criteria (19, or 10 for the
+    2026 set); the floor (QĐ 263: 15) is drawn for 19-criterion sets only.
+    With more than ``MAX_LEGEND_COMMUNES`` communes, lines are thin and grey
+    except ``highlight``.
+    """
+    ax = _get_ax(ax, size)
+    names = sorted(communes["commune"].dropna().unique())
+    many = len(names) > MAX_LEGEND_COMMUNES
+    highlight = set(highlight or [])
+    kws = {"linewidth": 2}
+    kws.update(dict(line_kws or {}))
+    for i, name in enumerate(names):
+        sub = communes.loc[communes["commune"] == name].sort_values("year")
+        line = {**_line_style(i), **kws}
+        if many and name not in highlight:
+            line.update(color="#9E9E9E", linewidth=0.8, alpha=0.6, marker=None)
+        ax.plot(sub["year"].to_numpy(), sub["criteria_met"].to_numpy(), label=name, **line)
+    standard = int(communes["criteria_total"].max()) if not communes.empty else None
+    if standard:
+        ax.axhline(
+            standard,
+            color=OKABE_ITO["bluish_green"],
+            linestyle="--",
+            linewidth=1.5,
+            label=lb.label("standard_line", lang, n=standard),
+            gid="standard",
+        )
+    if floor is not None and standard == trends.FULL_SET_CRITERIA:
+        ax.axhline(
+            floor,
+            color=OKABE_ITO["vermillion"],
+            linestyle=":",
+            linewidth=1.5,
+            label=lb.label("floor_line", lang, n=floor),
+            gid="floor",
+        )
+    years = sorted(int(y) for y in communes["year"].unique())
+    ax.set_xticks(years)
+    ax.xaxis.set_major_formatter(mpl.ticker.FormatStrFormatter("%d"))
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    ax.set_title(lb.label("title_criteria_met_over_years", lang))
+    ax.set_xlabel(lb.label("year", lang))
+    ax.set_ylabel(lb.label("axis_criteria_met", lang))
+    if legend or (legend is None and not many):
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+# --------------------------------------------------------------------------- 4. shares
+
+
+def plot_criterion_shares(
+    criteria: pd.DataFrame,
+    *,
+    lagging: Sequence[str] | None = None,
+    n_lagging: int = 3,
+    names: object = None,
+    lang: str = "vi",
+    long_labels: bool = False,
+    ax: Axes | None = None,
+    size: str = "screen",
+    scatter_kws: Mapping | None = None,
+) -> Axes:
+    """Chart 4: share of communes meeting each criterion, one dot per year, lagging ones shaded.
+
+    Each year is one line of markers (label = the year) with x = criterion
+    position (numeric order) and y = share in %. ``lagging`` defaults to the
+    ``n_lagging`` criteria with the lowest share in the latest year (those
+    with a share below 100% only); their columns are shaded and their tick
+    labels coloured.
+    """
+    shares = trends.criterion_shares(criteria)
+    codes = trends.sort_codes(shares["criterion"])
+    pos = {c: i for i, c in enumerate(codes)}
+    years = sorted(int(y) for y in shares["year"].unique())
+    if lagging is None:
+        last = shares.loc[shares["year"] == max(years)] if years else shares
+        last = last.loc[last["share_met"] < 1].sort_values(
+            ["share_met", "criterion"], key=lambda c: trends._code_key(c), kind="stable"
+        )
+        lagging = list(last["criterion"].head(n_lagging))
+    lagging = [str(c) for c in lagging]
+    ax = _get_ax(ax, size)
+    for c in lagging:
+        if c in pos:
+            ax.axvspan(
+                pos[c] - 0.45,
+                pos[c] + 0.45,
+                color=OKABE_ITO["orange"],
+                alpha=0.15,
+                linewidth=0,
+                gid="lagging",
+            )
+    colors = sns.color_palette("crest", n_colors=max(len(years), 1))
+    kws = {"marker": "o", "linestyle": "none", "markersize": 9}
+    kws.update(dict(scatter_kws or {}))
+    for i, y in enumerate(years):
+        sub = shares.loc[shares["year"] == y]
+        ax.plot(
+            sub["criterion"].map(pos).to_numpy(float),
+            (sub["share_met"].astype(float) * 100).to_numpy(),
+            label=str(y),
+            **{"color": colors[i], **kws},
+        )
+    name_map = lb.criterion_names(names, lang) if names is not None else {}
+    ax.set_xticks(range(len(codes)))
+    ax.set_xticklabels(
+        _criterion_ticks(codes, name_map, long_labels), rotation=90 if long_labels else 0
+    )
+    for tick, c in zip(ax.get_xticklabels(), codes, strict=True):
+        if c in lagging:
+            tick.set_color(OKABE_ITO["vermillion"])
+            tick.set_fontweight("bold")
+    ax.set_ylim(-5, 105)
+    ax.set_xlim(-0.6, len(codes) - 0.4)
+    ax.set_title(lb.label("title_criterion_shares", lang))
+    ax.set_xlabel(lb.label("criterion", lang))
+    ax.set_ylabel(lb.label("axis_share_communes", lang))
+    handles, _ = ax.get_legend_handles_labels()
+    handles.append(Patch(facecolor=OKABE_ITO["orange"], alpha=0.3, label=lb.label("lagging", lang)))
+    ax.legend(
+        handles=handles, title=lb.label("year", lang), loc="upper left", bbox_to_anchor=(1.01, 1.0)
+    )
+    return ax
+
+
+# --------------------------------------------------------------------------- 5. bands
+
+
+def band_counts(
+    communes: pd.DataFrame, *, floor: int | None = trends.FLOOR_CRITERIA
+) -> pd.DataFrame:
+    """Communes per year (rows) and band (columns, in ``labels.BANDS`` order, present ones only)."""
+    standing = trends.commune_standing(communes, floor=floor)
+    counts = standing.groupby(["year", "band"]).size().unstack("band", fill_value=0)
+    return counts.reindex(columns=[b for b in lb.BANDS if b in counts.columns]).sort_index()
+
+
+def plot_bands(
+    communes: pd.DataFrame,
+    *,
+    floor: int | None = trends.FLOOR_CRITERIA,
+    lang: str = "vi",
+    ax: Axes | None = None,
+    size: str = "screen",
+    bar_kws: Mapping | None = None,
+) -> Axes:
+    """Chart 5: communes by band of criteria met (all / 15–18 / under 15), stacked by year.
+
+    One bar container per band (label = the band's words), bars at x = year.
+    """
+    counts = band_counts(communes, floor=floor)
+    ax = _get_ax(ax, size)
+    kws = {"width": 0.6, "edgecolor": "white"}
+    kws.update(dict(bar_kws or {}))
+    bottom = np.zeros(len(counts))
+    x = counts.index.to_numpy(int)
+    for band in counts.columns:
+        heights = counts[band].to_numpy(float)
+        bars = ax.bar(
+            x, heights, bottom=bottom, color=BAND_COLORS[band], label=lb.label(band, lang), **kws
+        )
+        labels = [f"{int(h)}" if h else "" for h in heights]
+        ax.bar_label(bars, labels=labels, label_type="center", color="black")
+        bottom = bottom + heights
+    ax.set_xticks(x)
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    ax.set_title(lb.label("title_bands", lang))
+    ax.set_xlabel(lb.label("year", lang))
+    ax.set_ylabel(lb.label("axis_communes", lang))
+    ax.legend(title=lb.label("legend_band", lang), loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+# --------------------------------------------------------------------------- 6. trajectory
+
+
+def plot_indicator_trajectory(
+    indicators: pd.DataFrame,
+    *,
+    indicator: str,
+    progress: pd.DataFrame | None = None,
+    target_year: int | None = None,
+    communes: Sequence[str] | None = None,
+    text: str | None = None,
+    lang: str = "vi",
+    legend: bool | None = None,
+    ax: Axes | None = None,
+    size: str = "screen",
+    line_kws: Mapping | None = None,
+) -> Axes:
+    """Chart 6: one indicator's values per commune over the years, threshold and projection.
+
+    Solid lines (label = commune) join the reported values; the threshold of
+    the latest year is a horizontal line (gid ``"threshold"``); a dashed line
+    (gid ``"projection"``) runs from each commune's current value to its
+    projected value in the target year, from ``progress``
+    (:func:`~ntm_analysis.trends.progress_status`) or computed here when
+    ``target_year`` is given. ``text`` (the indicator's words) goes in the title.
+    """
+    data = indicators.loc[(indicators["indicator"] == str(indicator)) & indicators["value"].notna()]
+    if communes is not None:
+        data = data.loc[data["commune"].isin(list(communes))]
+    if progress is None and target_year is not None and not data.empty:
+        progress = trends.progress_status(data, target_year=target_year)
+    ax = _get_ax(ax, size)
+    names = sorted(data["commune"].unique())
+    many = len(names) > MAX_LEGEND_COMMUNES
+    kws = {"linewidth": 2}
+    kws.update(dict(line_kws or {}))
+    colors = {}
+    for i, name in enumerate(names):
+        sub = data.loc[data["commune"] == name].sort_values("year")
+        line = {**_line_style(i), **kws}
+        if many:
+            line.update(color="#9E9E9E", linewidth=0.8, alpha=0.6, marker=None)
+        (drawn,) = ax.plot(
+            sub["year"].to_numpy(), sub["value"].astype(float).to_numpy(), label=name, **line
+        )
+        colors[name] = drawn.get_color()
+    xmax = int(data["year"].max()) if not data.empty else None
+    if progress is not None and not progress.empty:
+        p = progress.loc[progress["indicator"] == str(indicator)]
+        p = p.loc[p["commune"].isin(names) & p["projected_value"].notna()]
+        for r in p.itertuples(index=False):
+            if int(r.target_year) <= int(r.current_year):
+                continue
+            ax.plot(
+                [int(r.current_year), int(r.target_year)],
+                [float(r.current_value), float(r.projected_value)],
+                linestyle="--",
+                linewidth=1.2,
+                color=colors.get(r.commune, "#9E9E9E"),
+                gid="projection",
+                label="_nolegend_",
+            )
+            xmax = max(xmax or 0, int(r.target_year))
+        if not p.empty:
+            ty = int(p["target_year"].max())
+            ax.axvline(
+                ty,
+                color="#666666",
+                linestyle=":",
+                linewidth=1,
+                gid="target_year",
+                label=lb.label("target_year_line", lang, year=ty),
+            )
+    latest = data.loc[data["year"] == data["year"].max()] if not data.empty else data
+    thr = latest.loc[latest["threshold"].notna() & latest["threshold_op"].isin(trends.NUMERIC_OPS)]
+    if not thr.empty:
+        value = float(thr["threshold"].iloc[0])
+        op = "≥" if thr["threshold_op"].iloc[0] == ">=" else "≤"
+        ax.axhline(
+            value,
+            color=OKABE_ITO["black"],
+            linestyle="--",
+            linewidth=1.5,
+            gid="threshold",
+            label=lb.label("threshold_line", lang, op=op, value=value),
+        )
+    if xmax is not None:
+        ticks = list(range(int(data["year"].min()), xmax + 1))
+        ax.set_xticks(ticks)
+    unit = data["unit"].dropna().iloc[0] if "unit" in data and data["unit"].notna().any() else None
+    title = lb.label("title_indicator_trajectory", lang, code=indicator)
+    if text:
+        title = f"{title}: {text}"
+    ax.set_title(title)
+    ax.set_xlabel(lb.label("year", lang))
+    ax.set_ylabel(lb.label("axis_value", lang) + (f" ({unit})" if unit else ""))
+    if legend or (legend is None and not many):
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+# --------------------------------------------------------------------------- 7. gaps
+
+
+def plot_gap_to_target(
+    indicators: pd.DataFrame,
+    *,
+    year: int | None = None,
+    scale: str = "relative",
+    only_short: bool = False,
+    lang: str = "vi",
+    ax: Axes | None = None,
+    size: str = "screen",
+    scatter_kws: Mapping | None = None,
+) -> Axes:
+    """Chart 7: each commune's distance from each numeric threshold in one year (dot plot).
+
+    One row per indicator (numeric order, top to bottom), one dot per commune.
+    ``scale="relative"`` plots the gap as a percentage of the threshold so
+    that indicators in different units share an axis; ``scale="unit"`` plots
+    it in the indicator's own unit (best for one indicator). Positive = short
+    of the target (vermillion), zero or negative = met (blue). Two scatter
+    collections: short (gid ``"short"``) and met (gid ``"met"``).
+    """
+    if scale not in ("relative", "unit"):
+        raise ValueError("scale must be 'relative' or 'unit'")
+    year = _latest_year(indicators, year)
+    gaps = trends.gap_to_target(indicators, year).dropna(subset=["gap"])
+    if only_short:
+        gaps = gaps.loc[gaps["gap"] > 0]
+    codes = trends.sort_codes(gaps["indicator"])
+    pos = {c: i for i, c in enumerate(codes)}
+    x = gaps["gap"].astype(float)
+    if scale == "relative":
+        x = (x / gaps["threshold"].astype(float).abs().replace(0, np.nan) * 100).fillna(0)
+    gaps = gaps.assign(_x=x, _y=gaps["indicator"].map(pos).astype(float))
+    ax = _get_ax(ax, size)
+    kws = {"s": 90, "alpha": 0.8, "edgecolor": "white", "linewidth": 0.5}
+    kws.update(dict(scatter_kws or {}))
+    for key, mask, word in (
+        ("short", gaps["gap"] > 0, "short_of_target"),
+        ("met", gaps["gap"] <= 0, "beyond_target"),
+    ):
+        sub = gaps.loc[mask.astype(bool)]
+        ax.scatter(
+            sub["_x"], sub["_y"], color=GAP_COLORS[key], label=lb.label(word, lang), gid=key, **kws
+        )
+    ax.axvline(0, color="#333333", linewidth=1)
+    ax.set_yticks(range(len(codes)))
+    ax.set_yticklabels(codes)
+    ax.set_ylim(len(codes) - 0.5, -0.5)
+    ax.set_title(lb.label("title_gap_to_target", lang, year=year))
+    xlabel = lb.label("axis_gap", lang)
+    if scale == "relative":
+        xlabel = (
+            "Khoảng cách tới mục tiêu (% của ngưỡng; dương = còn thiếu)"
+            if lang == "vi"
+            else "Distance to target (% of the threshold; positive = short)"
+        )
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(lb.label("indicator", lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+# --------------------------------------------------------------------------- 8. progress
+
+
+def progress_counts(progress: pd.DataFrame) -> pd.Series:
+    """Number of commune × indicator pairs per status, in ``labels.PROGRESS_STATUSES`` order."""
+    counts = progress["status"].value_counts()
+    return counts.reindex(list(lb.PROGRESS_STATUSES), fill_value=0).astype(int)
+
+
+def plot_progress_summary(
+    progress: pd.DataFrame,
+    *,
+    lang: str = "vi",
+    ax: Axes | None = None,
+    size: str = "screen",
+    bar_kws: Mapping | None = None,
+) -> Axes:
+    """Chart 8: counts of commune × indicator pairs by Open SDG progress status.
+
+    Horizontal bars, one per status (best at the top), widths = counts.
+    """
+    counts = progress_counts(progress)
+    ax = _get_ax(ax, size)
+    kws = {"height": 0.6, "edgecolor": "white"}
+    kws.update(dict(bar_kws or {}))
+    y = np.arange(len(counts))
+    bars = ax.barh(
+        y, counts.to_numpy(float), color=[PROGRESS_COLORS[k] for k in counts.index], **kws
+    )
+    ax.bar_label(bars, labels=[str(int(v)) for v in counts], padding=3)
+    ax.set_yticks(y)
+    ax.set_yticklabels(lb.labels(counts.index, lang))
+    ax.invert_yaxis()
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    ax.set_title(lb.label("title_progress_summary", lang))
+    ax.set_xlabel(lb.label("axis_indicators", lang))
+    ax.set_ylabel(lb.label("legend_status", lang))
+    return ax
