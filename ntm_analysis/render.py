@@ -1,0 +1,1057 @@
+"""Execute the review notebooks and publish them as offline HTML (``ntm render``).
+
+Every page is one notebook run by papermill with its parameters, converted
+in-process with nbconvert into a self-contained HTML page (code hidden, images
+embedded, styles inlined, no network address anywhere) and written beside the
+executed notebook::
+
+    outputs/index.html
+    outputs/<year>/district-review.html        (+ .ipynb)
+    outputs/<year>/communes/<slug>.html        (+ .ipynb)
+    outputs/<year>/departments/<slug>.html     (+ .ipynb)
+
+Pages run in parallel on local threads (each page has its own kernel process)
+or on an existing Dask cluster. A page that fails never replaces a good one
+and never stops the others. This module keeps its imports light: pandas,
+papermill and nbconvert are imported where they are used, so ``ntm --help``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import config
+from .errors import NoDataError, RenderError, UsageError
+
+#: Page kinds and the notebook that renders each.
+KIND_DISTRICT = "district"
+KIND_COMMUNE = "commune"
+KIND_DEPARTMENT = "department"
+KIND_EXPLORATION = "exploration"
+NOTEBOOKS = {
+    KIND_DISTRICT: "district_review.ipynb",
+    KIND_COMMUNE: "commune_profile.ipynb",
+    KIND_DEPARTMENT: "department_report.ipynb",
+    KIND_EXPLORATION: "exploration.ipynb",
+}
+#: Kinds rendered when none are asked for (the meeting set).
+DEFAULT_KINDS = (KIND_DISTRICT, KIND_COMMUNE, KIND_DEPARTMENT)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+INDEX_FILE = "index.html"
+MANIFEST_FILE = "manifest.json"
+SAMPLE_MARKER = "MAU-synthetic"
+#: Cells carrying this tag are kept in the notebook but left out of the HTML.
+REMOVE_TAG = "remove-from-page"
+
+_TEXT = {
+    "vi": {
+        "sample_banner": "DỮ LIỆU MẪU (tổng hợp, không phải số liệu thật)",
+        "toc": "Mục lục",
+        "sources": "Nguồn dữ liệu",
+        "sources_line": "Dữ liệu: {n} tệp nguồn, làm sạch ngày {date}.",
+        "generated": "Trang tạo lúc {when} bằng ntm-analysis.",
+        "index_title": "Rà soát nông thôn mới — các báo cáo",
+        "year": "Năm {year}",
+        "district_review": "Báo cáo rà soát của huyện",
+        "communes": "Hồ sơ xã",
+        "departments": "Nhiệm vụ của phòng, ban",
+        "exploration": "Sổ khám phá dữ liệu",
+        "failed": "lỗi khi tạo trang",
+        "stale": "bản trước",
+        "no_pages": "Chưa có trang nào.",
+        "title_district": "Rà soát nông thôn mới năm {year}",
+        "title_commune": "Hồ sơ nông thôn mới: {label}, năm {year}",
+        "title_department": "Nhiệm vụ nông thôn mới: {label}, năm {year}",
+        "title_exploration": "Khám phá dữ liệu nông thôn mới, năm {year}",
+        "back": "← Mục lục các báo cáo",
+        "file_status": "{rows} dòng đọc",
+    },
+    "en": {
+        "sample_banner": "SAMPLE DATA (synthetic, not real figures)",
+        "toc": "Contents",
+        "sources": "Data sources",
+        "sources_line": "Data: {n} source files, cleaned on {date}.",
+        "generated": "Page generated at {when} by ntm-analysis.",
+        "index_title": "New rural development review — reports",
+        "year": "Year {year}",
+        "district_review": "District review",
+        "communes": "Commune profiles",
+        "departments": "Department task lists",
+        "exploration": "Data exploration notebook",
+        "failed": "failed to render",
+        "stale": "previous version",
+        "no_pages": "No pages yet.",
+        "title_district": "New rural development review {year}",
+        "title_commune": "New rural development profile: {label}, {year}",
+        "title_department": "New rural development tasks: {label}, {year}",
+        "title_exploration": "New rural development data exploration, {year}",
+        "back": "← Index of reports",
+        "file_status": "{rows} rows read",
+    },
+}
+
+
+def _t(lang: str, key: str, **kwargs: Any) -> str:
+    table = _TEXT.get(lang, _TEXT["vi"])
+    return table[key].format(**kwargs)
+
+
+# ----------------------------------------------------------------------------- slugs
+
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
+    f"{p}{i}" for p in ("com", "lpt") for i in "123456789"
+}
+
+
+def slugify(text: object, *, max_length: int = 60) -> str:
+    """A safe ASCII file-name slug of a Vietnamese name.
+
+    Only ``a-z``, ``0-9`` and ``-`` survive, so no slug can climb out of its
+    folder, whatever the input holds.
+
+    >>> slugify("Xã Quảng Tân")
+    'xa-quang-tan'
+    >>> slugify("Phòng Tài nguyên – Môi trường")
+    'phong-tai-nguyen-moi-truong'
+    >>> slugify("../../etc/passwd")
+    'etc-passwd'
+    """
+    value = "" if text is None else str(text)
+    value = value.replace("đ", "d").replace("Đ", "D")
+    value = unicodedata.normalize("NFKD", value)
+    value = "".join(c for c in value if not unicodedata.combining(c))
+    value = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    value = value[:max_length].strip("-")
+    if not value:
+        return "x"
+    return f"{value}-x" if value in _WINDOWS_RESERVED else value
+
+
+def unique_slugs(names: Iterable[str]) -> dict[str, str]:
+    """Map each name to a slug, numbering names whose slugs collide.
+
+    >>> unique_slugs(["Xã A", "Xa A", "Xã B"])
+    {'Xã A': 'xa-a', 'Xa A': 'xa-a-2', 'Xã B': 'xa-b'}
+    """
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for name in names:
+        if name in out:
+            continue
+        base = slugify(name)
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        out[name] = slug
+    return out
+
+
+# ----------------------------------------------------------------------------- data model
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One page to render: which notebook, with which parameters, written where."""
+
+    kind: str
+    year: int
+    key: str  # slug of the commune / department; "" for one-per-year pages
+    label: str  # display name (commune or department name, or the district)
+    notebook: str  # absolute path of the source notebook
+    parameters: dict
+    html_path: str  # relative to the output folder, POSIX separators
+    title: str
+    context: dict  # page header facts: sample flag, sources, data date, lang
+
+    @property
+    def ipynb_path(self) -> str:
+        return self.html_path[: -len(".html")] + ".ipynb"
+
+
+@dataclass
+class PageResult:
+    """What became of one page."""
+
+    kind: str
+    year: int
+    key: str
+    label: str
+    html_path: Path
+    ok: bool
+    error: RenderError | None = None
+    seconds: float = 0.0
+
+    @property
+    def ipynb_path(self) -> Path:
+        return self.html_path.with_suffix(".ipynb")
+
+    def describe_error(self) -> str:
+        """One or a few lines naming the notebook, its parameters and the failing cell."""
+        if self.error is None:
+            return ""
+        e = self.error
+        params = ", ".join(f"{k}={v!r}" for k, v in e.parameters.items())
+        where = f"cell {e.cell_index}" if e.cell_index is not None else "outside any cell"
+        lines = [f"{Path(e.notebook or '?').name} ({params}) failed at {where}: {e}"]
+        if e.cell_source:
+            first = e.cell_source.strip().splitlines()
+            lines.append("    > " + (first[0] if first else "") + (" …" if len(first) > 1 else ""))
+        return "\n".join(lines)
+
+
+@dataclass
+class RenderSummary:
+    """Every page of one ``ntm render`` run and where the index is."""
+
+    out_dir: Path
+    index_path: Path
+    pages: list[PageResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[PageResult]:
+        return [p for p in self.pages if not p.ok]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every page rendered, 1 when any failed."""
+        return 1 if self.failures else 0
+
+    def lines(self) -> list[str]:
+        """A short plain-text summary for the terminal."""
+        ok = len(self.pages) - len(self.failures)
+        out = [f"Rendered {ok}/{len(self.pages)} pages in {self.seconds:.1f} s."]
+        if self.failures:
+            out.append(f"{len(self.failures)} page(s) failed:")
+            out.extend("  " + p.describe_error().replace("\n", "\n  ") for p in self.failures)
+        out.append(f"Index: {self.index_path}")
+        return out
+
+
+# ----------------------------------------------------------------------------- planning
+
+
+def _sources(report: dict) -> list[dict]:
+    files = [f for f in report.get("files", []) if f.get("status") == "read"]
+    return [{"file": str(f.get("file")), "rows": f.get("rows_read", f.get("rows"))} for f in files]
+
+
+def is_sample_report(report: dict) -> bool:
+    """True when the processed data came from the bundled synthetic sample."""
+    if report.get("sample"):
+        return True
+    files = [str(f.get("file", "")) for f in report.get("files", [])]
+    return any(SAMPLE_MARKER.lower() in Path(f).name.lower() for f in files)
+
+
+def _data_date(report: dict, processed_dir: Path) -> str:
+    stamp = report.get("generated_at")
+    if stamp:
+        return str(stamp)[:10]
+    path = processed_dir / config.COMMUNES_FILE
+    return datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
+
+
+def _match_names(wanted: Sequence[str] | None, available: Sequence[str], what: str) -> list[str]:
+    """Pick ``available`` names matching ``wanted`` by slug, with or without a unit prefix."""
+    if not wanted:
+        return list(available)
+
+    def forms(name: str) -> set[str]:
+        slug = slugify(name)
+        bare = re.sub(r"^(xa|thi-tran|phuong|phong|ban)-", "", slug)
+        return {slug, bare}
+
+    picked: list[str] = []
+    for w in wanted:
+        ws = slugify(w)
+        hits = [a for a in available if ws in forms(a)]
+        if not hits:
+            choices = ", ".join(available)
+            raise UsageError(f"Unknown {what} '{w}'. Known: {choices}.")
+        if len(hits) > 1:
+            raise UsageError(f"'{w}' names several {what}s: {', '.join(hits)}; be more specific.")
+        if hits[0] not in picked:
+            picked.append(hits[0])
+    return picked
+
+
+def plan_jobs(
+    data: Any,
+    *,
+    years: Sequence[int] | None = None,
+    communes: Sequence[str] | None = None,
+    departments: Sequence[str] | None = None,
+    kinds: Sequence[str] | None = None,
+    lang: str = "vi",
+    notebooks_dir: str | Path | None = None,
+) -> list[RenderJob]:
+    """Every page to render for the selection (pure: reads nothing from disk).
+
+    ``data`` is a :class:`~ntm_analysis.pipeline.ProcessedData`.
+    """
+    from . import report as rep
+
+    kinds = tuple(kinds) if kinds else DEFAULT_KINDS
+    unknown = [k for k in kinds if k not in NOTEBOOKS]
+    if unknown:
+        raise UsageError(f"Unknown page kind(s) {unknown}; choose from {sorted(NOTEBOOKS)}.")
+    nb_dir = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
+    available_years = data.years
+    if years:
+        missing = sorted(set(int(y) for y in years) - set(available_years))
+        if missing:
+            raise UsageError(
+                f"No data for year(s) {missing} in {data.path}; available: {available_years}."
+            )
+        chosen_years = sorted(set(int(y) for y in years))
+    else:
+        chosen_years = [max(available_years)]
+    report = data.report
+    context = {
+        "sample": is_sample_report(report),
+        "sources": _sources(report),
+        "data_date": _data_date(report, Path(data.path)),
+        "lang": lang,
+    }
+    processed = str(Path(data.path).resolve())
+    district = rep.district_name(data)
+    jobs: list[RenderJob] = []
+    for year in chosen_years:
+        base = {"year": int(year), "processed_dir": processed, "lang": lang}
+        year_context = context | {"year": int(year), "district": district}
+        if KIND_DISTRICT in kinds:
+            jobs.append(
+                RenderJob(
+                    KIND_DISTRICT,
+                    year,
+                    "",
+                    district,
+                    str(nb_dir / NOTEBOOKS[KIND_DISTRICT]),
+                    base | {"district": district},
+                    f"{year}/district-review.html",
+                    _t(lang, "title_district", year=year) + (f" — {district}" if district else ""),
+                    year_context,
+                )
+            )
+        if KIND_COMMUNE in kinds:
+            names = _match_names(communes, rep.communes_in_year(data, year), "commune")
+            for name, slug in unique_slugs(names).items():
+                jobs.append(
+                    RenderJob(
+                        KIND_COMMUNE,
+                        year,
+                        slug,
+                        name,
+                        str(nb_dir / NOTEBOOKS[KIND_COMMUNE]),
+                        base | {"commune": name},
+                        f"{year}/communes/{slug}.html",
+                        _t(lang, "title_commune", label=name, year=year),
+                        year_context,
+                    )
+                )
+        if KIND_DEPARTMENT in kinds:
+            names = _match_names(departments, rep.departments(data, year), "department")
+            for name, slug in unique_slugs(names).items():
+                jobs.append(
+                    RenderJob(
+                        KIND_DEPARTMENT,
+                        year,
+                        slug,
+                        name,
+                        str(nb_dir / NOTEBOOKS[KIND_DEPARTMENT]),
+                        base | {"department": name},
+                        f"{year}/departments/{slug}.html",
+                        _t(lang, "title_department", label=name, year=year),
+                        year_context,
+                    )
+                )
+        if KIND_EXPLORATION in kinds:
+            jobs.append(
+                RenderJob(
+                    KIND_EXPLORATION,
+                    year,
+                    "",
+                    "",
+                    str(nb_dir / NOTEBOOKS[KIND_EXPLORATION]),
+                    base,
+                    f"{year}/exploration.html",
+                    _t(lang, "title_exploration", year=year),
+                    year_context,
+                )
+            )
+    return jobs
+
+
+# ----------------------------------------------------------------------------- one page
+
+
+@dataclass
+class PageOutput:
+    """What a worker hands back: the executed notebook and the page, as text."""
+
+    ok: bool
+    ipynb: str | None
+    html: str | None
+    message: str = ""
+    cell_index: int | None = None
+    cell_source: str | None = None
+    seconds: float = 0.0
+    timings: dict = field(default_factory=dict)
+
+
+def _source_cell_index(source_nb: Any, executed_nb: Any, executed_index: int) -> int:
+    """Index in the source notebook of an executed cell (papermill inserts one cell)."""
+    try:
+        cell_id = executed_nb.cells[executed_index].get("id")
+    except (IndexError, AttributeError):
+        return executed_index
+    for i, cell in enumerate(source_nb.cells):
+        if cell.get("id") == cell_id:
+            return i
+    return executed_index
+
+
+def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
+    """Run one notebook and convert it to a page; never raises for a notebook error.
+
+    Runs wherever it is called: a local thread or a Dask worker. It reads the
+    processed data named in the job's parameters and writes only to a private
+    temporary folder; the caller writes the returned text to the output folder.
+    """
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    source_nb = nbformat.read(job.notebook, as_version=4)
+    # No ``cwd=``: papermill changes the process-wide working directory for it,
+    # which is unsafe with several pages running on threads.
+    with tempfile.TemporaryDirectory(prefix="ntm-render-") as tmp:
+        out = Path(tmp) / "executed.ipynb"
+        try:
+            pm.execute_notebook(
+                job.notebook,
+                str(out),
+                parameters=dict(job.parameters),
+                kernel_name=config.KERNEL_NAME,
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=timeout,
+            )
+        except PapermillExecutionError as exc:
+            executed = nbformat.read(out, as_version=4) if out.is_file() else source_nb
+            return PageOutput(
+                ok=False,
+                ipynb=nbformat.writes(executed) if out.is_file() else None,
+                html=None,
+                message=f"{exc.ename}: {exc.evalue}",
+                cell_index=_source_cell_index(source_nb, executed, exc.cell_index),
+                cell_source=exc.source,
+                seconds=time.perf_counter() - started,
+            )
+        except Exception as exc:  # kernel died, missing kernel, bad notebook file...
+            return PageOutput(
+                ok=False,
+                ipynb=nbformat.writes(nbformat.read(out, as_version=4)) if out.is_file() else None,
+                html=None,
+                message=f"{type(exc).__name__}: {exc}",
+                seconds=time.perf_counter() - started,
+            )
+        timings["execute"] = time.perf_counter() - started
+        executed = nbformat.read(out, as_version=4)
+    t0 = time.perf_counter()
+    try:
+        page = notebook_to_html(executed, title=job.title, context=job.context)
+    except Exception as exc:
+        return PageOutput(
+            ok=False,
+            ipynb=nbformat.writes(executed),
+            html=None,
+            message=f"HTML conversion failed: {type(exc).__name__}: {exc}",
+            seconds=time.perf_counter() - started,
+        )
+    timings["convert"] = time.perf_counter() - t0
+    return PageOutput(
+        ok=True,
+        ipynb=nbformat.writes(executed),
+        html=page,
+        seconds=time.perf_counter() - started,
+        timings=timings,
+    )
+
+
+# ----------------------------------------------------------------------------- HTML
+
+
+def _css() -> str:
+    return (TEMPLATES_DIR / "page.css").read_text(encoding="utf-8")
+
+
+_EXPORTER = None
+
+
+def _exporter():
+    """An nbconvert exporter for the page body: the bare 'basic' template, inputs hidden."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
+
+        c = Config()
+        c.TagRemovePreprocessor.enabled = True
+        c.TagRemovePreprocessor.remove_cell_tags = {REMOVE_TAG}
+        c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
+        _EXPORTER = HTMLExporter(
+            config=c,
+            template_name="basic",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            anchor_link_text="",
+        )
+    return _EXPORTER
+
+
+class _Headings:
+    """Collects (level, id, text) of the h2/h3 headings of a page body."""
+
+    def __init__(self, body: str):
+        from html.parser import HTMLParser
+
+        found: list[tuple[int, str, str]] = []
+
+        class Parser(HTMLParser):
+            current: list | None = None
+
+            def handle_starttag(self, tag, attrs):
+                if tag in ("h2", "h3"):
+                    ident = dict(attrs).get("id")
+                    self.current = [int(tag[1]), ident, ""] if ident else None
+
+            def handle_endtag(self, tag):
+                if tag in ("h2", "h3") and self.current is not None:
+                    level, ident, text = self.current
+                    found.append((level, ident, " ".join(text.split())))
+                    self.current = None
+
+            def handle_data(self, data):
+                if self.current is not None:
+                    self.current[2] += data
+
+        Parser(convert_charrefs=True).feed(body)
+        self.items = found
+
+
+def _toc(body: str, lang: str) -> str:
+    items = _Headings(body).items
+    if not items:
+        return ""
+    parts = [f'<nav class="ntm-toc" aria-label="{_t(lang, "toc")}"><h2>{_t(lang, "toc")}</h2><ol>']
+    open_sub = False
+    for level, ident, text in items:
+        link = f'<a href="#{html.escape(ident, quote=True)}">{html.escape(text)}</a>'
+        if level == 3:
+            if not open_sub:
+                parts.append("<ol>")
+                open_sub = True
+            parts.append(f"<li>{link}</li>")
+        else:
+            if open_sub:
+                parts.append("</ol>")
+                open_sub = False
+            parts.append(f"<li>{link}</li>")
+    if open_sub:
+        parts.append("</ol>")
+    parts.append("</ol></nav>")
+    return "".join(parts)
+
+
+def _banner(context: dict) -> str:
+    if not context.get("sample"):
+        return ""
+    text = html.escape(_t(context.get("lang", "vi"), "sample_banner"))
+    return f'<div class="ntm-sample-banner" role="note">{text}</div>'
+
+
+def _sources_block(context: dict) -> tuple[str, str]:
+    """The one-line data note for the header and the full list for the page foot."""
+    lang = context.get("lang", "vi")
+    sources = context.get("sources", [])
+    date = html.escape(str(context.get("data_date", "")))
+    line = html.escape(_t(lang, "sources_line", n=len(sources), date=date))
+    head = f'<p class="ntm-meta">{line} <a href="#ntm-sources">{_t(lang, "sources")}</a></p>'
+    items = "".join(
+        f"<li>{html.escape(s['file'])}"
+        + (
+            f" <span class='ntm-muted'>({_t(lang, 'file_status', rows=int(s['rows']))})</span>"
+            if isinstance(s.get("rows"), int)
+            else ""
+        )
+        + "</li>"
+        for s in sources
+    )
+    foot = (
+        f'<section class="ntm-sources" id="ntm-sources"><h2>{_t(lang, "sources")}</h2>'
+        f"<p>{line}</p><ul>{items}</ul></section>"
+    )
+    return head, foot
+
+
+def page_html(body: str, *, title: str, context: dict, index_href: str | None = None) -> str:
+    """Wrap a page body in the self-contained page: head, banner, sources, contents."""
+    lang = context.get("lang", "vi")
+    head_note, foot = _sources_block(context)
+    when = datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+    back = (
+        f'<p class="ntm-back"><a href="{html.escape(index_href, quote=True)}">'
+        f"{_t(lang, 'back')}</a></p>"
+        if index_href
+        else ""
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{html.escape(lang, quote=True)}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="ntm-analysis">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{_css()}\n</style>\n</head>\n<body>\n"
+        f"{_banner(context)}\n"
+        f'<header class="ntm-header">{back}<h1>{html.escape(title)}</h1>{head_note}</header>\n'
+        f"{_toc(body, lang)}\n"
+        f'<main class="ntm-main">\n{body}\n</main>\n'
+        f'<footer class="ntm-footer">{foot}'
+        f'<p class="ntm-muted">{html.escape(_t(lang, "generated", when=when))}</p></footer>\n'
+        f"{_banner(context)}\n"
+        "</body>\n</html>\n"
+    )
+
+
+def notebook_to_html(nb: Any, *, title: str, context: dict) -> str:
+    """Convert an executed notebook node into a self-contained HTML page."""
+    body, _ = _exporter().from_notebook_node(nb)
+    depth = str(context.get("html_path", "x/y")).count("/")
+    return page_html(body, title=title, context=context, index_href="../" * depth + INDEX_FILE)
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _store(job: RenderJob, output: PageOutput, out_dir: Path) -> PageResult:
+    html_path = out_dir / job.html_path
+    failed_nb = html_path.with_suffix(".failed.ipynb")
+    if output.ok:
+        atomic_write_text(html_path.with_suffix(".ipynb"), output.ipynb or "")
+        atomic_write_text(html_path, output.html or "")
+        if failed_nb.exists():
+            failed_nb.unlink()
+        return PageResult(
+            job.kind, job.year, job.key, job.label, html_path, True, None, output.seconds
+        )
+    if output.ipynb:
+        atomic_write_text(failed_nb, output.ipynb)
+    error = RenderError(
+        output.message,
+        notebook=job.notebook,
+        parameters=dict(job.parameters),
+        cell_index=output.cell_index,
+        cell_source=output.cell_source,
+    )
+    return PageResult(
+        job.kind, job.year, job.key, job.label, html_path, False, error, output.seconds
+    )
+
+
+# ----------------------------------------------------------------------------- running
+
+
+def _run_local(jobs: list[RenderJob], n_jobs: int, on_done: Callable) -> None:
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    with ThreadPoolExecutor(max_workers=max(1, n_jobs), thread_name_prefix="ntm-render") as pool:
+        futures = {pool.submit(execute_job, job): job for job in jobs}
+        for fut in as_completed(futures):
+            on_done(futures[fut], fut.result())
+
+
+def _run_dask(jobs: list[RenderJob], scheduler: Any, on_done: Callable) -> None:
+    from distributed import Client, as_completed
+
+    own = not hasattr(scheduler, "submit")
+    client = Client(scheduler, set_as_default=False) if own else scheduler
+    try:
+        futures = [
+            client.submit(execute_job, job, pure=False, key=f"ntm-render-{i}-{job.kind}-{job.key}")
+            for i, job in enumerate(jobs)
+        ]
+        by_key = {f.key: job for f, job in zip(futures, jobs, strict=True)}
+        for fut in as_completed(futures):
+            job = by_key[fut.key]
+            try:
+                output = fut.result()
+            except Exception as exc:  # the worker itself died
+                output = PageOutput(False, None, None, message=f"{type(exc).__name__}: {exc}")
+            on_done(job, output)
+    finally:
+        if own:
+            client.close()
+
+
+def render_review(
+    *,
+    processed_dir: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    years: Sequence[int] | None = None,
+    communes: Sequence[str] | None = None,
+    departments: Sequence[str] | None = None,
+    jobs: int | None = None,
+    scheduler: Any = None,
+    lang: str = "vi",
+    progress: bool = True,
+    kinds: Sequence[str] | None = None,
+    notebooks_dir: str | Path | None = None,
+) -> RenderSummary:
+    """Render the review pages and the index (the ``ntm render`` API).
+
+    Defaults: the latest year, every commune and department, one job per
+    core, local threads. ``scheduler`` is a Dask scheduler address (or a
+    ``distributed.Client``) to run the pages on instead; its workers must see
+    ``processed_dir`` at the same path. ``kinds`` picks page kinds (default
+    district, commune and department pages; ``"exploration"`` adds the
+    exploration notebook). Raises :class:`NoDataError` when the processed data
+    is missing or empty and :class:`UsageError` for an unknown selection.
+    """
+    from . import report as rep
+    from .pipeline import load_processed
+
+    started = time.perf_counter()
+    if lang not in _TEXT:
+        raise UsageError(f"Unknown language '{lang}'; use 'vi' or 'en'.")
+    processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DATA_DIR
+    out = Path(out_dir) if out_dir is not None else config.OUTPUTS_DIR
+    if not processed.is_dir():
+        raise NoDataError(f"No processed data folder at {processed}; run 'ntm clean' first.")
+    data = load_processed(processed)
+    plan = plan_jobs(
+        data,
+        years=years,
+        communes=communes,
+        departments=departments,
+        kinds=kinds,
+        lang=lang,
+        notebooks_dir=notebooks_dir,
+    )
+    missing = sorted({j.notebook for j in plan if not Path(j.notebook).is_file()})
+    if missing:
+        raise UsageError(f"Notebook(s) not found: {', '.join(missing)}.")
+    plan = [_with_page_path(j) for j in plan]
+    out.mkdir(parents=True, exist_ok=True)
+    summary = RenderSummary(out_dir=out, index_path=out / INDEX_FILE)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(plan), desc="Rendering", unit="page")
+
+    def on_done(job: RenderJob, output: PageOutput) -> None:
+        result = _store(job, output, out)
+        summary.pages.append(result)
+        if bar is not None:
+            bar.update(1)
+            if not result.ok:
+                bar.write(f"failed: {job.html_path}: {output.message}")
+
+    snapshot_dir = tempfile.mkdtemp(prefix="ntm-snapshot-")
+    previous_env = os.environ.get(rep.SNAPSHOT_ENV)
+    try:
+        snapshot = Path(snapshot_dir) / "review.pkl"
+        _write_snapshot(snapshot, data, sorted({j.year for j in plan}), lang)
+        os.environ[rep.SNAPSHOT_ENV] = str(snapshot)  # kernels started from here inherit it
+        if scheduler is not None:
+            _run_dask(plan, scheduler, on_done)
+        else:
+            _run_local(plan, jobs or os.cpu_count() or 1, on_done)
+    finally:
+        if previous_env is None:
+            os.environ.pop(rep.SNAPSHOT_ENV, None)
+        else:
+            os.environ[rep.SNAPSHOT_ENV] = previous_env
+        shutil.rmtree(snapshot_dir, ignore_errors=True)
+        if bar is not None:
+            bar.close()
+    order = {(j.kind, j.year, j.key): i for i, j in enumerate(plan)}
+    summary.pages.sort(key=lambda p: order[(p.kind, p.year, p.key)])
+    write_index(summary, data, lang=lang)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _write_snapshot(path: Path, data: Any, years: list[int], lang: str) -> None:
+    """Compute the shared analyses once and pickle them for the notebook kernels.
+
+    Kernels on this machine load it instead of re-reading, re-validating and
+    re-analysing the same tables (see :data:`ntm_analysis.report.SNAPSHOT_ENV`);
+    a kernel that cannot use it computes everything itself.
+    """
+    import pickle
+
+    from . import report as rep
+
+    snap = rep.build_snapshot(data, years=years, lang=lang)
+    with open(path, "wb") as fh:
+        pickle.dump(snap, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _with_page_path(job: RenderJob) -> RenderJob:
+    return replace(job, context=job.context | {"html_path": job.html_path})
+
+
+# ----------------------------------------------------------------------------- index
+
+
+def _load_manifest(out_dir: Path) -> dict:
+    path = out_dir / MANIFEST_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"pages": []}
+    return data if isinstance(data.get("pages"), list) else {"pages": []}
+
+
+def _safe_relative(rel: str) -> str | None:
+    """``rel`` when it is a page path inside ``out_dir`` (manifest entries are not trusted)."""
+    if not re.fullmatch(r"[0-9]{4}/(?:[a-z0-9-]+/)?[a-z0-9-]+\.html", rel or ""):
+        return None
+    return rel
+
+
+def write_index(summary: RenderSummary, data: Any, *, lang: str = "vi") -> Path:
+    """Write ``index.html`` linking every page on disk, grouped by year, with headlines.
+
+    Pages rendered by earlier runs (other years, other selections) stay listed
+    through ``manifest.json``, as long as their HTML file still exists.
+    """
+    out = summary.out_dir
+    manifest = _load_manifest(out)
+    entries = {(e.get("kind"), e.get("year"), e.get("key")): e for e in manifest["pages"]}
+    for p in summary.pages:
+        rel = p.html_path.relative_to(out).as_posix()
+        old = entries.get((p.kind, p.year, p.key), {})
+        entries[(p.kind, p.year, p.key)] = {
+            "kind": p.kind,
+            "year": int(p.year),
+            "key": p.key,
+            "label": p.label,
+            "path": rel,
+            "ok": p.ok,
+            "rendered_at": datetime.now(UTC).isoformat(timespec="seconds")
+            if p.ok
+            else old.get("rendered_at"),
+        }
+    pages = [
+        e
+        for e in entries.values()
+        if _safe_relative(str(e.get("path")))
+        and str(e.get("kind")) in NOTEBOOKS
+        and ((out / e["path"]).is_file() or not e.get("ok"))
+    ]
+    atomic_write_text(
+        out / MANIFEST_FILE,
+        json.dumps({"pages": pages}, ensure_ascii=False, indent=1, sort_keys=True),
+    )
+    context = {
+        "sample": is_sample_report(data.report),
+        "sources": _sources(data.report),
+        "data_date": _data_date(data.report, Path(data.path)),
+        "lang": lang,
+    }
+    body = _index_body(out, pages, data, lang)
+    text = page_html(body, title=_t(lang, "index_title"), context=context)
+    atomic_write_text(summary.index_path, text)
+    return summary.index_path
+
+
+def _index_body(out: Path, pages: list[dict], data: Any, lang: str) -> str:
+    from . import report as rep
+
+    if not pages:
+        return f"<p>{_t(lang, 'no_pages')}</p>"
+    parts: list[str] = []
+    kind_order = [KIND_DISTRICT, KIND_COMMUNE, KIND_DEPARTMENT, KIND_EXPLORATION]
+    kind_title = {
+        KIND_DISTRICT: _t(lang, "district_review"),
+        KIND_COMMUNE: _t(lang, "communes"),
+        KIND_DEPARTMENT: _t(lang, "departments"),
+        KIND_EXPLORATION: _t(lang, "exploration"),
+    }
+    for year in sorted({int(e["year"]) for e in pages}, reverse=True):
+        parts.append(
+            f'<section class="ntm-year"><h2 id="nam-{year}">{_t(lang, "year", year=year)}</h2>'
+        )
+        if year in data.years:
+            sentences = rep.headline_sentences(data, year=year, lang=lang)
+            parts.append(
+                '<ul class="ntm-headline">'
+                + "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+                + "</ul>"
+            )
+        for kind in kind_order:
+            rows = sorted(
+                (e for e in pages if int(e["year"]) == year and e["kind"] == kind),
+                key=lambda e: str(e.get("label") or ""),
+            )
+            if not rows:
+                continue
+            title = html.escape(kind_title[kind])
+            parts.append(f'<h3 id="nam-{year}-{kind}">{title}</h3><ul class="ntm-links">')
+            for e in rows:
+                label = str(e.get("label") or kind_title[kind])
+                if kind == KIND_DISTRICT:
+                    label = kind_title[kind] + (f" — {label}" if e.get("label") else "")
+                exists = (out / e["path"]).is_file()
+                note = ""
+                if not e.get("ok"):
+                    note = f' <span class="ntm-failed">({_t(lang, "failed")}' + (
+                        f"; {_t(lang, 'stale')})</span>" if exists else ")</span>"
+                    )
+                if exists:
+                    href = html.escape(e["path"], quote=True)
+                    parts.append(f'<li><a href="{href}">{html.escape(label)}</a>{note}</li>')
+                else:
+                    parts.append(f"<li>{html.escape(label)}{note}</li>")
+            parts.append("</ul>")
+        parts.append("</section>")
+    return "\n".join(parts)
+
+
+# ----------------------------------------------------------------------------- CLI glue
+
+
+def _split_list(values: Sequence[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    out = [v.strip() for item in values for v in item.split(",") if v.strip()]
+    return out or None
+
+
+def add_render_arguments(parser) -> None:
+    """Options of ``ntm render`` (the CLI calls this, then :func:`run_render`)."""
+    parser.add_argument(
+        "--processed",
+        default=str(config.PROCESSED_DATA_DIR),
+        metavar="DIR",
+        help="processed data folder (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--out",
+        default=str(config.OUTPUTS_DIR),
+        metavar="DIR",
+        help="output folder for the pages and index.html (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--year",
+        dest="years",
+        type=int,
+        action="append",
+        metavar="YEAR",
+        help="year to render; repeat for several (default: the latest year in the data)",
+    )
+    parser.add_argument(
+        "--commune",
+        dest="communes",
+        action="append",
+        metavar="NAME",
+        help="commune profile to render ('Quảng Tân', 'quang-tan'); repeat or comma-separate "
+        "(default: all)",
+    )
+    parser.add_argument(
+        "--department",
+        dest="departments",
+        action="append",
+        metavar="NAME",
+        help="department report to render; repeat or comma-separate (default: all)",
+    )
+    parser.add_argument(
+        "--kind",
+        dest="kinds",
+        action="append",
+        choices=sorted(NOTEBOOKS),
+        help="page kinds to render; repeat for several (default: district, commune, department)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="pages rendered in parallel (default: CPU cores)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786) instead of locally",
+    )
+    parser.add_argument("--lang", choices=sorted(_TEXT), default=config.DEFAULT_LANG)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run_render(args) -> int:
+    """``ntm render``: parse, render, print the summary; 0 all pages, 1 some failed."""
+    import sys
+
+    summary = render_review(
+        processed_dir=args.processed,
+        out_dir=args.out,
+        years=args.years,
+        communes=_split_list(args.communes),
+        departments=_split_list(args.departments),
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        lang=args.lang,
+        progress=not args.quiet,
+        kinds=args.kinds,
+    )
+    stream = sys.stderr if summary.failures else sys.stdout
+    for line in summary.lines():
+        print(line, file=stream)
+    return summary.exit_code
+
+
+__all__ = [
+    "PageResult",
+    "RenderJob",
+    "RenderSummary",
+    "add_render_arguments",
+    "execute_job",
+    "notebook_to_html",
+    "page_html",
+    "plan_jobs",
+    "render_review",
+    "run_render",
+    "slugify",
+    "unique_slugs",
+]
