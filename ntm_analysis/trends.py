@@ -580,7 +580,9 @@ def _target_years(
 def _directions(frame: pd.DataFrame, catalog: object) -> pd.Series:
     op = frame["threshold_op"]
     out = pd.Series(
-        np.where(op == "<=", "lower", "higher"), index=frame.index, dtype="string"
+        np.where((op == "<=").fillna(False).astype(bool), "lower", "higher"),
+        index=frame.index,
+        dtype="string",
     ).where(op.isin(NUMERIC_OPS).fillna(False).astype(bool))
     if catalog is not None and out.isna().any():
         missing = out.isna()

@@ -1,0 +1,568 @@
+"""Year-over-year analysis: small frames with known answers."""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from ntm_analysis import labels as lb
+from ntm_analysis import schema as s
+from ntm_analysis import trends
+from ntm_analysis.errors import UsageError
+from ntm_analysis.evaluation import evaluate_communes
+from ntm_analysis.responsibility import responsibility_from_frame
+
+SET = "qd318_2022_commune"
+SET_2026 = "qd51_2025_commune"
+
+
+def criteria_frame(rows) -> pd.DataFrame:
+    """rows: (year, commune, criterion, met[, self_assessed[, criteria_set]])."""
+    out = []
+    for r in rows:
+        year, commune, criterion, met = r[:4]
+        out.append(
+            {
+                "year": year,
+                "commune": commune,
+                "commune_code": commune[-1],
+                "criteria_set": r[5] if len(r) > 5 else SET,
+                "criterion": criterion,
+                "met": met,
+                "met_basis": s.BASIS_INDICATORS,
+                "self_assessed": r[4] if len(r) > 4 else pd.NA,
+                "indicators_expected": 1,
+                "indicators_reported": 1,
+                "indicators_met": int(bool(met)),
+                "source": "test",
+            }
+        )
+    return pd.DataFrame(out, columns=list(s.CRITERION_COLUMNS)).astype(
+        {"met": "boolean", "criteria_set": "string", "criterion": "string"}
+    )
+
+
+def indicators_frame(rows) -> pd.DataFrame:
+    """rows: (year, commune, indicator, value, threshold, op[, met[, criteria_set]])."""
+    out = []
+    for r in rows:
+        year, commune, code, value, threshold, op = r[:6]
+        met = r[6] if len(r) > 6 else None
+        if met is None and value is not None and isinstance(op, str) and op in (">=", "<="):
+            met = value >= threshold if op == ">=" else value <= threshold
+        out.append(
+            {
+                "year": year,
+                "commune": commune,
+                "commune_code": commune[-1],
+                "criteria_set": r[7] if len(r) > 7 else SET,
+                "criterion": code.split(".")[0],
+                "indicator": code,
+                "value": value,
+                "value_text": None if value is None else str(value),
+                "unit": "%",
+                "target_text": None,
+                "threshold": threshold,
+                "threshold_op": op,
+                "threshold_source": None,
+                "met": met,
+                "met_basis": s.BASIS_THRESHOLD,
+                "self_assessed": pd.NA,
+                "source": "test",
+                "source_file": "f.xlsx",
+                "source_sheet": "S",
+                "source_row": 1,
+            }
+        )
+    return pd.DataFrame(out, columns=list(s.INDICATOR_COLUMNS)).astype(
+        {"met": "boolean", "value": "Float64", "threshold": "Float64", "threshold_op": "string"}
+    )
+
+
+def full_set(year, commune, n_met, total=19, criteria_set=SET):
+    """A commune meeting criteria 1..n_met of a ``total``-criterion set."""
+    return [(year, commune, str(k), k <= n_met, pd.NA, criteria_set) for k in range(1, total + 1)]
+
+
+@pytest.fixture
+def three_years():
+    """A: 19, 18, 19; B: 16 in 2022, missing 2023, 14 in 2024; C appears in 2023 with 19."""
+    rows = (
+        full_set(2022, "Xã A", 19)
+        + full_set(2023, "Xã A", 18)
+        + full_set(2024, "Xã A", 19)
+        + full_set(2022, "Xã B", 16)
+        + full_set(2024, "Xã B", 14)
+        + full_set(2023, "Xã C", 19)
+        + full_set(2024, "Xã C", 19)
+    )
+    crit = criteria_frame(rows)
+    return crit, evaluate_communes(crit)
+
+
+# --------------------------------------------------------------------------- standing
+
+
+def test_standing_bands_and_change_with_missing_year_and_late_commune(three_years):
+    _, com = three_years
+    st = trends.commune_standing(com)
+    row = st.set_index(["year", "commune"])
+    assert row.loc[(2024, "Xã A"), "band"] == lb.BAND_ALL
+    assert row.loc[(2022, "Xã B"), "band"] == lb.BAND_FLOOR
+    assert row.loc[(2024, "Xã B"), "band"] == lb.BAND_BELOW
+    # B skipped 2023: its previous year is 2022, change 14 - 16
+    assert row.loc[(2024, "Xã B"), "previous_year"] == 2022
+    assert row.loc[(2024, "Xã B"), "criteria_met_change"] == -2
+    # C appears mid-series: no previous year
+    assert pd.isna(row.loc[(2023, "Xã C"), "previous_year"])
+    assert row.loc[(2023, "Xã A"), "criteria_short"] == 1
+
+
+def test_standing_of_one_year_is_sorted_by_criteria_met(three_years):
+    _, com = three_years
+    st = trends.commune_standing(com, 2024)
+    assert st["commune"].tolist() == ["Xã A", "Xã C", "Xã B"]
+    assert st["criteria_met"].tolist() == [19, 19, 14]
+
+
+def test_standing_of_ten_criterion_set_has_no_floor_band():
+    crit = criteria_frame(
+        full_set(2026, "Xã A", 7, 10, SET_2026) + full_set(2026, "Xã B", 10, 10, SET_2026)
+    )
+    st = trends.commune_standing(evaluate_communes(crit)).set_index("commune")
+    assert st.loc["Xã A", "band"] == lb.BAND_NOT_ALL
+    assert st.loc["Xã B", "band"] == lb.BAND_ALL
+    assert st.loc["Xã B", "criteria_total"] == 10
+
+
+def test_district_summary_counts_per_year(three_years):
+    crit, com = three_years
+    d = trends.district_summary(com, crit).set_index("year")
+    assert d["communes_total"].tolist() == [2, 2, 3]
+    assert d["communes_ntm"].tolist() == [1, 1, 2]
+    assert d.loc[2024, "share_ntm"] == pytest.approx(2 / 3)
+    assert d.loc[2024, "communes_ntm_change"] == 1
+    assert pd.isna(d.loc[2022, "communes_ntm_change"])
+    assert d.loc[2024, "communes_below_floor"] == 1
+    assert d.loc[2024, "mean_criteria_met"] == pytest.approx((19 + 14 + 19) / 3)
+    assert d.loc[2024, "min_criteria_met"] == 14
+    # 2024: criteria 1..14 met by all three communes
+    assert d.loc[2024, "criteria_met_by_all"] == 14
+
+
+def test_criterion_shares_count_undecided_as_not_met_and_sort_numerically():
+    crit = criteria_frame(
+        [
+            (2024, "Xã A", "10", True),
+            (2024, "Xã B", "10", None),
+            (2024, "Xã A", "2", False),
+            (2024, "Xã B", "2", True),
+        ]
+    )
+    sh = trends.criterion_shares(crit)
+    assert sh["criterion"].tolist() == ["2", "10"]
+    ten = sh.set_index("criterion").loc["10"]
+    assert ten["share_met"] == 0.5
+    assert ten["share_met_of_reported"] == 1.0
+    assert ten["communes_no_data"] == 1
+
+
+def test_indicator_shares_change_since_previous_year():
+    ind = indicators_frame(
+        [
+            (2023, "Xã A", "17.1", 50.0, 60.0, ">="),
+            (2023, "Xã B", "17.1", 70.0, 60.0, ">="),
+            (2024, "Xã A", "17.1", 65.0, 60.0, ">="),
+            (2024, "Xã B", "17.1", 70.0, 60.0, ">="),
+        ]
+    )
+    sh = trends.indicator_shares(ind).set_index("year")
+    assert sh.loc[2023, "share_met"] == 0.5
+    assert sh.loc[2024, "share_met_change"] == 0.5
+
+
+# --------------------------------------------------------------------------- change
+
+
+def test_compare_years_names_gained_and_lost_and_flags_drop(three_years):
+    crit, com = three_years
+    names = {str(k): f"TC{k}" for k in range(1, 20)}
+    cmp = trends.compare_years(crit, com, 2022, 2023, names=names)
+    a = cmp.communes.set_index("commune").loc["Xã A"]
+    assert a["lost"] == "19"
+    assert a["lost_names"] == "19. TC19"
+    assert a["gained"] == ""
+    assert bool(a["dropped_below_standard"]) is True
+    assert a["criteria_met_change"] == -1
+    # B is absent in 2023, C is new in 2023
+    b = cmp.communes.set_index("commune").loc["Xã B"]
+    c = cmp.communes.set_index("commune").loc["Xã C"]
+    assert not b["present_to"] and not b["dropped_below_standard"]
+    assert not c["present_from"] and not c["newly_ntm"]
+    cells = cmp.cells.set_index(["commune", "criterion"])["change"]
+    assert cells[("Xã A", "19")] == lb.LOST
+    assert cells[("Xã A", "1")] == lb.UNCHANGED_MET
+    assert cells[("Xã C", "1")] == lb.NO_DATA
+
+
+def test_compare_years_gained_several_in_numeric_order():
+    crit = criteria_frame(
+        [
+            (2023, "Xã A", "10", False),
+            (2023, "Xã A", "2", False),
+            (2023, "Xã A", "3", False),
+            (2024, "Xã A", "10", True),
+            (2024, "Xã A", "2", True),
+            (2024, "Xã A", "3", False),
+        ]
+    )
+    cmp = trends.compare_years(crit, None, 2023, 2024, names={"2": "Giao thông", "10": "Thu nhập"})
+    row = cmp.communes.iloc[0]
+    assert row["gained"] == "2; 10"
+    assert row["gained_names"] == "2. Giao thông; 10. Thu nhập"
+    assert cmp.cells.set_index("criterion").loc["3", "change"] == lb.UNCHANGED_NOT_MET
+
+
+def test_compare_years_district_trend(three_years):
+    crit, com = three_years
+    cmp = trends.compare_years(crit, com, 2022, 2024)
+    c = cmp.criteria.set_index("criterion")
+    # criterion 15: A and B met in 2022 (1.0); in 2024 A, C met, B not (2/3)
+    assert c.loc["15", "share_from"] == 1.0
+    assert c.loc["15", "share_to"] == pytest.approx(2 / 3)
+    assert c.loc["15", "trend"] == trends.FELL
+    # criterion 17: only A met in 2022 (1/2); A and C in 2024 (2/3)
+    assert c.loc["17", "trend"] == trends.ROSE
+    assert c.loc["1", "trend"] == trends.UNCHANGED
+
+
+def test_compare_years_across_criteria_sets_is_not_comparable():
+    crit = criteria_frame(full_set(2025, "Xã A", 19) + full_set(2026, "Xã A", 10, 10, SET_2026))
+    cmp = trends.compare_years(crit, None, 2025, 2026)
+    assert set(cmp.cells.loc[cmp.cells["criterion"].isin(["1", "5"]), "change"]) == {
+        lb.NOT_COMPARABLE
+    }
+    assert not cmp.criteria["comparable"].any()
+
+
+# --------------------------------------------------------------------------- gaps
+
+
+def test_gap_to_target_in_own_unit_and_direction():
+    ind = indicators_frame(
+        [
+            (2024, "Xã A", "15.1", 88.2, 95.0, ">="),
+            (2024, "Xã A", "11", 3.1, 2.0, "<="),
+            (2024, "Xã B", "11", 1.5, 2.0, "<="),
+            (2024, "Xã B", "15.1", None, 95.0, ">="),
+            (2024, "Xã B", "17.1", 70.0, None, pd.NA),  # threshold not set
+            (2024, "Xã B", "3.2", 1.0, None, "yes", True),
+            (2023, "Xã A", "15.1", 80.0, 95.0, ">="),
+        ]
+    )
+    gaps = trends.gap_to_target(ind, 2024).set_index(["commune", "indicator"])
+    assert gaps.loc[("Xã A", "15.1"), "gap"] == pytest.approx(6.8)
+    assert gaps.loc[("Xã A", "11"), "gap"] == pytest.approx(1.1)
+    assert gaps.loc[("Xã A", "11"), "direction"] == "lower"
+    assert gaps.loc[("Xã B", "11"), "gap"] == pytest.approx(-0.5)
+    assert gaps.loc[("Xã B", "11"), "shortfall"] == 0
+    assert pd.isna(gaps.loc[("Xã B", "15.1"), "gap"])
+    assert ("Xã B", "17.1") not in gaps.index
+    assert ("Xã B", "3.2") not in gaps.index
+    assert len(gaps) == 4
+
+
+# --------------------------------------------------------------------------- progress
+
+
+def series(commune, code, points, threshold, op, criteria_set=SET):
+    return [(y, commune, code, v, threshold, op, None, criteria_set) for y, v in points]
+
+
+def progress_of(rows, **kws):
+    kws.setdefault("target_year", 2025)
+    return trends.progress_status(indicators_frame(rows), **kws).set_index(["commune", "indicator"])
+
+
+def test_progress_with_target_higher_is_better_exports_inputs():
+    p = progress_of(series("Xã A", "15.1", [(2021, 80.0), (2024, 88.2)], 95.0, ">=")).iloc[0]
+    observed = (88.2 / 80) ** (1 / 3) - 1
+    required = (95 / 80) ** (1 / 4) - 1
+    assert (p["base_year"], p["base_value"], p["current_year"], p["current_value"]) == (
+        2021,
+        80.0,
+        2024,
+        88.2,
+    )
+    assert p["target"] == 95.0 and p["target_year"] == 2025 and p["n_years"] == 2
+    assert p["rate_method"] == trends.RATE_CAGR
+    assert p["observed_rate"] == pytest.approx(observed)
+    assert p["required_rate"] == pytest.approx(required)
+    assert p["ratio"] == pytest.approx(observed / required)
+    assert p["ratio"] == pytest.approx(0.7531, abs=1e-4)
+    assert p["status"] == lb.PROGRESS_MODERATE
+    years = math.log(95 / 88.2) / math.log(1 + observed)  # 2.3 years at this pace
+    assert p["projected_year"] == 2024 + math.ceil(years) == 2027
+    assert p["projected_value"] == pytest.approx(88.2 * (1 + observed))
+    assert p["outlook"] == lb.OUTLOOK_OFF_TRACK
+
+
+def test_progress_ratio_bands():
+    # required: 80 -> 95 over 4 years; observed chosen for ratios ~0.7 and ~0.3
+    req = (95 / 80) ** (1 / 4) - 1
+    moderate = 80 * (1 + 0.7 * req) ** 3
+    limited = 80 * (1 + 0.3 * req) ** 3
+    rows = series("Xã A", "15.1", [(2021, 80.0), (2024, moderate)], 95.0, ">=") + series(
+        "Xã B", "15.1", [(2021, 80.0), (2024, limited)], 95.0, ">="
+    )
+    p = progress_of(rows)
+    assert p.loc[("Xã A", "15.1"), "ratio"] == pytest.approx(0.7)
+    assert p.loc[("Xã A", "15.1"), "status"] == lb.PROGRESS_MODERATE
+    assert p.loc[("Xã B", "15.1"), "status"] == lb.PROGRESS_LIMITED
+    assert p.loc[("Xã B", "15.1"), "outlook"] == lb.OUTLOOK_OFF_TRACK
+
+
+def test_progress_lower_is_better_improving_and_worsening():
+    rows = series("Xã A", "11", [(2021, 5.0), (2022, 4.0), (2023, 3.1)], 2.0, "<=") + series(
+        "Xã B", "11", [(2021, 3.0), (2023, 3.5)], 2.0, "<="
+    )
+    p = progress_of(rows)
+    a, b = p.loc[("Xã A", "11")], p.loc[("Xã B", "11")]
+    assert a["direction"] == "lower"
+    assert a["observed_rate"] < 0 and a["required_rate"] < 0
+    assert a["ratio"] == pytest.approx(((3.1 / 5) ** 0.5 - 1) / ((2 / 5) ** 0.25 - 1))
+    assert a["status"] == lb.PROGRESS_SUBSTANTIAL
+    assert a["n_years"] == 3
+    assert b["status"] == lb.PROGRESS_DETERIORATION
+    assert pd.isna(b["projected_year"])
+    assert b["outlook"] == lb.OUTLOOK_OFF_TRACK
+
+
+def test_progress_target_achieved_needs_one_point_and_not_enough_data_otherwise():
+    rows = series("Xã A", "15.1", [(2024, 96.0)], 95.0, ">=") + series(
+        "Xã B", "15.1", [(2024, 90.0)], 95.0, ">="
+    )
+    p = progress_of(rows)
+    assert p.loc[("Xã A", "15.1"), "status"] == lb.PROGRESS_ACHIEVED
+    assert p.loc[("Xã A", "15.1"), "outlook"] == lb.OUTLOOK_ACHIEVED
+    assert p.loc[("Xã A", "15.1"), "projected_year"] == 2024
+    assert p.loc[("Xã B", "15.1"), "status"] == lb.PROGRESS_NOT_ENOUGH_DATA
+    assert p.loc[("Xã B", "15.1"), "outlook"] == lb.OUTLOOK_UNKNOWN
+
+
+def test_progress_missing_values_and_years_are_skipped():
+    rows = series("Xã A", "15.1", [(2021, None), (2022, 80.0), (2024, 84.0)], 95.0, ">=")
+    p = progress_of(rows).iloc[0]
+    assert (p["base_year"], p["current_year"], p["n_years"]) == (2022, 2024, 2)
+    assert p["observed_rate"] == pytest.approx((84 / 80) ** 0.5 - 1)
+
+
+def test_progress_up_to_a_year_ignores_later_values():
+    rows = series("Xã A", "15.1", [(2021, 80.0), (2022, 82.0), (2023, 99.0)], 95.0, ">=")
+    p = progress_of(rows, year=2022).iloc[0]
+    assert p["current_year"] == 2022 and p["status"] != lb.PROGRESS_ACHIEVED
+
+
+def test_progress_zero_base_uses_linear_rates():
+    rows = series("Xã A", "8.1", [(2021, 0.0), (2023, 40.0)], 50.0, ">=")
+    p = progress_of(rows).iloc[0]
+    assert p["rate_method"] == trends.RATE_LINEAR
+    assert p["observed_rate"] == 20.0
+    assert p["required_rate"] == 12.5
+    assert p["ratio"] == 1.6
+    assert p["status"] == lb.PROGRESS_SUBSTANTIAL
+    assert p["projected_year"] == 2024
+    assert p["projected_value"] == 80.0
+    assert p["outlook"] == lb.OUTLOOK_ON_TRACK
+
+
+def test_progress_poverty_reaching_zero_is_achieved():
+    p = progress_of(series("Xã A", "11", [(2021, 4.0), (2023, 0.0)], 2.0, "<=")).iloc[0]
+    assert p["status"] == lb.PROGRESS_ACHIEVED
+    assert p["rate_method"] == trends.RATE_LINEAR
+
+
+def test_progress_without_threshold_uses_growth_rate_and_catalog_direction():
+    rows = series("Xã A", "10", [(2023, 100.0), (2024, 102.0)], None, pd.NA) + series(
+        "Xã A", "11", [(2023, 100.0), (2024, 102.0)], None, pd.NA
+    )
+    fake = SimpleNamespace(
+        get=lambda set_id: SimpleNamespace(
+            target_year=2025,
+            indicator=lambda code: SimpleNamespace(
+                kind="percent", direction="lower" if code == "11" else "higher"
+            ),
+        )
+    )
+    p = trends.progress_status(indicators_frame(rows), catalog=fake).set_index("indicator")
+    assert p.loc["10", "status"] == lb.PROGRESS_SUBSTANTIAL  # +2 %/yr >= 1.5 %
+    assert p.loc["11", "status"] == lb.PROGRESS_DETERIORATION  # lower is better, it rose
+    assert pd.isna(p.loc["10", "ratio"])
+    assert p.loc["10", "target_year"] == 2025
+    assert p.loc["10", "outlook"] == lb.OUTLOOK_UNKNOWN
+
+
+def test_progress_leaves_out_yes_no_indicators():
+    rows = series("Xã A", "3.2", [(2023, 0.0), (2024, 1.0)], None, "yes")
+    assert trends.progress_status(indicators_frame(rows), target_year=2025).empty
+
+
+def test_progress_target_year_per_set_or_error():
+    rows = series("Xã A", "15.1", [(2021, 80.0), (2024, 88.0)], 95.0, ">=")
+    ind = indicators_frame(rows)
+    p = trends.progress_status(ind, target_year={SET: 2030})
+    assert p["target_year"].tolist() == [2030]
+    with pytest.raises(UsageError, match="target year"):
+        trends.progress_status(ind)
+
+
+def test_analysis_does_not_mutate_inputs(three_years):
+    crit, com = three_years
+    ind = indicators_frame(series("Xã A", "15.1", [(2021, 80.0), (2024, 88.0)], 95.0, ">="))
+    before = (crit.copy(), com.copy(), ind.copy())
+    trends.commune_standing(com)
+    trends.district_summary(com, crit)
+    trends.compare_years(crit, com, 2022, 2024)
+    trends.gap_to_target(ind)
+    trends.progress_status(ind, target_year=2025)
+    trends.lagging_criteria(crit, ind, 2024)
+    pd.testing.assert_frame_equal(crit, before[0])
+    pd.testing.assert_frame_equal(com, before[1])
+    pd.testing.assert_frame_equal(ind, before[2])
+
+
+# --------------------------------------------------------------------------- lagging & tasks
+
+
+def test_lagging_criteria_ranked_with_indicators_behind():
+    crit = criteria_frame(
+        [
+            (2024, "Xã A", "17", False),
+            (2024, "Xã B", "17", False),
+            (2024, "Xã C", "17", True),
+            (2024, "Xã A", "2", False),
+            (2024, "Xã B", "2", None),
+            (2024, "Xã C", "2", True),
+            (2024, "Xã A", "5", True),
+            (2024, "Xã B", "5", True),
+            (2024, "Xã C", "5", True),
+        ]
+    )
+    ind = indicators_frame(
+        [
+            (2024, "Xã A", "17.1", 50.0, 60.0, ">="),
+            (2024, "Xã B", "17.1", 55.0, 60.0, ">="),
+            (2024, "Xã A", "17.5", 1.0, 0.0, "<="),
+            (2024, "Xã C", "17.5", 0.0, 0.0, "<="),
+            (2024, "Xã A", "2.1", 10.0, 80.0, ">="),
+        ]
+    )
+    lag = trends.lagging_criteria(crit, ind, 2024, names={"17": "Môi trường"})
+    assert lag["criterion"].tolist() == ["2", "17", "5"]
+    assert lag["rank"].tolist() == [1, 1, 3]
+    row = lag.set_index("criterion").loc["17"]
+    assert row["communes_short"] == 2
+    assert row["criterion_name"] == "Môi trường"
+    assert row["indicators_behind"] == "17.1 (2); 17.5 (1)"
+    assert row["communes_short_names"] == "Xã A; Xã B"
+    assert lag.set_index("criterion").loc["2", "communes_no_data"] == 1
+    assert not lag.set_index("criterion").loc["5", "lagging"]
+
+
+def test_department_tasks_owner_gap_progress_and_roadmap():
+    ind = indicators_frame(
+        [
+            (2023, "Xã A", "15.1", 85.0, 95.0, ">="),
+            (2024, "Xã A", "15.1", 88.2, 95.0, ">="),
+            (2024, "Xã A", "17.1", 50.0, 60.0, ">="),
+            (2024, "Xã A", "3.2", 0.0, None, "yes", False),
+            (2024, "Xã A", "19.1", 0.0, None, "yes", False),
+            (2024, "Xã B", "17.1", 70.0, 60.0, ">="),
+        ]
+    )
+    mapping = responsibility_from_frame(
+        pd.DataFrame(
+            {
+                "criteria_set": ["", "", "", ""],
+                "level": ["criterion", "indicator", "indicator", "criterion"],
+                "code": ["15", "15.1", "15.1", "17"],
+                "department_id": ["y_te", "y_te", "bhxh", "tn_mt"],
+                "department_vi": ["", "", "", ""],
+                "department_en": ["", "", "", ""],
+                "note": ["", "", "", ""],
+            }
+        )
+    )
+    progress = trends.progress_status(ind, year=2024, target_year=2025)
+    tasks = trends.department_tasks(ind, progress, mapping, 2024)
+    assert len(tasks) == 5  # 15.1 twice (two departments), 17.1, 3.2, 19.1 (unassigned)
+    t = tasks.set_index(["department_id", "indicator"])
+    assert t.loc[("bhxh", "15.1"), "gap"] == pytest.approx(6.8)
+    assert t.loc[("bhxh", "15.1"), "department"] == "BHXH huyện"
+    assert t.loc[("y_te", "15.1"), "progress_status"] == progress["status"].iloc[0]
+    assert t.loc[("tn_mt", "17.1"), "commune"] == "Xã A"
+    assert t.loc[("tn_mt", "17.1"), "target_year"] == 2025
+    assert pd.isna(t.loc[("tn_mt", "17.1"), "progress_status"]) is False
+    unassigned = tasks.loc[tasks["department_id"].isna()]
+    assert set(unassigned["indicator"]) == {"3.2", "19.1"}
+    assert set(unassigned["department"]) == {"Chưa phân công"}
+    assert unassigned["target_year"].tolist() == [2025, 2025]
+
+
+# --------------------------------------------------------------------------- district
+
+
+def test_district_conditions_cannot_decide_without_advanced_data(three_years):
+    crit = criteria_frame(full_set(2024, "Xã A", 19) + full_set(2024, "Xã C", 19))
+    cond = trends.district_conditions(evaluate_communes(crit)).set_index("condition")
+    assert cond.loc["all_communes_ntm", "result"] == lb.CONDITION_MET
+    assert cond.loc["all_communes_ntm", "observed"] == "2/2"
+    assert cond.loc["advanced_share", "result"] == lb.CONDITION_CANNOT_DECIDE
+    assert cond.loc["advanced_share", "reason"] == "Không có số liệu xã NTM nâng cao"
+    assert cond.loc["district_ntm", "result"] == lb.CONDITION_CANNOT_DECIDE
+
+
+def test_district_conditions_decided_when_all_data_given(three_years):
+    crit = criteria_frame(full_set(2024, "Xã A", 19) + full_set(2024, "Xã C", 19))
+    com = evaluate_communes(crit)
+    advanced = com.assign(status=[s.STATUS_NTM, s.STATUS_NOT_NTM])
+    dcrit = pd.DataFrame({"year": [2024] * 9, "criterion": list("123456789"), "met": [True] * 9})
+    cond = trends.district_conditions(
+        com,
+        advanced=advanced,
+        towns_civilised=True,
+        satisfaction=92,
+        district_criteria=dcrit,
+        lang="en",
+    ).set_index("condition")
+    assert cond.loc["advanced_share", "observed"] == "1/2 (50%)"
+    assert cond.loc["satisfaction", "result"] == lb.CONDITION_MET
+    assert cond.loc["district_ntm", "result"] == lb.CONDITION_MET
+    assert cond.loc["district_ntm", "result_label"] == "Met"
+
+
+def test_district_conditions_not_met_when_a_commune_is_below(three_years):
+    _, com = three_years
+    cond = trends.district_conditions(com, year=2024).set_index("condition")
+    assert cond.loc["all_communes_ntm", "result"] == lb.CONDITION_NOT_MET
+    assert cond.loc["all_communes_ntm", "observed"] == "2/3"
+    assert cond.loc["district_ntm", "result"] == lb.CONDITION_NOT_MET
+
+
+def test_province_scale_ten_criteria_runs_without_assuming_nineteen():
+    rows = []
+    for i in range(150):
+        for year in (2026, 2027):
+            rows += full_set(year, f"Xã {i:03d}", (i + year) % 11, 10, SET_2026)
+    crit = criteria_frame(rows).assign(commune_code=lambda d: d["commune"])
+    com = evaluate_communes(crit)
+    d = trends.district_summary(com, crit)
+    assert d["criteria_total"].tolist() == [10, 10]
+    assert d["communes_total"].tolist() == [150, 150]
+    cmp = trends.compare_years(crit, com, 2026, 2027)
+    assert len(cmp.communes) == 150 and len(cmp.cells) == 1500
+    lag = trends.lagging_criteria(crit, None, 2027)
+    assert len(lag) == 10
