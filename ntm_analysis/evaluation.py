@@ -293,8 +293,9 @@ def evaluate_indicators(
         records["year"].take(pos), records["commune"].take(pos), indicator[covered]
     )
     pos, trow = pos[order], trow[order]
-    # one take of the large frame, in output order
-    ind = records.take(pos).reset_index(drop=True)
+    # one take of the large frame, in output order, of the columns the table needs
+    needed = [c for c in records.columns if c in s.INDICATOR_COLUMNS]
+    ind = records.loc[:, needed].take(pos).reset_index(drop=True)
     ind = ind.assign(
         commune_code=ind["commune_code"].astype("string"),
         indicator=ind["indicator"].astype("string"),
@@ -721,8 +722,43 @@ def evaluate_district(
     return district, dcrit, _findings(findings)
 
 
+def add_single_indicator_records(records: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Let a criterion-level record stand for its criterion's only indicator.
+
+    Criteria with one indicator carry the criterion number as the indicator
+    code ("5"), and some reports (tidy tables especially) give that row only
+    once, as the criterion. Where a commune report or tidy table has such a
+    criterion record and no indicator record of the same code, an indicator
+    record with the same value and appraisal is added. District-matrix marks
+    are left alone: they are criterion appraisals, not indicator values.
+    """
+    single = {
+        (y, c.number)
+        for y, cset in _sets_by_year(records["year"].unique(), catalog).items()
+        for c in cset.criteria
+        if len(c.indicators) == 1 and c.indicators[0].code == c.number
+    }
+    if not single:
+        return records
+    crit = records.loc[
+        (records["level"] == "criterion") & (records["layout"] != s.LAYOUT_DISTRICT_MATRIX)
+    ]
+    keys = list(zip(crit["year"].astype(int), crit["indicator"].astype(str), strict=True))
+    crit = crit.loc[[k in single for k in keys]]
+    if crit.empty:
+        return records
+    have = records.loc[records["level"] == "indicator", ["year", "commune_code", "indicator"]]
+    have = have.assign(_have=True)
+    merged = crit.merge(have, on=["year", "commune_code", "indicator"], how="left")
+    extra = merged.loc[merged["_have"].isna()].drop(columns="_have").assign(level="indicator")
+    if extra.empty:
+        return records
+    return pd.concat([records, extra.loc[:, list(records.columns)]], ignore_index=True)
+
+
 def evaluate(records: pd.DataFrame, *, catalog: Catalog, registry: Registry | None) -> Evaluation:
     """Run every evaluation step over ingested records (``schema.RECORD_COLUMNS``)."""
+    records = add_single_indicator_records(records, catalog)
     indicators, f1 = evaluate_indicators(records, catalog, registry)
     criteria, f2 = evaluate_criteria(indicators, records, catalog)
     communes = evaluate_communes(criteria)
