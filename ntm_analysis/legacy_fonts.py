@@ -22,9 +22,12 @@ repertoire; the VNI table is built from the VNI-Windows composition rules
 (tone marks ù ø û õ ï; circumflex-and-tone â á à å ã ä; breve-and-tone
 ê é è ú ü ë; standalone ô = ơ, ö = ư, ñ = đ, î = ỵ, and í ì æ ó ò for i).
 
-Detection never converts ordinary text: it requires characters that are rare
-in Vietnamese Unicode text *and* that the converted text reads as more
-valid Vietnamese syllables than the input.
+Detection never converts ordinary text: it requires characters (or, for VNI,
+vowel + mark pairs such as "oâ") that do not occur in Vietnamese Unicode text,
+*and* that the converted words read as valid Vietnamese syllables more often
+than the input did, with at least one converted word of two letters or more.
+Short VNI words made only of ordinary Latin letters ("Coù" = "Có") are left to
+sheet-level detection (:func:`detect_legacy_in_cells`).
 """
 
 from __future__ import annotations
@@ -218,21 +221,62 @@ _NUCLEI = sorted(
     key=len,
     reverse=True,
 )
-_SYLLABLE = re.compile(_ONSET + "(?:" + "|".join(_NUCLEI) + ")" + r"(?:ch|nh|ng|[cmnpt])?")
+_SYLLABLE = re.compile(
+    "(?P<onset>" + _ONSET + ")(?P<nucleus>" + "|".join(_NUCLEI) + r")(?P<coda>ch|nh|ng|[cmnpt])?"
+)
+_QUALITY_VOWELS = frozenset("ăâêôơư")
+_NEEDS_CODA = frozenset({"iê", "yê", "uô", "ươ", "uyê", "uâ", "oă"})
 
 
 def is_vietnamese_syllable(word: str) -> bool:
-    """True when ``word`` is spelled like one Vietnamese syllable (at most one tone).
+    """True when ``word`` is spelled like one Vietnamese syllable.
 
-    >>> [is_vietnamese_syllable(w) for w in ("Nghiêng", "Tû", "café")]
-    [True, False, False]
+    Checks the onset (and the k/c, gh/g, ngh/ng spelling rule), the vowel
+    cluster and the final consonant, at most one tone
+    mark, and where the tone sits: on a vowel with a quality mark (â, ơ...)
+    when there is one, never on a closing glide ("ai", "ay", "ao" take it on
+    the "a"). Old and new placements in "oa", "oe", "uy" are both accepted.
+
+    >>> [is_vietnamese_syllable(w) for w in ("Nghiêng", "hoá", "Tû", "café", "aỷ")]
+    [True, True, False, False, False]
     """
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    tones = sum(1 for c in decomposed if c in _TONE_MARKS)
-    if tones > 1:
+    bare_chars = []
+    tone_at = None
+    for index, char in enumerate(unicodedata.normalize("NFC", word.lower())):
+        decomposed = unicodedata.normalize("NFD", char)
+        tone = [c for c in decomposed if c in _TONE_MARKS]
+        if tone:
+            if tone_at is not None or len(tone) > 1:
+                return False
+            tone_at = index
+        bare_chars.append(
+            unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+        )
+    bare = "".join(bare_chars)
+    if len(bare) != len(bare_chars):
         return False
-    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
-    return _SYLLABLE.fullmatch(bare) is not None
+    match = _SYLLABLE.fullmatch(bare)
+    if match is None:
+        return False
+    onset, first = match["onset"], match["nucleus"][0]
+    if match["nucleus"] in _NEEDS_CODA and not match["coda"]:
+        return False  # "tiên", never "tiê"
+    if onset in ("k", "gh", "ngh") and first not in "ieêy":
+        return False  # "k", "gh", "ngh" only before i, e, ê, y
+    if onset in ("c", "ng") and first in "ieêy":
+        return False  # ... where "c" and "ng" are never written
+    if tone_at is None:
+        return True
+    start, end = match.span("nucleus")
+    nucleus = match["nucleus"]
+    if not start <= tone_at < end:
+        # "gi" + vowel: the tone may sit on the "i" only when it is the nucleus
+        return False
+    position = tone_at - start
+    if any(c in _QUALITY_VOWELS for c in nucleus):
+        return nucleus[position] in _QUALITY_VOWELS
+    last = len(nucleus) - 1
+    return not (last > 0 and position == last and nucleus[last] in "iyou" and nucleus != "uy")
 
 
 # ------------------------------------------------------------------------- detection
@@ -249,9 +293,19 @@ def _tokens(text: str) -> list[str]:
     return [t.strip(_EDGE_JUNK) for t in _TOKEN_SPLIT.split(text) if t.strip(_EDGE_JUNK)]
 
 
+# A vowel followed by a VNI mark that is itself a Vietnamese letter ("thoâng", "coù"):
+# such pairs never occur in Vietnamese Unicode text, whatever the tone placement.
+_MID_WORD_CAPITAL = re.compile(r"(?<=[a-zß-ÿ])[À-Þ]")  # "ngÖ": TCVN3 letters in caps positions
+_RARE_VNI_PAIR = re.compile(r"[aeoAEO][âÂ]|[aA][êÊ]|[aeiouyAEIOUYôöÔÖ][ùÙõÕ]")
+
+
 def _evidence(text: str, encoding: str) -> tuple[int, int, int, int, bool]:
     """(rare chars, changed tokens, changed tokens valid before, valid after, long evidence)."""
     rare = sum(1 for c in text if c in _RARE[encoding])
+    if encoding == "vni":
+        rare += len(_RARE_VNI_PAIR.findall(text))
+    else:
+        rare += len(_MID_WORD_CAPITAL.findall(text))
     changed = valid_in = valid_out = 0
     long_word = False
     for token in _tokens(text):
@@ -262,7 +316,7 @@ def _evidence(text: str, encoding: str) -> tuple[int, int, int, int, bool]:
         valid_in += is_vietnamese_syllable(token)
         if is_vietnamese_syllable(decoded):
             valid_out += 1
-            long_word = long_word or len(decoded) >= 2
+            long_word = long_word or len(token) >= 2
     return rare, changed, valid_in, valid_out, long_word
 
 
@@ -293,8 +347,10 @@ def detect_legacy(text: str) -> str | None:
         return None
     text = unicodedata.normalize("NFC", text)
     scores = {enc: _score(text, enc, strict=True) for enc in LEGACY_ENCODINGS}
-    best = max(scores, key=scores.get)
-    return best if scores[best] > 0 else None
+    best, other = sorted(scores, key=scores.get, reverse=True)
+    if scores[best] <= 0 or scores[best] == scores[other]:
+        return None  # nothing, or a tie such as "ña" (VNI "đa" / TCVN3 "ủa")
+    return best
 
 
 def repair_text(text: str, encoding: str | None = None) -> tuple[str, str | None]:
