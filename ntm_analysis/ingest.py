@@ -17,11 +17,18 @@ a passed cross-check). A loser with a different value gives a
 of whose records were dropped is counted under ``duplicates_dropped``, so that
 for every file ``rows_read == records + non_data_rows + rejected_rows +
 duplicates_dropped`` (rows, not records).
+
+Large folders are read and parsed by a pool of worker processes (``jobs``;
+default: the number of CPUs, or ``NTM_JOBS``); the result does not depend on
+the number of workers.
 """
 
 from __future__ import annotations
 
 import math
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +41,10 @@ from .readers import discover_inputs, read_sheets
 
 #: Above this many files a progress bar is shown (when asked for).
 PROGRESS_MIN_FILES = 20
+#: Below this many files everything runs in this process (a pool costs more).
+PARALLEL_MIN_FILES = 48
+
+_COL = {name: k for k, name in enumerate(s.RECORD_COLUMNS)}
 
 
 @dataclass
@@ -46,6 +57,9 @@ class IngestResult:
     report: dict = field(default_factory=dict)
 
 
+# --------------------------------------------------------------------------- one file
+
+
 def _sheet_entry(sheet_name: str, hidden: bool, res: SheetResult) -> dict:
     return {
         "sheet": sheet_name,
@@ -53,7 +67,7 @@ def _sheet_entry(sheet_name: str, hidden: bool, res: SheetResult) -> dict:
         "hidden": hidden,
         "rows_read": res.rows_read,
         "records": res.records_rows,
-        "record_count": len(res.records),
+        "record_count": len(res.record_rows),
         "non_data": dict(sorted(res.non_data_rows.items())),
         "non_data_rows": res.non_data_total,
         "rejected": res.rejected_rows,
@@ -80,89 +94,154 @@ def _crash_result(sheet, exc: Exception) -> SheetResult:
         if any(v not in ("", None) for v in row)
     ]
     return SheetResult(
-        records=records_frame([]),
-        rejects=rejects_frame(rows),
-        findings=findings_frame([]),
+        reject_rows=rows,
         rows_read=len(rows),
         rejected_rows=len(rows),
         notes=[f"parse error: {type(exc).__name__}"],
     )
 
 
-def _iterate(paths: list[Path], progress: bool):
+@dataclass
+class _FileOutcome:
+    """What one file gave: its report entry and its rows (picklable, no frames)."""
+
+    entry: dict
+    sheets: list[tuple[str, bool]] = field(default_factory=list)
+    records: list[tuple] = field(default_factory=list)
+    rejects: list[tuple] = field(default_factory=list)
+    findings: list[tuple] = field(default_factory=list)
+
+
+def _ingest_file(path: Path, raw_dir: Path, registry, catalog) -> _FileOutcome:
+    rel = path.relative_to(raw_dir).as_posix()
+    entry: dict = {"file": rel, "status": "read", "reason": None, "message": None, "sheets": []}
+    out = _FileOutcome(entry)
+    try:
+        sheets = read_sheets(path, raw_dir=raw_dir)
+    except UnreadableFileError as exc:
+        entry.update(status="unreadable", reason=exc.reason, message=str(exc))
+        return out
+    except Exception as exc:  # noqa: BLE001 - never stop the run on one file
+        entry.update(
+            status="unreadable",
+            reason="corrupt",
+            message=f"{rel}: the file cannot be read ({type(exc).__name__}: {exc}).",
+        )
+        return out
+    for sheet in sheets:
+        try:
+            res = parse_sheet(sheet, registry=registry, catalog=catalog)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the file
+            res = _crash_result(sheet, exc)
+        out.sheets.append((sheet.sheet, sheet.hidden))
+        entry["sheets"].append(_sheet_entry(sheet.sheet, sheet.hidden, res))
+        out.records.extend(res.record_rows)
+        out.rejects.extend(res.reject_rows)
+        out.findings.extend(res.finding_rows)
+    return out
+
+
+# worker-process state (set once per worker by the pool initializer)
+_WORKER: dict = {}
+
+
+def _init_worker(raw_dir: Path, registry, catalog) -> None:
+    _WORKER.update(raw_dir=raw_dir, registry=registry, catalog=catalog)
+
+
+def _work(path: Path) -> _FileOutcome:
+    return _ingest_file(path, _WORKER["raw_dir"], _WORKER["registry"], _WORKER["catalog"])
+
+
+def _default_jobs() -> int:
+    env = os.environ.get("NTM_JOBS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return os.cpu_count() or 1
+
+
+def _outcomes(paths: list[Path], raw_dir: Path, registry, catalog, jobs: int, progress: bool):
+    bar = None
     if progress and len(paths) >= PROGRESS_MIN_FILES:
         from tqdm.auto import tqdm
 
-        return tqdm(paths, desc="Reading", unit="file")
-    return paths
+        bar = tqdm(total=len(paths), desc="Reading", unit="file")
+    try:
+        if (
+            jobs > 1
+            and len(paths) >= PARALLEL_MIN_FILES
+            and "fork" in (multiprocessing.get_all_start_methods())
+        ):
+            context = multiprocessing.get_context("fork")
+            chunk = max(1, len(paths) // (jobs * 8))
+            with ProcessPoolExecutor(
+                max_workers=jobs,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(raw_dir, registry, catalog),
+            ) as pool:
+                for outcome in pool.map(_work, paths, chunksize=chunk):
+                    if bar is not None:
+                        bar.update(1)
+                    yield outcome
+            return
+        for path in paths:
+            outcome = _ingest_file(path, raw_dir, registry, catalog)
+            if bar is not None:
+                bar.update(1)
+            yield outcome
+    finally:
+        if bar is not None:
+            bar.close()
 
 
-def ingest_folder(raw_dir: Path, *, registry, catalog, progress: bool = False) -> IngestResult:
+# --------------------------------------------------------------------------- the folder
+
+
+def ingest_folder(
+    raw_dir: Path,
+    *,
+    registry,
+    catalog,
+    progress: bool = False,
+    jobs: int | None = None,
+) -> IngestResult:
     """Read, parse, match and de-duplicate every input under ``raw_dir``.
 
-    ``raw_dir`` is only read. Returns an :class:`IngestResult` whose ``report``
-    is the content of ``ingest_report.json``.
+    ``raw_dir`` is only read. ``jobs`` worker processes read large folders
+    (default: ``NTM_JOBS`` or the number of CPUs; 1 = in this process).
+    Returns an :class:`IngestResult` whose ``report`` is the content of
+    ``ingest_report.json``.
     """
     raw_dir = Path(raw_dir)
     inputs, skipped = discover_inputs(raw_dir)
+    jobs = _default_jobs() if jobs is None else max(1, int(jobs))
     files: list[dict] = []
-    record_parts: list[pd.DataFrame] = []
-    reject_parts: list[pd.DataFrame] = []
-    finding_parts: list[pd.DataFrame] = []
+    records: list[tuple] = []
+    reject_rows: list[tuple] = []
+    finding_rows: list[tuple] = []
     # (file index, sheet index, hidden) per (file, sheet) for precedence
     sheet_order: dict[tuple[str, str], tuple[int, int, bool]] = {}
-    for file_index, path in enumerate(_iterate(inputs, progress)):
-        rel = path.relative_to(raw_dir).as_posix()
-        entry: dict = {"file": rel, "status": "read", "reason": None, "message": None}
-        try:
-            sheets = read_sheets(path, raw_dir=raw_dir)
-        except UnreadableFileError as exc:
-            entry.update(status="unreadable", reason=exc.reason, message=str(exc), sheets=[])
-            files.append(entry)
-            continue
-        except Exception as exc:  # noqa: BLE001 - never stop the run on one file
-            entry.update(
-                status="unreadable",
-                reason="corrupt",
-                message=f"{rel}: the file cannot be read ({type(exc).__name__}: {exc}).",
-                sheets=[],
-            )
-            files.append(entry)
-            continue
-        entry["sheets"] = []
-        for sheet_index, sheet in enumerate(sheets):
-            try:
-                res = parse_sheet(sheet, registry=registry, catalog=catalog)
-            except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the file
-                res = _crash_result(sheet, exc)
-            sheet_order[(rel, sheet.sheet)] = (file_index, sheet_index, sheet.hidden)
-            entry["sheets"].append(_sheet_entry(sheet.sheet, sheet.hidden, res))
-            if len(res.records):
-                record_parts.append(res.records)
-            if len(res.rejects):
-                reject_parts.append(res.rejects)
-            if len(res.findings):
-                finding_parts.append(res.findings)
-        files.append(entry)
+    for file_index, outcome in enumerate(
+        _outcomes(inputs, raw_dir, registry, catalog, jobs, progress)
+    ):
+        rel = outcome.entry["file"]
+        for sheet_index, (name, hidden) in enumerate(outcome.sheets):
+            sheet_order[(rel, name)] = (file_index, sheet_index, hidden)
+        records.extend(outcome.records)
+        reject_rows.extend(outcome.rejects)
+        finding_rows.extend(outcome.findings)
+        files.append(outcome.entry)
 
-    records = pd.concat(record_parts, ignore_index=True) if record_parts else records_frame([])
-    rejects = pd.concat(reject_parts, ignore_index=True) if reject_parts else rejects_frame([])
-    findings = pd.concat(finding_parts, ignore_index=True) if finding_parts else findings_frame([])
-
-    records, dup_rejects, dup_findings, (dropped_rows, dropped_records) = deduplicate(
+    kept, dup_rejects, dup_findings, dropped_rows, dropped_records = _deduplicate_rows(
         records, sheet_order
     )
-    if len(dup_rejects):
-        rejects = pd.concat([rejects, dup_rejects], ignore_index=True)
-    if len(dup_findings):
-        findings = pd.concat([findings, dup_findings], ignore_index=True)
-
     for entry in files:
         for sh in entry.get("sheets", []):
-            n = dropped_rows.get((entry["file"], sh["sheet"]), 0)
-            sh["duplicates_dropped"] = n
-            sh["records"] -= n
-            sh["record_count"] -= dropped_records.get((entry["file"], sh["sheet"]), 0)
+            key = (entry["file"], sh["sheet"])
+            sh["duplicates_dropped"] = dropped_rows.get(key, 0)
+            sh["records"] -= dropped_rows.get(key, 0)
+            sh["record_count"] -= dropped_records.get(key, 0)
         _file_totals(entry)
     for sk in skipped:
         files.append(
@@ -176,16 +255,19 @@ def ingest_folder(raw_dir: Path, *, registry, catalog, progress: bool = False) -
         )
         _file_totals(files[-1])
     files.sort(key=lambda f: f["file"])
+    records_df = records_frame(kept)
+    rejects_df = rejects_frame(reject_rows + dup_rejects)
+    findings_df = findings_frame(finding_rows + dup_findings)
     report = {
         "files": files,
-        "totals": _totals(files, records, rejects),
+        "totals": _totals(files, records_df, rejects_df),
         "precedence": [
             *[f"layout: {layout}" for layout in s.LAYOUT_PRECEDENCE],
             "visible sheet before hidden sheet",
             "file order (sorted path), then sheet order, then row order",
         ],
     }
-    return IngestResult(records=records, rejects=rejects, findings=findings, report=report)
+    return IngestResult(records=records_df, rejects=rejects_df, findings=findings_df, report=report)
 
 
 def _file_totals(entry: dict) -> None:
@@ -233,10 +315,13 @@ def _totals(files: list[dict], records: pd.DataFrame, rejects: pd.DataFrame) -> 
 # --------------------------------------------------------------------------- duplicates
 
 
+def _na(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def _same(a: object, b: object) -> bool:
-    a_na, b_na = pd.isna(a), pd.isna(b)
-    if a_na or b_na:
-        return a_na and b_na
+    if _na(a) or _na(b):
+        return _na(a) and _na(b)
     if isinstance(a, float | int) and isinstance(b, float | int):
         return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
     return a == b
@@ -244,76 +329,71 @@ def _same(a: object, b: object) -> bool:
 
 def _src(file, sheet, row) -> str:
     parts = [str(file)]
-    if not pd.isna(sheet) and str(sheet):
+    if not _na(sheet) and str(sheet):
         parts.append(str(sheet))
-    if not pd.isna(row):
+    if not _na(row):
         parts.append(f"row {int(row)}")
     return " › ".join(parts)
 
 
-def deduplicate(
-    records: pd.DataFrame, sheet_order: dict[tuple[str, str], tuple[int, int, bool]]
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple[dict, dict]]:
-    """Keep one record per year × commune × level × code (pure).
+def _txt(value: object) -> str:
+    return "empty" if _na(value) else str(value)
 
-    Returns (kept records, reject lines of conflicting losers, findings,
-    (rows dropped per (file, sheet) — rows none of whose records were kept —,
-    records dropped per (file, sheet))).
-    """
-    if records.empty:
-        return records, rejects_frame([]), findings_frame([]), ({}, {})
+
+def _deduplicate_rows(
+    rows: list[tuple], sheet_order: dict[tuple[str, str], tuple[int, int, bool]]
+) -> tuple[list[tuple], list[tuple], list[tuple], dict, dict]:
+    """Tuple-level de-duplication; see :func:`deduplicate`."""
+    c = _COL
     rank = {layout: k for k, layout in enumerate(s.LAYOUT_PRECEDENCE)}
-    files = records[s.SOURCE_FILE].tolist()
-    sheets = records[s.SOURCE_SHEET].tolist()
-    order = [sheet_order.get((f, sh), (0, 0, False)) for f, sh in zip(files, sheets, strict=True)]
-    keyed = records.assign(
-        _layout_rank=records["layout"].map(rank).fillna(len(rank)).astype("int64"),
-        _hidden=[o[2] for o in order],
-        _file=[o[0] for o in order],
-        _sheet=[o[1] for o in order],
-        _pos=range(len(records)),
-    )
-    keyed = keyed.assign(
-        _key=[
-            f"{y}|{c}|{n}|{lv}|{ind}"
-            for y, c, n, lv, ind in zip(
-                keyed["year"], keyed["commune_code"], keyed["commune"], keyed["level"],
-                keyed["indicator"], strict=True,
-            )
-        ]
-    ).sort_values(["_layout_rank", "_hidden", "_file", "_sheet", s.SOURCE_ROW, "_pos"])  # fmt: skip
-    dup_mask = keyed.duplicated(subset="_key", keep="first")
-    if not dup_mask.any():
-        return records, rejects_frame([]), findings_frame([]), ({}, {})
-    winners = {k: pos for pos, k in enumerate(keyed.loc[~dup_mask, "_key"])}
-    first_rows = keyed.loc[~dup_mask].reset_index(drop=True)
-    losers = keyed.loc[dup_mask]
+    f_file, f_sheet, f_row = c[s.SOURCE_FILE], c[s.SOURCE_SHEET], c[s.SOURCE_ROW]
+
+    def order(k: int) -> tuple:
+        r = rows[k]
+        fi, si, hidden = sheet_order.get((r[f_file], r[f_sheet]), (0, 0, False))
+        row = r[f_row] if not _na(r[f_row]) else 0
+        return (rank.get(r[c["layout"]], len(rank)), hidden, fi, si, row, k)
+
+    winners: dict[tuple, int] = {}
+    losers: list[int] = []
+    for k in sorted(range(len(rows)), key=order):
+        r = rows[k]
+        key = (r[c["year"]], r[c["commune_code"]], r[c["commune"]], r[c["level"]],
+               r[c["indicator"]])  # fmt: skip
+        if key in winners:
+            losers.append(k)
+        else:
+            winners[key] = k
+    if not losers:
+        return rows, [], [], {}, {}
     rejects: list[tuple] = []
     findings: list[tuple] = []
-    for row in losers.to_dict("records"):
-        w = first_rows.iloc[winners[row["_key"]]]
-        win_src = _src(w[s.SOURCE_FILE], w[s.SOURCE_SHEET], w[s.SOURCE_ROW])
-        lose_src = _src(row["source_file"], row["source_sheet"], row["source_row"])
-        if row["level"] == "criterion":
-            same = _same(w["self_assessed"], row["self_assessed"])
-            shown_w, shown_l = w["self_assessed"], row["self_assessed"]
+    lost = set(losers)
+    for k in sorted(losers):
+        r = rows[k]
+        key = (r[c["year"]], r[c["commune_code"]], r[c["commune"]], r[c["level"]],
+               r[c["indicator"]])  # fmt: skip
+        w = rows[winners[key]]
+        win_src = _src(w[f_file], w[f_sheet], w[f_row])
+        lose_src = _src(r[f_file], r[f_sheet], r[f_row])
+        sa = c["self_assessed"]
+        if r[c["level"]] == "criterion":
+            same = _same(w[sa], r[sa])
+            shown_w, shown_l = w[sa], r[sa]
         else:
-            same = _same(w["value"], row["value"]) and (
-                _same(w["self_assessed"], row["self_assessed"])
-                or pd.isna(w["self_assessed"])
-                or pd.isna(row["self_assessed"])
+            same = _same(w[c["value"]], r[c["value"]]) and (
+                _same(w[sa], r[sa]) or _na(w[sa]) or _na(r[sa])
             )
-            shown_w = w["value_text"] if not pd.isna(w["value_text"]) else w["self_assessed"]
-            shown_l = row["value_text"] if not pd.isna(row["value_text"]) else row["self_assessed"]
-        what = f"{row['level']} {row['indicator']} of {row['commune']} in {row['year']}"
+            vt = c["value_text"]
+            shown_w = w[vt] if not _na(w[vt]) else w[sa]
+            shown_l = r[vt] if not _na(r[vt]) else r[sa]
+        what = f"{r[c['level']]} {r[c['indicator']]} of {r[c['commune']]} in {r[c['year']]}"
+        base = (r[c["year"]], r[c["commune"]], r[c["level"]], r[c["indicator"]])
         if same:
-            if w["layout"] == row["layout"]:
+            if w[c["layout"]] == r[c["layout"]]:
                 findings.append(
                     (
-                        row["year"],
-                        row["commune"],
-                        row["level"],
-                        row["indicator"],
+                        *base,
                         str(FindingCheck.DUPLICATE_SAME),
                         f"The {what} appears twice with the same result ({_txt(shown_w)}): "
                         f"{win_src} and {lose_src}; kept {win_src}.",
@@ -323,10 +403,7 @@ def deduplicate(
             continue
         findings.append(
             (
-                row["year"],
-                row["commune"],
-                row["level"],
-                row["indicator"],
+                *base,
                 str(FindingCheck.DUPLICATE_CONFLICT),
                 f"The {what} differs between {win_src} ({_txt(shown_w)}) and {lose_src} "
                 f"({_txt(shown_l)}); kept {win_src} by precedence.",
@@ -335,40 +412,50 @@ def deduplicate(
         )
         rejects.append(
             (
-                row["source_file"],
-                row["source_sheet"],
-                row["source_row"],
+                r[f_file],
+                r[f_sheet],
+                r[f_row],
                 None,
-                None if pd.isna(row["value_text"]) else str(row["value_text"]),
+                None if _na(r[c["value_text"]]) else str(r[c["value_text"]]),
                 str(RejectReason.DUPLICATE_CONFLICT),
                 f"Not used: the {what} is also in {win_src} with {_txt(shown_w)}, which takes "
                 "precedence; correct the file that is wrong.",
             )
         )
-    kept = keyed.loc[~dup_mask].sort_values("_pos")
+    kept = [r for k, r in enumerate(rows) if k not in lost]
+    kept_rows = {(r[f_file], r[f_sheet], r[f_row]) for r in kept}
+    dropped_rows: dict[tuple[str, str], int] = {}
     dropped_records: dict[tuple[str, str], int] = {}
-    for f, sh in zip(losers[s.SOURCE_FILE], losers[s.SOURCE_SHEET], strict=True):
-        dropped_records[(f, sh)] = dropped_records.get((f, sh), 0) + 1
-    # rows none of whose records survived
-    kept_rows = set(
-        zip(kept[s.SOURCE_FILE], kept[s.SOURCE_SHEET], kept[s.SOURCE_ROW].tolist(), strict=True)
+    seen_rows: set[tuple] = set()
+    for k in losers:
+        r = rows[k]
+        sheet_key = (r[f_file], r[f_sheet])
+        dropped_records[sheet_key] = dropped_records.get(sheet_key, 0) + 1
+        row_key = (r[f_file], r[f_sheet], r[f_row])
+        if row_key not in kept_rows and row_key not in seen_rows:
+            seen_rows.add(row_key)
+            dropped_rows[sheet_key] = dropped_rows.get(sheet_key, 0) + 1
+    return kept, rejects, findings, dropped_rows, dropped_records
+
+
+def deduplicate(
+    records: pd.DataFrame, sheet_order: dict[tuple[str, str], tuple[int, int, bool]]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple[dict, dict]]:
+    """Keep one record per year × commune × level × code (pure).
+
+    ``sheet_order`` maps (file, sheet) to (file index, sheet index, hidden).
+    Returns (kept records, reject lines of conflicting losers, findings,
+    (rows dropped per (file, sheet) — rows none of whose records were kept —,
+    records dropped per (file, sheet))).
+    """
+    rows = [
+        tuple(None if _na(v) else v for v in r)
+        for r in records.loc[:, list(s.RECORD_COLUMNS)].itertuples(index=False, name=None)
+    ]
+    kept, rejects, findings, dropped_rows, dropped_records = _deduplicate_rows(rows, sheet_order)
+    return (
+        records_frame(kept),
+        rejects_frame(rejects),
+        findings_frame(findings),
+        (dropped_rows, dropped_records),
     )
-    lost_rows = set(
-        zip(
-            losers[s.SOURCE_FILE], losers[s.SOURCE_SHEET], losers[s.SOURCE_ROW].tolist(),
-            strict=True,
-        )
-    ) - kept_rows  # fmt: skip
-    dropped: dict[tuple[str, str], int] = {}
-    for f, sh, _r in lost_rows:
-        dropped[(f, sh)] = dropped.get((f, sh), 0) + 1
-    out = kept.drop(
-        columns=["_layout_rank", "_hidden", "_file", "_sheet", "_pos", "_key"]
-    ).reset_index(drop=True)
-    return out, rejects_frame(rejects), findings_frame(findings), (dropped, dropped_records)
-
-
-def _txt(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "empty"
-    return str(value)

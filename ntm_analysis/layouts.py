@@ -21,6 +21,7 @@ the rejects table per rejected row, and one per unusable cell of a matrix row).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -72,11 +73,16 @@ _MATCH_REASON = {
 
 @dataclass
 class SheetResult:
-    """Everything one sheet yielded, with its row accounting."""
+    """Everything one sheet yielded, with its row accounting.
 
-    records: pd.DataFrame
-    rejects: pd.DataFrame
-    findings: pd.DataFrame
+    ``records`` / ``rejects`` / ``findings`` are DataFrames built on first
+    access from the row tuples (``record_rows`` ...), so that folder ingestion
+    can build one frame for all sheets instead of three per sheet.
+    """
+
+    record_rows: list[tuple] = field(default_factory=list)
+    reject_rows: list[tuple] = field(default_factory=list)
+    finding_rows: list[tuple] = field(default_factory=list)
     rows_read: int = 0
     records_rows: int = 0
     non_data_rows: dict[str, int] = field(default_factory=dict)
@@ -84,6 +90,21 @@ class SheetResult:
     layout: str | None = None
     legacy_encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+
+    @functools.cached_property
+    def records(self) -> pd.DataFrame:
+        """Records, columns ``schema.RECORD_COLUMNS``."""
+        return records_frame(self.record_rows)
+
+    @functools.cached_property
+    def rejects(self) -> pd.DataFrame:
+        """Reject lines, columns ``schema.REJECT_COLUMNS``."""
+        return rejects_frame(self.reject_rows)
+
+    @functools.cached_property
+    def findings(self) -> pd.DataFrame:
+        """Findings, columns ``schema.FINDING_COLUMNS``."""
+        return findings_frame(self.finding_rows)
 
     @property
     def non_data_total(self) -> int:
@@ -97,13 +118,30 @@ class SheetResult:
 # --------------------------------------------------------------------------- header words
 
 
+def _error(value: object) -> str | None:
+    """The Excel error code of a cell ("#DIV/0!"), or None (cheap for non-text cells)."""
+    if isinstance(value, str) and value[:1] == "#":
+        return excel_error(value)
+    return None
+
+
 def _fold(value: object) -> str:
     """Fold for matching, with punctuation turned into spaces first."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
-        value = _PUNCT.sub(" ", value)
+        return _fold_str(value)
     return fold_text(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_str(value: str) -> str:
+    return fold_text(_PUNCT.sub(" ", value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalize_str(value: str) -> str:
+    return normalize_text(value) or ""
 
 
 _PUNCT = re.compile(r"[_\-–—.,;:()\[\]/\\*]+")
@@ -346,6 +384,8 @@ def _is_empty(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, float) and value != value)
 
 
+#: At most this many candidate cells are scored for legacy-font detection.
+_LEGACY_SAMPLE = 150
 _VIET_SPECIFIC = re.compile("[ĂăĐđĨĩŨũƠơƯư\u1ea0-\u1ef9\u0300-\u0323]")
 
 
@@ -353,8 +393,17 @@ def _clean_cells(
     rows: tuple[tuple[object, ...], ...],
 ) -> tuple[list[tuple[object, ...]], str | None, int]:
     """NFC text, legacy fonts converted; returns (rows, legacy encoding, cells converted)."""
-    texts = [v for row in rows for v in row if isinstance(v, str) and v and not v.isascii()]
-    encoding = detect_legacy_in_cells(texts) if texts else None
+    # legacy text never holds Vietnamese Unicode letters: only the other non-ASCII
+    # cells are candidates (this keeps detection cheap on ordinary sheets)
+    texts = [
+        v
+        for row in rows
+        for v in row
+        if isinstance(v, str) and v and not v.isascii() and not _VIET_SPECIFIC.search(v)
+    ]
+    encoding = (
+        detect_legacy_in_cells(list(dict.fromkeys(texts))[:_LEGACY_SAMPLE]) if texts else None
+    )
     converted = 0
     out: list[tuple[object, ...]] = []
     for row in rows:
@@ -368,7 +417,7 @@ def _clean_cells(
                     if fixed != v:
                         converted += 1
                         v = fixed
-                v = normalize_text(v) or ""
+                v = _normalize_str(v)
             elif isinstance(v, float) and v != v:
                 v = ""
             new.append(v)
@@ -452,11 +501,9 @@ def _find_header(rows: list[tuple[object, ...]], criteria_sets: Sequence) -> _He
         if {"year", "commune", "indicator", "value"} <= set(troles.values()):
             return _Header(s.LAYOUT_TIDY, (i,), troles)
         # district matrix
-        crit = {}
-        for j, v in enumerate(row):
-            n = criterion_header_number(v, criteria_sets)
-            if n is not None and n not in crit.values():
-                crit[j] = n
+        crit = _criterion_columns(row, ())
+        if len(crit) < 8 and sum(isinstance(v, str) and len(v) > 3 for v in row) >= 8:
+            crit = _criterion_columns(row, criteria_sets)  # criterion names as headers
         if len(crit) >= 8:
             top = i - 1 if i > 0 and _matrix_top_row(rows[i - 1]) else None
             labels = _labels(rows, top, i) if top is not None else _labels(rows, i, None)
@@ -482,6 +529,15 @@ def _find_header(rows: list[tuple[object, ...]], criteria_sets: Sequence) -> _He
                 header_rows = (i, i + 1)
             return _Header(s.LAYOUT_COMMUNE_REPORT, header_rows, roles)
     return None
+
+
+def _criterion_columns(row: tuple[object, ...], criteria_sets: Sequence) -> dict[int, str]:
+    crit: dict[int, str] = {}
+    for j, v in enumerate(row):
+        n = criterion_header_number(v, criteria_sets)
+        if n is not None and n not in crit.values():
+            crit[j] = n
+    return crit
 
 
 def _matrix_top_row(row: tuple[object, ...]) -> bool:
@@ -556,18 +612,29 @@ def _bare_names(registry) -> list[tuple[str, str]]:
     return names
 
 
+_MATCH_CACHE: dict[int, tuple[object, dict]] = {}
+
+
 class _Matcher:
-    """Registry matching with a per-sheet cache."""
+    """Registry matching, cached per registry object (names repeat across sheets)."""
 
     def __init__(self, registry):
         self.registry = registry
-        self.cache: dict[tuple[str, int | None], object] = {}
+        hit = _MATCH_CACHE.get(id(registry))
+        if hit is None or hit[0] is not registry:
+            if len(_MATCH_CACHE) > 8:
+                _MATCH_CACHE.clear()
+            hit = (registry, {})
+            _MATCH_CACHE[id(registry)] = hit
+        self.cache: dict[tuple[str, int | None], object] = hit[1]
 
     def match(self, text: str, year: int | None):
         key = (text, year)
-        if key not in self.cache:
-            self.cache[key] = self.registry.match(text, year=year)
-        return self.cache[key]
+        found = self.cache.get(key)
+        if found is None:
+            found = self.registry.match(text, year=year)
+            self.cache[key] = found
+        return found
 
     def find_in_text(self, text: object, year: int | None):
         """The commune named somewhere in free text (title, sheet or file name), or None.
@@ -757,9 +824,9 @@ class _Builder:
             else:
                 counts[kind] = counts.get(kind, 0) + 1
         return SheetResult(
-            records=records_frame(self.records),
-            rejects=rejects_frame(self.rejects),
-            findings=findings_frame(self.findings),
+            record_rows=self.records,
+            reject_rows=self.rejects,
+            finding_rows=self.findings,
             rows_read=len(non_empty),
             records_rows=records_rows,
             non_data_rows=counts,
@@ -774,28 +841,40 @@ def _first_text(row: Sequence[object]) -> object:
     return next((v for v in row if not _is_empty(v)), None)
 
 
+def _frame(rows: list[tuple], columns: tuple[str, ...], types: dict[str, str]) -> pd.DataFrame:
+    """Build a typed frame column by column (much cheaper than ``astype`` per sheet)."""
+    cols = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    data = {}
+    for name, values in zip(columns, cols, strict=True):
+        dtype = types.get(name, "string")
+        if dtype == "int64":
+            data[name] = pd.array(values, dtype="int64")
+        else:
+            data[name] = pd.array([None if v is None else v for v in values], dtype=dtype)
+    return pd.DataFrame(data, columns=list(columns))
+
+
+_RECORD_TYPES = {
+    "year": "int64",
+    "value": "Float64",
+    "stated_total": "Float64",
+    s.SOURCE_ROW: "Int64",
+}
+
+
 def records_frame(rows: list[tuple]) -> pd.DataFrame:
     """Records (tuples in ``schema.RECORD_COLUMNS`` order) as a typed DataFrame."""
-    frame = pd.DataFrame(rows, columns=list(s.RECORD_COLUMNS))
-    types = {c: "string" for c in s.RECORD_COLUMNS}
-    types.update(
-        {"year": "int64", "value": "Float64", "stated_total": "Float64", s.SOURCE_ROW: "Int64"}
-    )
-    return frame.astype(types)
+    return _frame(rows, s.RECORD_COLUMNS, _RECORD_TYPES)
 
 
 def rejects_frame(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(s.REJECT_COLUMNS))
-    types = {c: "string" for c in s.REJECT_COLUMNS}
-    types[s.SOURCE_ROW] = "Int64"
-    return frame.astype(types)
+    """Reject lines (tuples in ``schema.REJECT_COLUMNS`` order) as a typed DataFrame."""
+    return _frame(rows, s.REJECT_COLUMNS, {s.SOURCE_ROW: "Int64"})
 
 
 def findings_frame(rows: list[tuple]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(s.FINDING_COLUMNS))
-    types = {c: "string" for c in s.FINDING_COLUMNS}
-    types["year"] = "Int64"
-    return frame.astype(types)
+    """Findings (tuples in ``schema.FINDING_COLUMNS`` order) as a typed DataFrame."""
+    return _frame(rows, s.FINDING_COLUMNS, {"year": "Int64"})
 
 
 # --------------------------------------------------------------------------- values
@@ -807,7 +886,11 @@ def _indicator_value(cell: object, kind: str) -> tuple[float | None, str | None,
     status: "ok", "missing", "excel_error", "appraisal" (an appraisal word where
     a number was expected: value None) or "not_number".
     """
-    err = excel_error(cell)
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and kind != "yes_no":
+        parsed = parse_number(cell, percent=(kind == "percent"))  # fast path: a number cell
+        if parsed.status == "ok":
+            return parsed.value, parsed.unit, "ok"
+    err = _error(cell)
     if err is not None:
         return None, None, "excel_error"
     if is_missing(cell):
@@ -1164,11 +1247,11 @@ def _report_row(
         value_cell = _cell(row, value_col)
         appraisal_cell = _cell(row, appraisal_col)
         for j, cell in ((value_col, value_cell), (appraisal_col, appraisal_cell)):
-            if j is not None and excel_error(cell) is not None:
+            if j is not None and _error(cell) is not None:
                 b.reject(
                     i,
                     RejectReason.EXCEL_ERROR,
-                    f"Cell {b.col(j)}{b.row_number(i)} shows the Excel error {excel_error(cell)} "
+                    f"Cell {b.col(j)}{b.row_number(i)} shows the Excel error {_error(cell)} "
                     f"for criterion {code}; fix the formula and re-send the file.",
                     column=j,
                     raw=cell,
@@ -1222,12 +1305,12 @@ def _indicator_record(
 ) -> None:  # fmt: skip
     value_cell = _cell(row, value_col)
     appraisal_cell = _cell(row, appraisal_col)
-    if excel_error(appraisal_cell) is not None and reject_errors:
+    if _error(appraisal_cell) is not None and reject_errors:
         b.reject(
             i,
             RejectReason.EXCEL_ERROR,
             f"Cell {b.col(appraisal_col)}{b.row_number(i)} shows the Excel error "
-            f"{excel_error(appraisal_cell)} for indicator {ind.code}; fix it and re-send the file.",
+            f"{_error(appraisal_cell)} for indicator {ind.code}; fix it and re-send the file.",
             column=appraisal_col,
             raw=appraisal_cell,
         )
@@ -1239,7 +1322,7 @@ def _indicator_record(
                 i,
                 RejectReason.EXCEL_ERROR,
                 f"Cell {b.col(value_col)}{b.row_number(i)} shows the Excel error "
-                f"{excel_error(value_cell)} instead of the value of indicator {ind.code}; "
+                f"{_error(value_cell)} instead of the value of indicator {ind.code}; "
                 "fix the formula and re-send the file.",
                 column=value_col,
                 raw=value_cell,
@@ -1361,7 +1444,7 @@ def _parse_matrix(b: _Builder, rows, body, header: _Header, year, matcher, catal
         met = 0
         for j, cell in marks:
             n = crit_cols[j]
-            err = excel_error(cell)
+            err = _error(cell)
             mark = None if err else parse_mark(cell)
             if mark is None:
                 b.reject(
@@ -1495,12 +1578,12 @@ def _parse_tidy(b: _Builder, rows, body, header: _Header, matcher, catalog) -> N
                 )
                 continue
             for j, cell in ((value_col, value_cell), (sa_col, sa_cell)):
-                if j is not None and excel_error(cell) is not None:
+                if j is not None and _error(cell) is not None:
                     b.reject(
                         i,
                         RejectReason.EXCEL_ERROR,
                         f"Cell {b.col(j)}{b.row_number(i)} shows the Excel error "
-                        f"{excel_error(cell)}; fix it and re-send the file.",
+                        f"{_error(cell)}; fix it and re-send the file.",
                         column=j,
                         raw=cell,
                     )
