@@ -32,6 +32,7 @@ sheet-level detection (:func:`detect_legacy_in_cells`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -228,6 +229,7 @@ _QUALITY_VOWELS = frozenset("ăâêôơư")
 _NEEDS_CODA = frozenset({"iê", "yê", "uô", "ươ", "uyê", "uâ", "oă"})
 
 
+@functools.lru_cache(maxsize=65536)
 def is_vietnamese_syllable(word: str) -> bool:
     """True when ``word`` is spelled like one Vietnamese syllable.
 
@@ -299,13 +301,16 @@ _MID_WORD_CAPITAL = re.compile(r"(?<=[a-zß-ÿ])[À-Þ]")  # "ngÖ": TCVN3 lette
 _RARE_VNI_PAIR = re.compile(r"[aeoAEO][âÂ]|[aA][êÊ]|[aeiouyAEIOUYôöÔÖ][ùÙõÕ]")
 
 
-def _evidence(text: str, encoding: str) -> tuple[int, int, int, int, bool]:
-    """(rare chars, changed tokens, changed tokens valid before, valid after, long evidence)."""
+def _rare_count(text: str, encoding: str) -> int:
+    """Characters and pairs of ``text`` that Vietnamese Unicode text never contains."""
     rare = sum(1 for c in text if c in _RARE[encoding])
     if encoding == "vni":
-        rare += len(_RARE_VNI_PAIR.findall(text))
-    else:
-        rare += len(_MID_WORD_CAPITAL.findall(text))
+        return rare + len(_RARE_VNI_PAIR.findall(text))
+    return rare + len(_MID_WORD_CAPITAL.findall(text))
+
+
+def _evidence(text: str, encoding: str) -> tuple[int, int, int, int]:
+    """(changed tokens, changed tokens valid before, valid after, multi-letter evidence)."""
     changed = valid_in = valid_out = 0
     long_word = False
     for token in _tokens(text):
@@ -317,17 +322,19 @@ def _evidence(text: str, encoding: str) -> tuple[int, int, int, int, bool]:
         if is_vietnamese_syllable(decoded):
             valid_out += 1
             long_word = long_word or len(token) >= 2
-    return rare, changed, valid_in, valid_out, long_word
+    return changed, valid_in, valid_out, long_word
 
 
 def _score(text: str, encoding: str, *, strict: bool) -> float:
     """How strongly ``text`` looks like ``encoding``; 0 when it does not."""
-    rare, changed, valid_in, valid_out, long_word = _evidence(text, encoding)
+    if strict and _rare_count(text, encoding) == 0:
+        return 0.0
+    changed, valid_in, valid_out, long_word = _evidence(text, encoding)
     if changed == 0 or valid_out <= valid_in:
         return 0.0
     ratio = valid_out / changed
     if strict:
-        if rare == 0 or ratio < 0.75 or not long_word:
+        if ratio < 0.75 or not long_word:
             return 0.0
     elif ratio < 0.5:
         return 0.0

@@ -245,7 +245,7 @@ def test_ordinary_text_is_not_flagged(text):
     assert detect_legacy(text) is None
 
 
-@settings(max_examples=1000, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(words=st.lists(syllables(), min_size=1, max_size=10))
 def test_encoded_prose_is_never_taken_for_the_other_encoding(words):
     text = " ".join(words)
