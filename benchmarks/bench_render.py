@@ -111,22 +111,23 @@ def manual_loop_task(reference_out: str, work: str, **_: object):
     """Baseline: papermill CLI then nbconvert CLI, one notebook after another."""
     jobs = []
     for nb in executed_notebooks(Path(reference_out)):
-        meta = json.loads(nb.read_text(encoding="utf-8"))["metadata"]["papermill"]
-        jobs.append((meta["input_path"], meta.get("parameters") or {}, nb.stem))
+        nb_meta = json.loads(nb.read_text(encoding="utf-8"))["metadata"]
+        meta = nb_meta["papermill"]
+        kernel = (nb_meta.get("kernelspec") or {}).get("name")
+        jobs.append((meta["input_path"], meta.get("parameters") or {}, nb.stem, kernel))
     papermill, jupyter = _bin("papermill"), _bin("jupyter")
 
     def call():
         shutil.rmtree(work, ignore_errors=True)
         Path(work).mkdir(parents=True)
         steps = {"papermill": [], "nbconvert": []}
-        for k, (src, params, stem) in enumerate(jobs):
+        for k, (src, params, stem, kernel) in enumerate(jobs):
             out_nb = Path(work) / f"{k:03d}-{stem}.ipynb"
+            cmd = [*papermill, src, str(out_nb), "-y", json.dumps(params), "--log-level", "ERROR"]
+            if kernel:
+                cmd += ["-k", kernel]
             start = time.perf_counter()
-            subprocess.run(
-                [*papermill, src, str(out_nb), "-y", json.dumps(params), "--log-level", "ERROR"],
-                check=True,
-                capture_output=True,
-            )
+            subprocess.run(cmd, check=True, capture_output=True)
             steps["papermill"].append(time.perf_counter() - start)
             start = time.perf_counter()
             subprocess.run(
