@@ -332,32 +332,45 @@ def _value_path(
     """Values of one indicator of one commune over the years, consistent with ``met``.
 
     With a numeric threshold the value is on the right side of it exactly when
-    ``met``; without one it moves plausibly (coverage creeps up, income grows).
-    yes/no indicators are 1.0 / 0.0.
+    ``met``. Without one, a lagging indicator still climbs plausibly across an
+    internal story line (coverage 85% -> 88% -> 91% -> 93%) that is *not* a
+    threshold: the commune's own appraisal decides there. yes/no indicators are
+    1.0 / 0.0.
     """
     n = len(met)
     numeric = [_numeric(t) for t in thresholds]
     if ind.kind == "yes_no" or (not any(numeric) and any(t is not None for t in thresholds)):
         return [1.0 if m else 0.0 for m in met]
     lower = ind.direction == "lower"
+    lagging = not all(met)
+    line: float | None = None  # the story line a lagging value crosses
     values: list[float] = []
-    if ind.kind == "percent":
-        if lower:
-            # rates such as multidimensional poverty: a few percent, falling slowly
-            # (kept above 1 so a plain number never reads like an Excel fraction)
-            v = float(rng.uniform(3.5, 6.5))
-            steps = rng.uniform(0.2, 0.6, n)
+    if ind.kind == "percent" and lower:
+        # rates such as multidimensional poverty: a few percent, falling slowly
+        # (kept above 1 so a plain number never reads like an Excel fraction)
+        v = float(rng.uniform(3.5, 6.5))
+        for _ in range(n):
+            values.append(v)
+            v -= float(rng.uniform(0.2, 0.6))
+        line = values[-1] + 0.5 if lagging else None
+    elif ind.kind == "percent":
+        if lagging:
+            line = _line_for(thresholds, rng)
+            values = _climbing_path(rng, line, met)
         else:
-            v = float(rng.uniform(84.0, 92.0)) if not all(met) else float(rng.uniform(92.0, 98.0))
-            steps = rng.uniform(1.5, 3.5, n) if not all(met) else rng.uniform(0.2, 1.0, n)
-        for i in range(n):
-            v = v - steps[i] if lower else v + steps[i]
-            values.append(float(np.clip(v, 0.0, 100.0)))
+            v = float(rng.uniform(91.0, 98.0))
+            for _ in range(n):
+                values.append(min(v, 100.0))
+                v += float(rng.uniform(0.1, 1.0))
     elif ind.kind == "money_per_capita":
         v = float(rng.uniform(52.0, 62.0))
+        line = v * 1.1 if lagging else None
         for _ in range(n):
             values.append(v)
             v *= 1.0 + float(rng.uniform(0.06, 0.09))
+    elif ind.kind == "count" and lower:  # e.g. temporary or dilapidated houses
+        values = [0.0 if m else float(rng.integers(1, 4)) for m in met]
+        line = 0.5 if lagging else None
     elif ind.kind == "count":
         v = float(rng.integers(1, 5))
         for _ in range(n):
@@ -368,20 +381,48 @@ def _value_path(
         for _ in range(n):
             values.append(v)
             v += float(rng.uniform(0.0, 1.0))
+    decimals = 0 if ind.kind == "count" else 1
     out = []
     for value, t, m in zip(values, thresholds, met, strict=True):
-        if _numeric(t):
-            value = _fit_threshold(rng, ind, value, t, m)
-        elif not m and not lower and ind.kind == "percent":
-            value = min(value, float(rng.uniform(70.0, 85.0)))
-        decimals = 0 if ind.kind == "count" else 1
+        side = t if _numeric(t) else None
+        if side is None and line is not None:
+            side = Threshold("<=" if lower else ">=", round(line, decimals), None, None, "", "")
+        if side is not None:
+            value = _fit_threshold(rng, ind, value, side, m)
         value = round(value, decimals)
-        if _numeric(t):  # rounding must not cross the threshold
+        if side is not None:  # rounding must not cross the line
             unit = 10.0**-decimals
-            while t.is_met_by(value) != m:
-                value = round(value + (unit if (t.op == ">=") == m else -unit), decimals)
+            while side.is_met_by(value) != m:
+                value = round(value + (unit if (side.op == ">=") == m else -unit), decimals)
         out.append(value)
     return out
+
+
+def _line_for(thresholds: Sequence[Threshold | None], rng: np.random.Generator) -> float:
+    """The catalog's ">=" threshold when there is one, else a story line near 90%."""
+    for t in thresholds:
+        if _numeric(t) and t.op == ">=":
+            return float(t.value)
+    return float(rng.uniform(89.0, 92.0))
+
+
+def _climbing_path(rng: np.random.Generator, line: float, met: Sequence[bool]) -> list[float]:
+    """A percentage that climbs towards ``line`` while unmet, stays above it once met,
+    and falls just below it in a year it is lost (85 -> 88 -> 91 -> 93)."""
+    values: list[float] = []
+    for i, m in enumerate(met):
+        before = values[-1] if values else None
+        if m:
+            floor = line + float(rng.uniform(0.3, 1.5))
+            v = floor if before is None or not met[i - 1] else before + float(rng.uniform(0.5, 2.0))
+        elif before is None:
+            v = line - float(rng.uniform(5.0, 7.5))
+        elif met[i - 1]:
+            v = line - float(rng.uniform(0.8, 2.5))  # lost this year
+        else:
+            v = min(before + float(rng.uniform(2.0, 3.5)), line - float(rng.uniform(0.5, 1.5)))
+        values.append(min(v, 100.0))
+    return values
 
 
 def _fit_threshold(
@@ -453,7 +494,12 @@ def generate_sample(
                 ind.threshold_for(regions[y], y) if per_year[y] is not None else None
                 for y in SAMPLE_YEARS
             ]
-            met_plan = [not lag[y] for y in SAMPLE_YEARS]
+            # the planted over-optimistic appraisal: the value misses, the word says "Đạt"
+            optimistic = {
+                y: (commune, y, ind_code) == _optimistic_appraisal(sets, regions, commune, y)
+                for y in SAMPLE_YEARS
+            }
+            met_plan = [not (lag[y] or optimistic[y]) for y in SAMPLE_YEARS]
             values = _value_path(rng, ind, thresholds, met_plan)
             for y, t, value in zip(SAMPLE_YEARS, thresholds, values, strict=True):
                 if per_year[y] is None:
@@ -516,6 +562,28 @@ def generate_sample(
     )
 
 
+def _optimistic_appraisal(
+    sets: Mapping[int, CriteriaSet],
+    regions: Mapping[int, str | None],
+    commune: str,
+    year: int,
+) -> tuple[str, int, str] | None:
+    """(commune, year, indicator) of the planted appraisal that disagrees with its threshold.
+
+    The first indicator with a numeric threshold in a criterion the commune
+    meets that year; ``None`` for every other commune and year.
+    """
+    m = _MESS_BY_KEY["appraisal_disagrees_with_threshold"]
+    if (commune, year) != (m.commune, m.year):
+        return None
+    for ind in sets[year].indicators:
+        if ind.criterion in UNMET_PLAN[commune][year]:
+            continue
+        if _numeric(ind.threshold_for(regions[year], year)):
+            return (commune, year, ind.code)
+    return None
+
+
 def _sample_units(registry: Registry) -> list[tuple[str, str]]:
     """(name, code) of the communes assessed in every sample year, registry order."""
     units = registry.units(SAMPLE_YEARS[0], assessed_only=True)
@@ -557,13 +625,19 @@ def _typed(indicators: pd.DataFrame) -> pd.DataFrame:
 
 
 def _find_mess_row(
-    indicators: pd.DataFrame, key: str, *, want: str, exclude: set[int] | None = None
+    indicators: pd.DataFrame,
+    key: str,
+    *,
+    want: str,
+    exclude: set[int] | None = None,
+    nth: int = 0,
 ) -> int | None:
     """Index of the indicator row that carries mess item ``key``.
 
     ``want``: "percent" (a percentage of a met criterion, not lagging),
     "threshold" (a numeric threshold in a criterion met that year),
-    "multi" (an indicator of a multi-indicator, met criterion).
+    "multi" (an indicator of a multi-indicator, met criterion). ``nth`` picks
+    a later candidate, so different flaws land on different indicators.
     """
     m = _MESS_BY_KEY[key]
     here = indicators.loc[(indicators["commune"] == m.commune) & (indicators["year"] == m.year)]
@@ -574,7 +648,6 @@ def _find_mess_row(
             & ~here["lagging"]
             & (here["threshold_op"].isna() | (here["threshold_op"] == ">="))
         ]
-        # prefer one of an unmet criterion's other indicators? no: any met one
     elif want == "threshold":
         pool = here.loc[here["threshold_op"].isin([">=", "<="]) & ~here["lagging"]]
         if pool.empty:
@@ -585,22 +658,24 @@ def _find_mess_row(
     pool = pool.loc[~pool.index.isin(exclude)]
     if pool.empty:
         return None
-    return int(pool.index[-1] if want == "multi" else pool.index[0])
+    if want == "multi":
+        return int(pool.index[-1])
+    return int(pool.index[min(nth, len(pool) - 1)])
 
 
 def _plant_value_mess(indicators: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """Mark (and, where the mess changes a value, change) the mess-bearing rows."""
     out = indicators.copy()
     used: set[int] = set()
-    for key, want in (
-        ("decimal_comma", "percent"),
-        ("number_as_text", "percent"),
-        ("percent_fraction", "percent"),
-        ("excel_error", "percent"),
-        ("appraisal_disagrees_with_threshold", "threshold"),
-        ("omitted_indicator", "multi"),
+    for key, want, nth in (
+        ("decimal_comma", "percent", 0),
+        ("number_as_text", "percent", 1),
+        ("percent_fraction", "percent", 2),
+        ("excel_error", "percent", 3),
+        ("appraisal_disagrees_with_threshold", "threshold", 0),
+        ("omitted_indicator", "multi", 0),
     ):
-        idx = _find_mess_row(out, key, want=want, exclude=used)
+        idx = _find_mess_row(out, key, want=want, exclude=used, nth=nth)
         if idx is None:
             continue
         used.add(idx)
@@ -619,7 +694,7 @@ def _plant_value_mess(indicators: pd.DataFrame, catalog: Catalog) -> pd.DataFram
             cset = catalog.get(row["criteria_set"])
             ind = cset.indicator(row["indicator"])
             t = ind.threshold_for(None, int(row["year"])) if ind is not None else None
-            if _numeric(t):
+            if _numeric(t):  # just short of it (the path climbs across it next year)
                 gap = max(abs(t.value) * 0.01, 0.4)
                 bad = round(t.value - gap if t.op == ">=" else t.value + gap, 1)
                 out.loc[idx, ["value", "value_text"]] = [bad, _fmt_number(bad)]
