@@ -31,7 +31,7 @@ from .parsing import decode_text_bytes
 
 #: Extensions read as workbooks / as delimited text.
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
-TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
+TEXT_EXTENSIONS = (".csv", ".tsv")
 SUPPORTED_EXTENSIONS = WORKBOOK_EXTENSIONS + TEXT_EXTENSIONS
 
 #: Names of operating-system files that are never data.

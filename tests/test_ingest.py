@@ -269,3 +269,17 @@ def test_sample_data_reconciles(request):
     assert t["reconciled"] and t["records"] > 0
     assert t["files_unreadable"] == 0
     assert isinstance(result.records, pd.DataFrame) and not result.records.empty
+
+
+def test_worker_processes_give_the_same_result(corpus_dir, ingested, monkeypatch):
+    import ntm_analysis.ingest as ingest
+
+    monkeypatch.setattr(config, "MAX_INPUT_BYTES", corpus.TEST_SIZE_LIMIT)
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_FILES", 1)
+    parallel = ingest.ingest_folder(
+        corpus_dir, registry=corpus.damha_registry(), catalog=corpus.tiny_catalog(), jobs=2
+    )
+    pd.testing.assert_frame_equal(parallel.records, ingested.records)
+    pd.testing.assert_frame_equal(parallel.rejects, ingested.rejects)
+    pd.testing.assert_frame_equal(parallel.findings, ingested.findings)
+    assert parallel.report == ingested.report

@@ -166,3 +166,23 @@ def test_reading_never_writes(raw):
         with contextlib.suppress(UnreadableFileError):
             read_sheets(p, raw_dir=raw)
     assert {p: p.stat().st_mtime_ns for p in raw.rglob("*")} == before
+
+
+def test_xls_error_cells_are_recovered(raw):
+    import xlwt
+
+    raw.mkdir()
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("S")
+    sheet.write(0, 0, "a")
+    sheet.row(2).set_cell_error(3, "#DIV/0!")
+    book.save(str(raw / "err.xls"))
+    (grid,) = read_sheets(raw / "err.xls", raw_dir=raw)
+    assert grid.rows[2][3] == "#DIV/0!"
+
+
+def test_txt_files_are_not_data(raw):
+    raw.mkdir()
+    (raw / "README.txt").write_text("Ghi chú\n", encoding="utf-8")
+    inputs, skipped = discover_inputs(raw)
+    assert inputs == [] and [s.reason for s in skipped] == ["unsupported_extension"]
