@@ -385,3 +385,33 @@ def test_ingestion_reports_the_planted_mess(ingested, truth):
     assert len(hit) == 1
     assert hit["source_file"].iloc[0].endswith(error["file"])
     assert int(hit["source_row"].iloc[0]) == int(error["cell"][1:])
+
+
+def test_cleaning_the_sample_gives_back_the_criteria_met(cleaned_sample, truth):
+    communes = cleaned_sample.evaluation.communes
+    merged = truth.communes.merge(
+        communes, on=["year", "commune"], how="left", suffixes=("", "_clean")
+    )
+    assert merged["criteria_met_clean"].notna().all()
+    assert merged["criteria_met_clean"].astype(int).tolist() == merged["criteria_met"].tolist()
+    assert merged["criteria_total_clean"].astype(int).eq(19).all()
+
+
+def test_cleaning_the_sample_finds_each_planted_disagreement(cleaned_sample, truth):
+    findings = cleaned_sample.findings.astype({"year": "Int64"})
+    got = {
+        (str(f.check), str(f.commune), int(f.year))
+        for f in findings.itertuples()
+        if not pd.isna(f.year)
+    }
+    optimistic = _mess(truth, "appraisal_disagrees_with_threshold")
+    omitted = _mess(truth, "omitted_indicator")
+    error = _mess(truth, "excel_error")
+    matrix = _mess(truth, "matrix_total_mismatch")
+    legacy = _mess(truth, "legacy_tcvn3")
+    assert ("appraisal_vs_threshold", optimistic["commune"], optimistic["year"]) in got
+    assert ("missing_indicator", omitted["commune"], omitted["year"]) in got
+    assert ("missing_indicator", error["commune"], error["year"]) in got
+    assert ("matrix_total_mismatch", matrix["commune"], matrix["year"]) in got
+    assert ("legacy_encoding", legacy["commune"], legacy["year"]) in got
+    assert not any(check == "source_conflict" for check, _, _ in got)
