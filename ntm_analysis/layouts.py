@@ -450,25 +450,19 @@ class _Header:
 
 
 def _labels(rows: list[tuple[object, ...]], top: int, bottom: int | None) -> dict[int, str]:
-    """Column labels of a one- or two-row header (merged top cells filled rightwards)."""
+    """Column labels of a one- or two-row header (the lower label wins where present)."""
     upper = rows[top]
     if bottom is None:
         return {j: v for j, v in enumerate(upper) if isinstance(v, str) and v}
     lower = rows[bottom]
     labels: dict[int, str] = {}
-    last_top = ""
     for j in range(max(len(upper), len(lower))):
         t = upper[j] if j < len(upper) else ""
         b = lower[j] if j < len(lower) else ""
-        if not _is_empty(t):
-            last_top = _as_text(t) or ""
-        elif _is_empty(b):
-            last_top = ""
-        if not _is_empty(b):
+        if not _is_empty(b):  # the lower row names the column under a merged top cell
             labels[j] = _as_text(b) or ""
-        elif not _is_empty(t):
+        elif not _is_empty(t):  # a top cell merged down over both rows
             labels[j] = _as_text(t) or ""
-        _ = last_top
     return labels
 
 
@@ -636,11 +630,14 @@ class _Matcher:
             self.cache[key] = found
         return found
 
-    def find_in_text(self, text: object, year: int | None):
+    def find_in_text(self, text: object, year: int | None, *, mode: str = "any"):
         """The commune named somewhere in free text (title, sheet or file name), or None.
 
         A name preceded by a district or province word ("huyện Đầm Hà") is
-        never taken for a commune.
+        never taken for a commune. ``mode="prefixed"`` only accepts names written
+        with a unit word ("xã Quảng Tân"); ``mode="multiword"`` accepts bare names
+        of two or more words (a one-word name is too likely to be an ordinary
+        word of a title).
         """
         folded = f" {_fold(text)} "
         if not folded.strip():
@@ -663,6 +660,10 @@ class _Matcher:
                         break
                 taken.append(span)
                 if prefix in _HIGHER:
+                    continue
+                if prefix is None and (
+                    mode == "prefixed" or (mode == "multiword" and " " not in key)
+                ):
                     continue
                 phrase = f"{prefix} {bare}" if prefix else bare
                 results.append(self.match(phrase, year))
@@ -696,10 +697,11 @@ def _title_year(texts: Iterable[str]) -> int | None:
 
 
 def _title_commune(texts: Sequence[str], matcher: _Matcher, year: int | None):
-    for t in texts:
-        found = matcher.find_in_text(t, year)
-        if found is not None:
-            return found, t
+    for mode in ("prefixed", "multiword"):
+        for t in texts:
+            found = matcher.find_in_text(t, year, mode=mode)
+            if found is not None:
+                return found, t
     # a prefixed name that is not in the registry ("UBND XÃ AN PHÚ")
     for t in texts:
         for part in re.split(r"[,;()–\-]", t):
@@ -1206,6 +1208,12 @@ def _parse_report(b: _Builder, rows, body, header: _Header, year, match, catalog
         if problem is not None:
             b.reject(i, problem[0], problem[1], column=code_col, raw=code)
             continue
+        if (
+            code in ind_seen
+            and isinstance(_cell(row, code_col), float)
+            and cset.indicator(code + "0") is not None
+        ):
+            code += "0"  # "17.10" typed as a number reads 17.1; the second 17.1 is 17.10
         _report_row(
             b, i, row, code, cset, year, commune, commune_code,
             target, value_col, appraisal_col, unit_col, crit_rows, ind_seen,

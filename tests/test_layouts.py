@@ -408,3 +408,30 @@ def test_records_follow_the_contract(registry, catalog):
     assert tuple(res.rejects.columns) == s.REJECT_COLUMNS
     assert tuple(res.findings.columns) == s.FINDING_COLUMNS
     assert str(res.records["value"].dtype) == "Float64"
+
+
+def test_code_typed_as_number_17_10_after_17_1(registry, catalog):
+    rows = TITLE + [
+        ["TT", "Tiêu chí", "Kết quả", "Tự đánh giá"],
+        [17.1, "a", "90%", "Đạt"],
+        [17.2, "b", "Có", "Đạt"],
+        [17.1, "c", "Không", "Chưa đạt"],  # Excel turned "17.10" into 17.1
+    ]
+    res = parse(rows, registry, catalog)
+    assert rec(res, "17.1")["value"] == 90.0
+    assert rec(res, "17.10")["value"] == 0.0
+
+
+def test_one_word_name_in_a_title_is_not_a_commune(catalog):
+    from ntm_analysis.registry import Registry
+
+    frame = corpus.damha_registry().frame.copy()
+    extra = frame.iloc[[0]].assign(code="09999", name="Xã Mới", unit_type="xã", valid_to=None)
+    reg = Registry(pd.concat([frame, extra], ignore_index=True))
+    rows = [
+        ["BÁO CÁO XÂY DỰNG NÔNG THÔN MỚI NĂM 2023"],
+        ["(Xã Dực Yên)"],
+        ["TT", "Tiêu chí", "Kết quả"],
+        [4, "Điện", "Có"],
+    ]
+    assert rec(parse(rows, reg, catalog), "4")["commune"] == "Xã Dực Yên"
