@@ -202,6 +202,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Khoảng cách tới mục tiêu (đơn vị của chỉ tiêu; dương = còn thiếu)",
         "Distance to target (indicator's unit; positive = short)",
     ),
+    "axis_gap_relative": (
+        "Khoảng cách tới mục tiêu (% của ngưỡng; dương = còn thiếu)",
+        "Distance to target (% of the threshold; positive = short)",
+    ),
     "axis_indicators": ("Số chỉ tiêu (xã × chỉ tiêu)", "Indicators (commune × indicator)"),
     "legend_state": ("Kết quả", "Result"),
     "legend_change": ("Thay đổi", "Change"),

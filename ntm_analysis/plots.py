@@ -724,13 +724,7 @@ def plot_gap_to_target(
     ax.set_yticklabels(codes)
     ax.set_ylim(len(codes) - 0.5, -0.5)
     ax.set_title(lb.label("title_gap_to_target", lang, year=year))
-    xlabel = lb.label("axis_gap", lang)
-    if scale == "relative":
-        xlabel = (
-            "Khoảng cách tới mục tiêu (% của ngưỡng; dương = còn thiếu)"
-            if lang == "vi"
-            else "Distance to target (% of the threshold; positive = short)"
-        )
+    xlabel = lb.label("axis_gap_relative" if scale == "relative" else "axis_gap", lang)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(lb.label("indicator", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))

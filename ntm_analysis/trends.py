@@ -22,7 +22,6 @@ with a new meaning after the 07/2025 reform, so a code alone is not a key.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -83,9 +82,10 @@ def sort_codes(codes) -> list[str]:
 
 
 def _code_key(col: pd.Series) -> pd.Series:
+    """Sort key of a column: the numeric rank of each code for code columns."""
     if col.name in ("criterion", "indicator"):
-        keys = {c: ".".join(f"{p:07d}" for p in code_sort_key(c)) for c in col.dropna().unique()}
-        return col.map(keys, na_action="ignore")
+        ranks = {c: i for i, c in enumerate(sort_codes(col.dropna().unique()))}
+        return col.map(ranks, na_action="ignore").astype("Int64")
     return col
 
 
@@ -688,7 +688,7 @@ def progress_status(
     frame = frame.loc[frame["value"].notna()]
     frame = frame.loc[~_yes_no(frame, catalog)]
     keys = COMMUNE_KEY + ["criteria_set", "criterion", "indicator"]
-    frame = frame.sort_values(keys + ["year"], key=_code_key, kind="stable")
+    frame = frame.sort_values("year", kind="stable")
     grouped = frame.groupby(keys, dropna=False, sort=False)
     first = grouped.head(1).set_index(keys)
     last = grouped.tail(1).set_index(keys)
@@ -765,132 +765,94 @@ def _empty_progress() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
 
 
-def _classify(out: pd.DataFrame) -> pd.DataFrame:
-    """Row-wise Open SDG classification (scalar maths; one row per commune × indicator)."""
-    rows = []
-    for r in out.itertuples(index=False):
-        rows.append(
-            _classify_one(
-                x0=_f(r.base_value),
-                x=_f(r.current_value),
-                t0=int(r.base_year),
-                t=int(r.current_year),
-                n=int(r.n_years),
-                target=_f(r.target),
-                big_t=None if pd.isna(r.target_year) else int(r.target_year),
-                lower=r.direction == "lower",
-            )
-        )
-    res = pd.DataFrame(
-        rows,
-        columns=[
-            "rate_method",
-            "observed_rate",
-            "required_rate",
-            "ratio",
-            "status",
-            "projected_year",
-            "projected_value",
-            "outlook",
-        ],
-        index=out.index,
-    )
-    return res.astype(
-        {
-            "rate_method": "string",
-            "observed_rate": "Float64",
-            "required_rate": "Float64",
-            "ratio": "Float64",
-            "status": "string",
-            "projected_year": "Int64",
-            "projected_value": "Float64",
-            "outlook": "string",
-        }
-    )
-
-
-def _f(v: object) -> float | None:
-    return None if pd.isna(v) else float(v)
-
-
-def _status_of_rate(rate: float, substantial: float, moderate: float) -> str:
-    if rate >= substantial:
-        return lb.PROGRESS_SUBSTANTIAL
-    if rate >= moderate:
-        return lb.PROGRESS_MODERATE
-    if rate >= 0:
-        return lb.PROGRESS_LIMITED
-    return lb.PROGRESS_DETERIORATION
-
-
 #: A projection further than this many years ahead is reported as "not at this trend".
 MAX_PROJECTION_YEARS = 100
 
 
-def _classify_one(
-    *,
-    x0: float,
-    x: float,
-    t0: int,
-    t: int,
-    n: int,
-    target: float | None,
-    big_t: int | None,
-    lower: bool,
-) -> tuple:
-    sign = -1.0 if lower else 1.0
-    achieved = target is not None and (x <= target if lower else x >= target)
-    span = t - t0
-    positive = x0 > 0 and x > 0 and (target is None or target > 0)
-    method = RATE_CAGR if positive else RATE_LINEAR
-    observed = required = ratio = None
-    if span > 0:
-        observed = (x / x0) ** (1.0 / span) - 1.0 if positive else (x - x0) / span
-    if target is not None and big_t is not None and big_t > t0:
-        required = (
-            (target / x0) ** (1.0 / (big_t - t0)) - 1.0
-            if positive
-            else (target - x0) / (big_t - t0)
+def _num(col: pd.Series) -> np.ndarray:
+    return pd.to_numeric(col, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
+
+
+def _rate_status(rate: np.ndarray, substantial: float, moderate: float) -> np.ndarray:
+    return np.select(
+        [rate >= substantial, rate >= moderate, rate >= 0],
+        [lb.PROGRESS_SUBSTANTIAL, lb.PROGRESS_MODERATE, lb.PROGRESS_LIMITED],
+        default=lb.PROGRESS_DETERIORATION,
+    )
+
+
+def _classify(out: pd.DataFrame) -> pd.DataFrame:
+    """Open SDG classification, vectorised over commune × indicator rows."""
+    x0, x = _num(out["base_value"]), _num(out["current_value"])
+    t0, t = _num(out["base_year"]), _num(out["current_year"])
+    n, target, big_t = _num(out["n_years"]), _num(out["target"]), _num(out["target_year"])
+    lower = (out["direction"] == "lower").fillna(False).to_numpy(bool)
+    sign = np.where(lower, -1.0, 1.0)
+    has_target = ~np.isnan(target)
+    with np.errstate(all="ignore"):
+        achieved = has_target & np.where(lower, x <= target, x >= target)
+        span = t - t0
+        positive = (x0 > 0) & (x > 0) & (~has_target | (target > 0))
+        observed = np.where(
+            span > 0, np.where(positive, (x / x0) ** (1.0 / span) - 1.0, (x - x0) / span), np.nan
         )
-
-    if achieved:
-        status = lb.PROGRESS_ACHIEVED
-    elif n < 2 or observed is None:
-        status = lb.PROGRESS_NOT_ENOUGH_DATA
-    elif required is not None and sign * required > 0:
-        ratio = observed / required
-        status = _status_of_rate(ratio, RATIO_SUBSTANTIAL, RATIO_MODERATE)
-    elif positive:
-        status = _status_of_rate(sign * observed, CAGR_SUBSTANTIAL, CAGR_MODERATE)
-    else:
-        status = lb.PROGRESS_DETERIORATION if sign * observed < 0 else lb.PROGRESS_LIMITED
-
-    projected_year = projected_value = None
-    if observed is not None and big_t is not None and big_t >= t:
-        projected_value = (
-            x * (1.0 + observed) ** (big_t - t)
-            if method == RATE_CAGR
-            else x + observed * (big_t - t)
+        horizon = big_t - t0
+        can_require = has_target & (horizon > 0)
+        required = np.where(
+            can_require,
+            np.where(positive, (target / x0) ** (1.0 / horizon) - 1.0, (target - x0) / horizon),
+            np.nan,
         )
-    if achieved:
-        projected_year = t
-    elif target is not None and observed is not None and sign * observed > 0:
-        if method == RATE_CAGR:
-            years = math.log(target / x) / math.log(1.0 + observed)
-        else:
-            years = (target - x) / observed
-        if 0 <= years <= MAX_PROJECTION_YEARS:
-            projected_year = t + math.ceil(years - 1e-9)
-
-    if achieved:
-        outlook = lb.OUTLOOK_ACHIEVED
-    elif target is None or observed is None or big_t is None:
-        outlook = lb.OUTLOOK_UNKNOWN
-    elif projected_year is not None and projected_year <= big_t:
-        outlook = lb.OUTLOOK_ON_TRACK
-    else:
-        outlook = lb.OUTLOOK_OFF_TRACK
-    return (method, observed, required, ratio, status, projected_year, projected_value, outlook)
+        moving = ~np.isnan(observed)
+        use_ratio = ~achieved & (n >= 2) & moving & can_require & (sign * required > 0)
+        ratio = np.where(use_ratio, observed / required, np.nan)
+        status = np.select(
+            [achieved, (n < 2) | ~moving, use_ratio, positive],
+            [
+                np.full(len(x), lb.PROGRESS_ACHIEVED),
+                np.full(len(x), lb.PROGRESS_NOT_ENOUGH_DATA),
+                _rate_status(ratio, RATIO_SUBSTANTIAL, RATIO_MODERATE),
+                _rate_status(sign * observed, CAGR_SUBSTANTIAL, CAGR_MODERATE),
+            ],
+            default=np.where(sign * observed < 0, lb.PROGRESS_DETERIORATION, lb.PROGRESS_LIMITED),
+        )
+        ahead = big_t - t
+        projected_value = np.where(
+            moving & (ahead >= 0),
+            np.where(positive, x * (1.0 + observed) ** ahead, x + observed * ahead),
+            np.nan,
+        )
+        towards = has_target & moving & (sign * observed > 0) & ~achieved
+        years = np.where(positive, np.log(target / x) / np.log1p(observed), (target - x) / observed)
+        reachable = towards & (years >= 0) & (years <= MAX_PROJECTION_YEARS)
+        projected_year = np.where(
+            achieved, t, np.where(reachable, t + np.ceil(years - 1e-9), np.nan)
+        )
+    outlook = np.select(
+        [
+            achieved,
+            ~has_target | ~moving | np.isnan(big_t),
+            ~np.isnan(projected_year) & (projected_year <= big_t),
+        ],
+        [lb.OUTLOOK_ACHIEVED, lb.OUTLOOK_UNKNOWN, lb.OUTLOOK_ON_TRACK],
+        default=lb.OUTLOOK_OFF_TRACK,
+    )
+    idx = out.index
+    return pd.DataFrame(
+        {
+            "rate_method": pd.Series(
+                np.where(positive, RATE_CAGR, RATE_LINEAR), index=idx, dtype="string"
+            ),
+            "observed_rate": pd.Series(observed, index=idx).astype("Float64"),
+            "required_rate": pd.Series(required, index=idx).astype("Float64"),
+            "ratio": pd.Series(ratio, index=idx).astype("Float64"),
+            "status": pd.Series(status, index=idx, dtype="string"),
+            "projected_year": pd.Series(projected_year, index=idx).astype("Int64"),
+            "projected_value": pd.Series(projected_value, index=idx).astype("Float64"),
+            "outlook": pd.Series(outlook, index=idx, dtype="string"),
+        },
+        index=idx,
+    )
 
 
 # --------------------------------------------------------------------------- lagging
