@@ -5,6 +5,8 @@ from __future__ import annotations
 import corpus
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ntm_analysis import schema as s
 from ntm_analysis.layouts import (
@@ -14,6 +16,7 @@ from ntm_analysis.layouts import (
     tidy_role,
 )
 from ntm_analysis.legacy_fonts import encode_legacy
+from ntm_analysis.parsing import normalize_text
 from ntm_analysis.readers import RawSheet
 
 
@@ -435,3 +438,50 @@ def test_one_word_name_in_a_title_is_not_a_commune(catalog):
         [4, "Điện", "Có"],
     ]
     assert rec(parse(rows, reg, catalog), "4")["commune"] == "Xã Dực Yên"
+
+
+# --------------------------------------------------------------------------- properties
+
+
+_WORDS = [
+    "TT", "STT", "Tên tiêu chí", "Nội dung", "Chỉ tiêu chung", "Kết quả", "Hiện trạng",
+    "Tự đánh giá", "Ghi chú", "year", "commune", "indicator", "value", "self_assessed",
+    "UBND XÃ QUẢNG TÂN", "NĂM 2023", "Đầm Hà", "Tổng cộng", "CHỦ TỊCH", "Đạt", "Chưa đạt",
+    "CBĐ", "x", "-", "N/A", "#DIV/0!", "#REF!", "95,5%", "1.234,5", "17.1", "2.1", "I",
+    "Quy hoạch", "Môi trường", "TC5", "§¹t", "Chöa ñaït", "", " ", "\n",
+]  # fmt: skip
+_cells = st.one_of(
+    st.sampled_from(_WORDS),
+    st.integers(-5, 2030),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.text(max_size=12),
+    st.none(),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(_cells, min_size=1, max_size=8), min_size=0, max_size=30),
+    st.sampled_from(["bc.xlsx", "quang_tan_2023.xlsx", "dam_ha.csv"]),
+    st.sampled_from(["", "2022", "Sheet1"]),
+)
+def test_any_grid_parses_without_raising_and_reconciles(rows, file, name):
+    registry, catalog = corpus.damha_registry(), corpus.tiny_catalog()
+    res = parse_sheet(
+        RawSheet(file, name, False, tuple(tuple(r) for r in rows), 1, 0),
+        registry=registry,
+        catalog=catalog,
+    )
+
+    def empty(v):
+        return (
+            v is None
+            or (isinstance(v, float) and v != v)
+            or (isinstance(v, str) and normalize_text(v) is None)
+        )
+
+    assert res.rows_read == sum(1 for r in rows if not all(empty(v) for v in r))
+    assert res.reconciled
+    assert tuple(res.records.columns) == s.RECORD_COLUMNS
+    assert len(res.rejects) >= res.rejected_rows
