@@ -146,6 +146,8 @@ class CriteriaSet:
     criteria: tuple[Criterion, ...]
     regions: tuple[Mapping[str, str], ...] = ()
     province_set: str | None = None
+    #: What a reader must know before citing the set (e.g. wording not yet checked).
+    caveat: str | None = None
     _by_code: Mapping[str, Indicator] = field(default_factory=dict, repr=False, compare=False)
     _by_number: Mapping[str, Criterion] = field(default_factory=dict, repr=False, compare=False)
 
@@ -385,6 +387,7 @@ def criteria_set_from_data(data: Mapping[str, Any], path: str = "<data>") -> Cri
         source=str(_require(data, "source", set_id, path)),
         criteria=tuple(criteria),
         regions=tuple(dict(r) for r in data.get("regions") or ()),
+        caveat=str(data["caveat"]).strip() if data.get("caveat") else None,
     )
 
 

@@ -106,6 +106,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
                 f"[{cset.first_year}–{cset.last_year}] {len(cset.criteria)} criteria, "
                 f"{n_ind} indicators, {n_thr} with a threshold"
             )
+            if cset.caveat:
+                _print(f"  caveat: {cset.caveat}")
     return EXIT_OK
 
 
