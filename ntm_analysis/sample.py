@@ -31,6 +31,7 @@ by the commune's own appraisal.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import unicodedata
@@ -125,21 +126,21 @@ PLANTED_MESS: tuple[PlantedMess, ...] = (
         "number_text",
         "Xã Đại Bình",
         2023,
-        'A percentage typed as text with a decimal comma and a percent sign ("93,5%").',
+        'A percentage typed as text with a decimal comma and a percent sign (e.g. "92,4%").',
     ),
     PlantedMess(
         "number_as_text",
         "number_text",
         "Xã Tân Lập",
         2022,
-        'A number stored as a text cell ("97.2").',
+        'A number stored as a text cell (e.g. "94.8").',
     ),
     PlantedMess(
         "percent_fraction",
         "number_format",
         "Xã Quảng Tân",
         2024,
-        "A percentage stored as an Excel fraction (0.953) with a % number format.",
+        "A percentage stored as an Excel fraction (e.g. 0.924) with a % number format.",
     ),
     PlantedMess(
         "legacy_tcvn3",
@@ -255,8 +256,9 @@ class SampleTruth:
     one, ``met`` is what evaluation should compute). ``criteria``: one row per
     year × commune × criterion with the commune's own appraisal and the
     computed ``met``. ``communes``: criteria met per year × commune. ``mess``:
-    where each :data:`PLANTED_MESS` item landed (filled by :func:`write_sample`'s
-    layout step; the file / sheet / cell columns are exact).
+    where each :data:`PLANTED_MESS` item landed (file, sheet, cell, indicator,
+    raw value; filled by :func:`render_sample`, empty from
+    :func:`generate_sample`).
     """
 
     seed: int
@@ -443,13 +445,13 @@ def _fit_threshold(
     return t.value + float(rng.uniform(0.4, 2.0)) * scale
 
 
-def _target_text(ind: Indicator, t: Threshold | None) -> str:
-    """The target cell: the catalog's wording of the threshold, else nothing invented."""
-    if t is not None and t.text:
-        return t.text
-    if ind.kind == "yes_no":
-        return "Đạt"
-    return ""
+def _target_text(t: Threshold | None) -> str:
+    """The target cell: the catalog's wording of the threshold; empty when it has none.
+
+    Nothing official is invented: an indicator the catalog gives no threshold
+    shows no target, and the commune's own appraisal decides it.
+    """
+    return t.text if t is not None and t.text else ""
 
 
 # ----------------------------------------------------------------------------- the truth
@@ -522,7 +524,7 @@ def generate_sample(
                         "kind": ind.kind,
                         "value": value,
                         "value_text": value_text,
-                        "target_text": _target_text(ind, t),
+                        "target_text": _target_text(t),
                         "threshold_op": t.op if t is not None else None,
                         "threshold": t.value if t is not None else None,
                         "self_assessed": self_assessed,
@@ -549,8 +551,8 @@ def generate_sample(
                 )
     indicators = pd.DataFrame(ind_rows)
     criteria = pd.DataFrame(crit_rows)
-    indicators = _plant_value_mess(indicators, catalog)
-    indicators = indicators.assign(met=_computed_met(indicators, catalog))
+    indicators = _plant_value_mess(indicators)
+    indicators = indicators.assign(met=_computed_met(indicators))
     criteria = criteria.assign(met=_criterion_met(criteria, indicators))
     return SampleTruth(
         seed=seed,
@@ -663,7 +665,7 @@ def _find_mess_row(
     return int(pool.index[min(nth, len(pool) - 1)])
 
 
-def _plant_value_mess(indicators: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+def _plant_value_mess(indicators: pd.DataFrame) -> pd.DataFrame:
     """Mark (and, where the mess changes a value, change) the mess-bearing rows."""
     out = indicators.copy()
     used: set[int] = set()
@@ -691,9 +693,8 @@ def _plant_value_mess(indicators: pd.DataFrame, catalog: Catalog) -> pd.DataFram
             out.loc[idx, "in_report"] = False
         elif key == "appraisal_disagrees_with_threshold":
             row = out.loc[idx]
-            cset = catalog.get(row["criteria_set"])
-            ind = cset.indicator(row["indicator"])
-            t = ind.threshold_for(None, int(row["year"])) if ind is not None else None
+            op, threshold = row["threshold_op"], row["threshold"]
+            t = Threshold(op, threshold, None, None, "", "") if isinstance(op, str) else None
             if _numeric(t):  # just short of it (the path climbs across it next year)
                 gap = max(abs(t.value) * 0.01, 0.4)
                 bad = round(t.value - gap if t.op == ">=" else t.value + gap, 1)
@@ -704,18 +705,18 @@ def _plant_value_mess(indicators: pd.DataFrame, catalog: Catalog) -> pd.DataFram
     return out
 
 
-def _computed_met(indicators: pd.DataFrame, catalog: Catalog) -> list[object]:
+def _computed_met(indicators: pd.DataFrame) -> list[object]:
     """What evaluation should find per indicator: by threshold if set, else by appraisal."""
     met: list[object] = []
     for row in indicators.itertuples(index=False):
-        ind = catalog.get(row.criteria_set).indicator(row.indicator)
-        t = ind.threshold_for(None, int(row.year)) if ind is not None else None
+        has_threshold = isinstance(row.threshold_op, str)
         if not row.in_report:
             met.append(pd.NA)
-        elif t is not None and not pd.isna(row.value):
-            met.append(bool(t.is_met_by(float(row.value))))
-        elif pd.isna(row.value) and t is not None:
+        elif pd.isna(row.value) and has_threshold:
             met.append(pd.NA)  # the #DIV/0! cell: no value, the row is rejected
+        elif has_threshold:
+            t = Threshold(row.threshold_op, row.threshold, None, None, "", "")
+            met.append(bool(t.is_met_by(float(row.value))))
         else:
             met.append(row.self_assessed == s.MET)
     return met
@@ -1373,10 +1374,7 @@ def render_sample(
                 record(key, name, sheet_name, loc, code.iloc[0] if len(code) else None)
         if grouped:
             hidden = _Sheet(name="Sheet2", hidden=True)
-            if (
-                "hidden_empty_sheet" in _MESS_BY_KEY
-                and _MESS_BY_KEY["hidden_empty_sheet"].commune == commune
-            ):
+            if _MESS_BY_KEY["hidden_empty_sheet"].commune == commune:
                 grouped.insert(2, hidden)
                 record("hidden_empty_sheet", name, hidden.name, (-1, -1, None))
             files[name] = _WRITERS[str(style["format"])](grouped)
@@ -1404,14 +1402,8 @@ def render_sample(
         matrix=MATRIX_FILE,
     ).encode("utf-8")
     mess = pd.DataFrame(mess_rows, columns=list(MESS_COLUMNS)).astype({"year": "Int64"})
-    truth = SampleTruth(
-        seed=truth.seed,
-        indicators=truth.indicators,
-        criteria=truth.criteria,
-        communes=truth.communes,
-        mess=mess.sort_values("key", kind="stable").reset_index(drop=True),
-    )
-    return dict(sorted(files.items())), truth
+    mess = mess.sort_values("key", kind="stable").reset_index(drop=True)
+    return dict(sorted(files.items())), dataclasses.replace(truth, mess=mess)
 
 
 def write_sample(out_dir: Path = config.SAMPLE_RAW_DIR, *, seed: int = DEFAULT_SEED) -> list[Path]:
