@@ -400,14 +400,33 @@ def compare_years(
     ca = communes.loc[communes["year"] == year_from, ccols].assign(_p=True)
     cb = communes.loc[communes["year"] == year_to, ccols].assign(_p=True)
     per = ca.merge(cb, on=COMMUNE_KEY, how="outer", suffixes=("_from", "_to"))
-    gained = cells.loc[cells["change"] == lb.GAINED].groupby(COMMUNE_KEY, dropna=False)["criterion"]
-    lost = cells.loc[cells["change"] == lb.LOST].groupby(COMMUNE_KEY, dropna=False)["criterion"]
-    g = gained.agg(lambda c: "; ".join(sort_codes(c))).rename("gained")
-    gn = gained.agg(lambda c: _join_codes(list(c), name_map)).rename("gained_names")
-    lo = lost.agg(lambda c: "; ".join(sort_codes(c))).rename("lost")
-    ln = lost.agg(lambda c: _join_codes(list(c), name_map)).rename("lost_names")
-    for part in (g, gn, lo, ln):
-        per = per.merge(part.reset_index(), on=COMMUNE_KEY, how="left")
+    # cells are sorted by commune, then criterion number: joins keep numeric order
+    moved = cells.loc[cells["change"].isin([lb.GAINED, lb.LOST]).fillna(False).astype(bool)]
+    labels_of = {c: lb.criterion_label(c, name_map) for c in moved["criterion"].unique()}
+    moved = moved.assign(_name=moved["criterion"].map(labels_of).astype("string"))
+    joined: dict[tuple, dict[str, list[str]]] = {}
+    for code, name, crit, label, change in zip(
+        moved["commune_code"].tolist(),
+        moved["commune"].tolist(),
+        moved["criterion"].tolist(),
+        moved["_name"].tolist(),
+        moved["change"].tolist(),
+        strict=True,
+    ):
+        entry = joined.setdefault(
+            (code, name), {"gained": [], "gained_names": [], "lost": [], "lost_names": []}
+        )
+        col = "gained" if change == lb.GAINED else "lost"
+        entry[col].append(crit)
+        entry[f"{col}_names"].append(label)
+    part = pd.DataFrame(
+        [
+            {"commune_code": k[0], "commune": k[1], **{c: "; ".join(v) for c, v in e.items()}}
+            for k, e in joined.items()
+        ],
+        columns=COMMUNE_KEY + ["gained", "gained_names", "lost", "lost_names"],
+    ).astype({"commune_code": per["commune_code"].dtype, "commune": per["commune"].dtype})
+    per = per.merge(part, on=COMMUNE_KEY, how="left")
     present_from = per["_p_from"].notna()
     present_to = per["_p_to"].notna()
     per = per.assign(
