@@ -303,9 +303,23 @@ _UNIT_TEXT = re.compile(r"^(?:%|‰|[^\W\d_]|[/.()\-²³·*]|(?<=[mM])[23](?![\w
 _MAX_UNIT_LEN = 40
 
 
-def _parse_digits(num: str) -> float | None:
+def _parse_with_mark(num: str, mark: str) -> float | None:
+    """Parse digits whose decimal mark is known; the other separator groups thousands."""
+    thousands = "," if mark == "." else "."
+    int_part, _, frac = num.partition(mark)
+    if frac and not frac.isdigit():
+        return None
+    groups = int_part.split(thousands)
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
+        return None
+    return float("".join(groups) + ("." + frac if frac else ""))
+
+
+def _parse_digits(num: str, decimal_mark: str | None = None) -> float | None:
     """Parse digits with separators under the documented dot/comma rule."""
     num = num.replace("\u00a0", " ")
+    if decimal_mark in (".", ",") and " " not in num:
+        return _parse_with_mark(num, decimal_mark)
     if " " in num:
         groups = num.split(" ")
         head = groups[0]
@@ -349,7 +363,9 @@ def _parse_digits(num: str) -> float | None:
     return float(int_part + "." + frac)
 
 
-def parse_number(value: object, *, percent: bool = False) -> ParsedNumber:
+def parse_number(
+    value: object, *, percent: bool = False, decimal: str | None = None
+) -> ParsedNumber:
     """Read a number, and the unit written after it, from any cell.
 
     Rules, in order:
@@ -368,6 +384,9 @@ def parse_number(value: object, *, percent: bool = False) -> ParsedNumber:
       thousands dot only when exactly three digits follow and one to three
       non-zero-led digits precede it ("1.234" -> 1234, "12.500" -> 12500);
       otherwise it is decimal ("95.5", "0.955", "1234.5").
+    * ``decimal="."`` or ``decimal=","`` overrides the guess when the caller
+      knows the file's convention (a CSV column): "12.345" with ``decimal="."``
+      is 12.345, and the other separator may only group thousands.
     * anything after the number that does not look like a unit (for example
       more digits, as in "12/15" or "2021-2025") -> ``"not_number"``.
 
@@ -381,12 +400,12 @@ def parse_number(value: object, *, percent: bool = False) -> ParsedNumber:
     'missing'
     """
     try:
-        return _parse_number(value, percent=percent)
+        return _parse_number(value, percent=percent, decimal_mark=decimal)
     except Exception:
         return _NOT_NUMBER
 
 
-def _parse_number(value: object, *, percent: bool) -> ParsedNumber:
+def _parse_number(value: object, *, percent: bool, decimal_mark: str | None) -> ParsedNumber:
     if is_missing(value):
         return _MISSING_NUMBER
     if isinstance(value, bool):
@@ -416,7 +435,7 @@ def _parse_number(value: object, *, percent: bool) -> ParsedNumber:
     match = _NUMBER_HEAD.match(text)
     if not match:
         return _NOT_NUMBER
-    number = _parse_digits(match["num"].strip())
+    number = _parse_digits(match["num"].strip(), decimal_mark)
     if number is None:
         return _NOT_NUMBER
     if match["sign"] and match["sign"] != "+":

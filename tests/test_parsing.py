@@ -230,6 +230,23 @@ def test_parse_number_percent_scales_numeric_fractions_only():
     assert parse_number(0.955).value == 0.955  # no scaling without percent=True
 
 
+@pytest.mark.parametrize(
+    ("raw", "decimal", "expected"),
+    [
+        ("12.345", ".", 12.345),
+        ("12.345", ",", 12345.0),
+        ("1,234", ".", 1234.0),
+        ("1,234", ",", 1.234),
+        ("1,234.5", ".", 1234.5),
+        ("1.234,5", ",", 1234.5),
+        ("95,5%", ",", 95.5),
+        ("1.234,5", ".", None),  # contradicts the stated convention
+    ],
+)
+def test_parse_number_with_a_known_decimal_mark(raw, decimal, expected):
+    assert parse_number(raw, decimal=decimal).value == expected
+
+
 def test_parse_number_converts_a_unit_typed_in_a_legacy_font():
     parsed = parse_number("45,3 triÖu ®ång/ng\u00adêi/n¨m")
     assert parsed == ParsedNumber(45.3, "triệu đồng/người/năm", "ok")
