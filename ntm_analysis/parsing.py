@@ -162,6 +162,13 @@ def fold_text(value: object) -> str:
     >>> fold_text("Đầm Hà")
     'dam ha'
     """
+    if isinstance(value, str):
+        return _fold_str(value)
+    return _fold_str(_to_text(value) or "")
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _fold_str(value: str) -> str:
     text = normalize_text(value)
     if text is None:
         return ""
@@ -203,6 +210,11 @@ def is_missing(value: object) -> bool:
         return True
     if not isinstance(value, str):
         return False
+    return _missing_str(value)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _missing_str(value: str) -> bool:
     text = normalize_text(value)
     if text is None:
         return True
@@ -421,10 +433,15 @@ def _parse_number(value: object, *, percent: bool, decimal_mark: str | None) -> 
                 number = round(number * 100, 10)
             return ParsedNumber(number, "%", "ok")
         return ParsedNumber(number, None, "ok")
+    if not isinstance(value, str):
+        return _ERROR_NUMBER if excel_error(value) is not None else _NOT_NUMBER
+    return _parse_number_str(value, decimal_mark)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _parse_number_str(value: str, decimal_mark: str | None) -> ParsedNumber:
     if excel_error(value) is not None:
         return _ERROR_NUMBER
-    if not isinstance(value, str):
-        return _NOT_NUMBER
     text = normalize_text(value)
     if text is None:
         return _MISSING_NUMBER
@@ -502,7 +519,12 @@ def parse_appraisal(value: object) -> str | None:
     >>> parse_appraisal("95%") is None
     True
     """
-    text = normalize_text(value) if isinstance(value, str) else None
+    return _appraisal_str(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _appraisal_str(value: str) -> str | None:
+    text = normalize_text(value)
     if text is None:
         return None
     if text in _TICKS:
