@@ -358,6 +358,9 @@ def _sniff_delimiter(text: str, ext: str) -> str:
     """The delimiter of the first non-empty line (``;``, tab or ``,``)."""
     if ext == ".tsv":
         return "\t"
+    first = text.lstrip()[:6].lower()
+    if first.startswith("sep=") and len(first) > 4 and first[4] in ",;\t|":
+        return first[4]  # Excel's "sep=;" hint line
     for line in text.splitlines():
         if line.strip():
             counts = {d: _count_outside_quotes(line, d) for d in _DELIMITERS}

@@ -186,3 +186,10 @@ def test_txt_files_are_not_data(raw):
     (raw / "README.txt").write_text("Ghi chú\n", encoding="utf-8")
     inputs, skipped = discover_inputs(raw)
     assert inputs == [] and [s.reason for s in skipped] == ["unsupported_extension"]
+
+
+def test_csv_excel_separator_hint(raw):
+    raw.mkdir()
+    (raw / "t.csv").write_text('sep=;\nyear;value\n2023;"1,5"\n', encoding="utf-8")
+    (sheet,) = read_sheets(raw / "t.csv", raw_dir=raw)
+    assert sheet.rows == (("sep=", ""), ("year", "value"), ("2023", "1,5"))
