@@ -14,6 +14,7 @@ statuses, chart titles, axis labels, department names) lives here.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 from ntm_analysis import config
@@ -279,6 +280,20 @@ def department_name(department_id: str, lang: str = config.DEFAULT_LANG) -> str:
     'Phòng Tài nguyên – Môi trường'
     """
     return label(f"dept_{department_id}", lang) if department_id in DEPARTMENTS else department_id
+
+
+def vi_sort_key(text: object) -> tuple[str, str]:
+    """Sort key for Vietnamese names: letters first, diacritics only to break ties, "đ" after "d".
+
+    >>> sorted(["Xã Đầm Hà", "Xã Tân Bình", "Xã Dực Yên", "Xã Đại Bình"], key=vi_sort_key)
+    ['Xã Dực Yên', 'Xã Đại Bình', 'Xã Đầm Hà', 'Xã Tân Bình']
+    """
+    raw = "" if text is None else str(text)
+    folded = raw.casefold().replace("đ", "d\uffff")
+    folded = "".join(
+        c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c)
+    )
+    return folded, raw
 
 
 def criterion_names(source: object, lang: str = config.DEFAULT_LANG) -> dict[str, str]:

@@ -212,6 +212,15 @@ def _legend(
     ax.legend(handles=handles, **kws)
 
 
+#: A heatmap labels at most this many rows (a province of 150 communes shows every 3rd name).
+MAX_LABELLED_ROWS = 60
+
+
+def _row_label_step(n_rows: int) -> bool | int:
+    """``True`` (every row) or every n-th row, so names stay legible."""
+    return True if n_rows <= MAX_LABELLED_ROWS else -(-n_rows // MAX_LABELLED_ROWS)
+
+
 def _criterion_ticks(codes: Sequence[str], names: Mapping[str, str], long: bool) -> list[str]:
     return [lb.criterion_label(c, names, short=not long) for c in codes]
 
@@ -250,7 +259,9 @@ def attainment_matrix(criteria: pd.DataFrame, *, year: int | None = None) -> pd.
         .sum(axis=1)
         .rename("_n")
         .reset_index()
-        .sort_values(["_n", "commune"], ascending=[False, True], kind="stable")
+        .sort_values(
+            ["_n", "commune"], ascending=[False, True], kind="stable", key=trends.column_sort_key
+        )
     )
     wide = wide.loc[order["commune"]]
     wide.columns.name = "criterion"
@@ -289,13 +300,17 @@ def plot_attainment_heatmap(
     ylabels = [f"{c} ({n}/{total})" for c, n in zip(wide.index, n_met, strict=True)]
     name_map = lb.criterion_names(names, lang) if names is not None else {}
     sns.heatmap(
-        values,
+        pd.DataFrame(
+            values,
+            index=ylabels,
+            columns=_criterion_ticks(list(wide.columns), name_map, long_labels),
+        ),
         ax=ax,
         cmap=cmap,
         vmin=-0.5,
         vmax=len(STATE_ORDER) - 0.5,
-        xticklabels=_criterion_ticks(list(wide.columns), name_map, long_labels),
-        yticklabels=ylabels,
+        xticklabels=True,
+        yticklabels=_row_label_step(len(ylabels)),
         **kws,
     )
     ax.set_title(lb.label("title_attainment_heatmap", lang, year=year))
@@ -321,7 +336,10 @@ def change_matrix(criteria: pd.DataFrame, *, year_from: int, year_to: int) -> pd
         {"lost": (wide == lb.LOST).sum(axis=1), "gained": (wide == lb.GAINED).sum(axis=1)}
     ).reset_index()
     order = order.sort_values(
-        ["lost", "gained", "commune"], ascending=[False, False, True], kind="stable"
+        ["lost", "gained", "commune"],
+        ascending=[False, False, True],
+        kind="stable",
+        key=trends.column_sort_key,
     )
     wide = wide.loc[order["commune"]]
     wide.columns.name = "criterion"
@@ -355,13 +373,17 @@ def plot_change_heatmap(
     kws.update(dict(heatmap_kws or {}))
     name_map = lb.criterion_names(names, lang) if names is not None else {}
     sns.heatmap(
-        values,
+        pd.DataFrame(
+            values,
+            index=list(wide.index),
+            columns=_criterion_ticks(list(wide.columns), name_map, long_labels),
+        ),
         ax=ax,
         cmap=cmap,
         vmin=-0.5,
         vmax=len(CHANGE_ORDER) - 0.5,
-        xticklabels=_criterion_ticks(list(wide.columns), name_map, long_labels),
-        yticklabels=list(wide.index),
+        xticklabels=True,
+        yticklabels=_row_label_step(len(wide.index)),
         **kws,
     )
     ax.set_title(lb.label("title_change_heatmap", lang, year_from=year_from, year_to=year_to))
@@ -404,7 +426,7 @@ def plot_criteria_met_over_years(
     except ``highlight``.
     """
     ax = _get_ax(ax, size)
-    names = sorted(communes["commune"].dropna().unique())
+    names = sorted(communes["commune"].dropna().unique(), key=lb.vi_sort_key)
     many = len(names) > MAX_LEGEND_COMMUNES
     highlight = set(highlight or [])
     kws = {"linewidth": 2}
@@ -476,7 +498,7 @@ def plot_criterion_shares(
     if lagging is None:
         last = shares.loc[shares["year"] == max(years)] if years else shares
         last = last.loc[last["share_met"] < 1].sort_values(
-            ["share_met", "criterion"], key=lambda c: trends._code_key(c), kind="stable"
+            ["share_met", "criterion"], key=trends.column_sort_key, kind="stable"
         )
         lagging = list(last["criterion"].head(n_lagging))
     lagging = [str(c) for c in lagging]
@@ -604,7 +626,7 @@ def plot_indicator_trajectory(
     if progress is None and target_year is not None and not data.empty:
         progress = trends.progress_status(data, target_year=target_year)
     ax = _get_ax(ax, size)
-    names = sorted(data["commune"].unique())
+    names = sorted(data["commune"].unique(), key=lb.vi_sort_key)
     many = len(names) > MAX_LEGEND_COMMUNES
     kws = {"linewidth": 2}
     kws.update(dict(line_kws or {}))

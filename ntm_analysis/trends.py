@@ -81,12 +81,18 @@ def sort_codes(codes) -> list[str]:
     return sorted({str(c) for c in codes if not pd.isna(c)}, key=code_sort_key)
 
 
-def _code_key(col: pd.Series) -> pd.Series:
-    """Sort key of a column: the numeric rank of each code for code columns."""
+def column_sort_key(col: pd.Series) -> pd.Series:
+    """Sort key of a column: numeric rank of codes, Vietnamese order of commune names."""
     if col.name in ("criterion", "indicator"):
         ranks = {c: i for i, c in enumerate(sort_codes(col.dropna().unique()))}
         return col.map(ranks, na_action="ignore").astype("Int64")
+    if col.name == "commune":
+        names = sorted(col.dropna().unique(), key=lb.vi_sort_key)
+        return col.map({c: i for i, c in enumerate(names)}, na_action="ignore").astype("Int64")
     return col
+
+
+_code_key = column_sort_key
 
 
 def _sort(frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = True) -> pd.DataFrame:
@@ -909,7 +915,7 @@ def lagging_criteria(
     short_names = (
         work.loc[work["_short"]]
         .groupby("criterion")["commune"]
-        .agg(lambda c: "; ".join(sorted(c.astype(str))))
+        .agg(lambda c: "; ".join(sorted(c.astype(str), key=lb.vi_sort_key)))
         .rename("communes_short_names")
     )
     out = out.merge(short_names.reset_index(), on="criterion", how="left")
@@ -977,7 +983,7 @@ def lagging_indicators(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
     names = (
         work.loc[work["_short"]]
         .groupby("indicator")["commune"]
-        .agg(lambda c: "; ".join(sorted(c.astype(str))))
+        .agg(lambda c: "; ".join(sorted(c.astype(str), key=lb.vi_sort_key)))
         .rename("communes_short_names")
     )
     out = out.merge(names.reset_index(), on="indicator", how="left")
@@ -995,10 +1001,18 @@ def department_tasks(
     mapping: pd.DataFrame,
     year: int,
     *,
+    criteria: pd.DataFrame | None = None,
     target_year: int | Mapping[str, int] | None = None,
+    catalog: object = None,
     lang: str = "vi",
 ) -> pd.DataFrame:
     """Every unmet indicator of ``year`` by commune, with its owner, gap, progress and deadline.
+
+    With ``criteria``, a criterion not met in ``year`` for which the commune
+    has no unmet indicator (a district-matrix mark, say) becomes one task too,
+    with ``task_level`` "criterion" and ``indicator`` equal to the criterion
+    number. With ``catalog``, ``criterion_name`` and ``indicator_text`` (in
+    ``lang``) are filled.
 
     ``progress`` is :func:`progress_status` (computed up to ``year``);
     ``mapping`` is :func:`~ntm_analysis.responsibility.load_responsibility`
@@ -1018,7 +1032,16 @@ def department_tasks(
         for c in ["year"] + keys + ["value", "unit", "threshold_op", "threshold"]
         if c in ind.columns
     ]
-    tasks = ind.loc[:, cols]
+    tasks = ind.loc[:, cols].assign(task_level="indicator")
+    if criteria is not None:
+        crit = criteria.loc[(criteria["year"] == year) & _is_false(criteria["met"])]
+        covered = tasks.loc[:, COMMUNE_KEY + ["criterion"]].drop_duplicates().assign(_has=True)
+        crit = crit.merge(covered, on=COMMUNE_KEY + ["criterion"], how="left")
+        crit = crit.loc[crit["_has"].isna()]
+        extra = crit.loc[:, ["year"] + COMMUNE_KEY + ["criteria_set", "criterion"]].assign(
+            indicator=crit["criterion"], task_level="criterion"
+        )
+        tasks = pd.concat([tasks, extra], ignore_index=True) if not extra.empty else tasks
     gaps = gap_to_target(ind).loc[:, keys + ["gap"]]
     tasks = tasks.merge(gaps, on=keys, how="left")
     if progress is not None and not progress.empty:
@@ -1046,11 +1069,37 @@ def department_tasks(
         outlook=tasks["outlook"].astype("string").fillna(lb.OUTLOOK_UNKNOWN),
         gap=tasks["gap"].astype("Float64"),
     )
+    if catalog is not None:
+        tasks = tasks.assign(**_catalog_texts(tasks, catalog, lang))
     tasks = assign_departments(tasks, mapping, lang=lang)
     order = ["department", "criterion", "indicator", "commune"]
     tasks = _sort(tasks, order)
     first = ["department_id", "department", "year"] + keys
     return tasks.loc[:, first + [c for c in tasks.columns if c not in first]]
+
+
+def _catalog_texts(frame: pd.DataFrame, catalog: object, lang: str) -> dict[str, pd.Series]:
+    """``criterion_name`` and ``indicator_text`` of each row, from the catalog."""
+    pairs = frame.loc[:, ["criteria_set", "criterion", "indicator"]].drop_duplicates()
+    crit_names, ind_texts = {}, {}
+    for set_id, number, code in pairs.itertuples(index=False):
+        try:
+            cs = catalog.get(set_id)
+        except Exception:  # noqa: BLE001 - a set the catalog does not know: leave blank
+            continue
+        c = cs.criterion(number)
+        i = cs.indicator(code)
+        crit_names[(set_id, number, code)] = c.name(lang) if c is not None else pd.NA
+        ind_texts[(set_id, number, code)] = i.text(lang) if i is not None else pd.NA
+    keys = list(zip(frame["criteria_set"], frame["criterion"], frame["indicator"], strict=True))
+    return {
+        "criterion_name": pd.Series(
+            [crit_names.get(k, pd.NA) for k in keys], index=frame.index, dtype="string"
+        ),
+        "indicator_text": pd.Series(
+            [ind_texts.get(k, pd.NA) for k in keys], index=frame.index, dtype="string"
+        ),
+    }
 
 
 # --------------------------------------------------------------------------- district

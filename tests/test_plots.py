@@ -357,3 +357,13 @@ def test_plots_draw_on_current_axes_when_ax_is_none(crit):
     fig, ax = plt.subplots()
     assert plots.plot_bands(evaluate_communes(crit)) is ax
     assert len(fig.axes) == 1
+
+
+def test_heatmap_of_a_province_labels_every_few_rows():
+    rows = []
+    for i in range(150):
+        rows += full_set(2024, f"Xã {i:03d}", set(range(1, 1 + i % 20)))
+    ax = plots.plot_attainment_heatmap(criteria_frame(rows))
+    values = np.asarray(ax.collections[0].get_array()).reshape(150, 19)
+    assert (values == 0).sum() == sum(i % 20 for i in range(150))
+    assert len(ax.get_yticklabels()) == 50  # every 3rd of 150

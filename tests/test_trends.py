@@ -566,3 +566,49 @@ def test_province_scale_ten_criteria_runs_without_assuming_nineteen():
     assert len(cmp.communes) == 150 and len(cmp.cells) == 1500
     lag = trends.lagging_criteria(crit, None, 2027)
     assert len(lag) == 10
+
+
+def test_department_tasks_add_unmet_criteria_without_indicators_and_catalog_texts():
+    ind = indicators_frame([(2024, "Xã A", "17.1", 50.0, 60.0, ">=")])
+    crit = criteria_frame(
+        [
+            (2024, "Xã A", "17", False),  # covered by its indicator 17.1
+            (2024, "Xã B", "2", False),  # matrix mark only: a criterion-level task
+            (2024, "Xã B", "5", True),
+        ]
+    )
+    mapping = responsibility_from_frame(
+        pd.DataFrame(
+            {
+                "level": ["criterion", "criterion"],
+                "code": ["2", "17"],
+                "department_id": ["kt_ht", "tn_mt"],
+            }
+        )  # fmt: skip
+    )
+    fake = SimpleNamespace(
+        get=lambda set_id: SimpleNamespace(
+            criterion=lambda n: SimpleNamespace(name=lambda lang: f"TC {n} {lang}"),
+            indicator=lambda c: SimpleNamespace(text=lambda lang: f"CT {c}") if "." in c else None,
+        )
+    )
+    tasks = trends.department_tasks(
+        ind, None, mapping, 2024, criteria=crit, target_year=2025, catalog=fake, lang="en"
+    )
+    t = tasks.set_index("commune")
+    assert len(tasks) == 2
+    assert t.loc["Xã B", "task_level"] == "criterion"
+    assert t.loc["Xã B", "indicator"] == "2"
+    assert t.loc["Xã B", "department"] == "Economy and Infrastructure Office"
+    assert t.loc["Xã B", "criterion_name"] == "TC 2 en"
+    assert pd.isna(t.loc["Xã B", "indicator_text"])
+    assert t.loc["Xã A", "indicator_text"] == "CT 17.1"
+    assert t.loc["Xã A", "gap"] == 10.0
+    assert t.loc["Xã B", "target_year"] == 2025
+
+
+def test_communes_sort_in_vietnamese_order():
+    rows = [(2024, name, "1", True) for name in ["Xã Đầm Hà", "Xã Tân Bình", "Xã Dực Yên"]]
+    crit = criteria_frame(rows).assign(commune_code=["1", "2", "3"])
+    st = trends.commune_standing(evaluate_communes(crit))
+    assert st["commune"].tolist() == ["Xã Dực Yên", "Xã Đầm Hà", "Xã Tân Bình"]
