@@ -288,7 +288,7 @@ _RARE = {
     "vni": frozenset(c for c in _VNI_CODE_CHARS if c not in _VIET_LETTERS),
 }
 _TOKEN_SPLIT = re.compile(r"[\s,;:!?\"'()\[\]{}<>/\\|=+*&^$#@~`_–—-]+")
-_EDGE_JUNK = "0123456789.%"
+_EDGE_JUNK = "0123456789.%“”‘’„‚…•†‡‹›"
 
 
 def _tokens(text: str) -> list[str]:
@@ -299,6 +299,15 @@ def _tokens(text: str) -> list[str]:
 # such pairs never occur in Vietnamese Unicode text, whatever the tone placement.
 _MID_WORD_CAPITAL = re.compile(r"(?<=[a-zß-ÿ])[À-Þ]")  # "ngÖ": TCVN3 letters in caps positions
 _RARE_VNI_PAIR = re.compile(r"[aeoAEO][âÂ]|[aA][êÊ]|[aeiouyAEIOUYôöÔÖ][ùÙõÕ]")
+
+
+# What a legacy 8-bit cell can hold once read back: Latin-1 and cp1252's extra punctuation.
+_CP1252_EXTRAS = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
+
+
+def _legacy_repertoire(text: str) -> bool:
+    """False when ``text`` holds a character no 8-bit legacy cell can (e.g. "ư", "ạ")."""
+    return all(ord(c) <= 0xFF or c in _CP1252_EXTRAS for c in text)
 
 
 def _rare_count(text: str, encoding: str) -> int:
@@ -350,7 +359,7 @@ def detect_legacy(text: str) -> str | None:
     >>> detect_legacy("Ch\\u00ada ®¹t"), detect_legacy("Chöa ñaït"), detect_legacy("Chưa đạt")
     ('tcvn3', 'vni', None)
     """
-    if not isinstance(text, str) or text.isascii():
+    if not isinstance(text, str) or text.isascii() or not _legacy_repertoire(text):
         return None
     text = unicodedata.normalize("NFC", text)
     scores = {enc: _score(text, enc, strict=True) for enc in LEGACY_ENCODINGS}
@@ -375,7 +384,7 @@ def repair_text(text: str, encoding: str | None = None) -> tuple[str, str | None
     if not isinstance(text, str) or text.isascii():
         return text, None
     found = detect_legacy(text)
-    if found is None and encoding is not None:
+    if found is None and encoding is not None and _legacy_repertoire(text):
         enc = _check_encoding(encoding)
         if _score(unicodedata.normalize("NFC", text), enc, strict=False) > 0:
             found = enc

@@ -265,6 +265,13 @@ def test_vni_i_tones_look_like_latin1_and_need_a_sheet_verdict():
     assert repair_text("Nghóa", "vni") == ("Nghĩa", "vni")
 
 
+def test_text_with_unicode_only_letters_is_never_legacy():
+    # "ả" cannot come out of an 8-bit cell, so the cell is (at least partly) Unicode
+    assert detect_legacy("Xã Quảng Tân - Tû lÖ") is None
+    assert repair_text("Xã Quảng Tân - Tû lÖ", "tcvn3") == ("Xã Quảng Tân - Tû lÖ", None)
+    assert detect_legacy("“Ch\u00ada ®¹t”") == "tcvn3"  # cp1252 quotes are fine
+
+
 def test_sheet_hint_leaves_unicode_cells_alone():
     assert repair_text("Quảng Tân", "tcvn3") == ("Quảng Tân", None)
     assert repair_text("Có", "vni") == ("Có", None)
