@@ -203,7 +203,6 @@ PLANTED_MESS: tuple[PlantedMess, ...] = (
 _MESS_BY_KEY = {m.key: m for m in PLANTED_MESS}
 
 _APPRAISAL_WORD = {s.MET: "Đạt", s.BASICALLY_MET: "Cơ bản đạt", s.NOT_MET: "Chưa đạt"}
-_MATRIX_MARK = {s.MET: "x", s.BASICALLY_MET: "CBĐ", s.NOT_MET: ""}
 
 TRUTH_INDICATOR_COLUMNS = (
     "year",
