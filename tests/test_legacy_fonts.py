@@ -317,3 +317,13 @@ def test_sheet_detection_without_a_clear_cell():
 )
 def test_vietnamese_syllable_shape(word, expected):
     assert is_vietnamese_syllable(word) is expected
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import ntm_analysis.legacy_fonts as module
+
+    result = doctest.testmod(module)
+    assert result.attempted >= 6
+    assert result.failed == 0

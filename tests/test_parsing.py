@@ -622,3 +622,13 @@ def test_split_code_reads_every_code(major, minor):
 @given(year=st.integers(2000, 2039), other=st.text(alphabet="abc _-.NĂM"))
 def test_find_year_finds_the_one_year(year, other):
     assert find_year(f"{other}{year}{other}") == year
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import ntm_analysis.parsing as module
+
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 10
+    assert result.failed == 0
