@@ -125,7 +125,7 @@ def _ingest_file(path: Path, raw_dir: Path, registry, catalog) -> _FileOutcome:
         entry.update(
             status="unreadable",
             reason="corrupt",
-            message=f"{rel}: the file cannot be read ({type(exc).__name__}: {exc}).",
+            message=f"The file cannot be read ({type(exc).__name__}: {exc}).",
         )
         return out
     for sheet in sheets:
@@ -249,7 +249,7 @@ def ingest_folder(
                 "file": sk.file,
                 "status": "skipped",
                 "reason": sk.reason,
-                "message": f"{sk.file}: {sk.message}",
+                "message": sk.message,
                 "sheets": [],
             }
         )

@@ -557,15 +557,6 @@ def _is_header_continuation(row: tuple[object, ...], roles: dict[int, str]) -> b
 # --------------------------------------------------------------------------- title context
 
 
-@dataclass
-class _Found:
-    """Commune or year found in one place (title, sheet name, file name)."""
-
-    where: str
-    value: object  # UnitMatch or int
-    text: str
-
-
 _REGISTRY_INDEX: dict[int, tuple[object, list[tuple[str, str]]]] = {}
 
 _PREFIX_WORDS = (

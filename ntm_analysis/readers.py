@@ -139,7 +139,8 @@ def discover_inputs(raw_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
 
 
 def _unreadable(rel: str, reason: str, message: str) -> UnreadableFileError:
-    return UnreadableFileError(f"{rel}: {message}", path=rel, reason=reason)
+    """The error for one file; its message is one sentence (the file is in ``path``)."""
+    return UnreadableFileError(message[:1].upper() + message[1:], path=rel, reason=reason)
 
 
 def _check_magic(data: bytes, ext: str, rel: str) -> None:

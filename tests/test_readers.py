@@ -147,7 +147,7 @@ def test_broken_files_raise_one_clear_line(raw, monkeypatch, name, reason):
     assert info.value.reason == reason
     assert info.value.path == name
     message = str(info.value)
-    assert "\n" not in message and message.startswith(name)
+    assert "\n" not in message and message[0].isupper() and message.endswith(".")
 
 
 def test_xls_content_under_xlsx_name_is_still_read(raw):
