@@ -10,6 +10,7 @@ machine's description, into ``benchmarks/RESULTS.md`` (between its
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -126,6 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         sys.stdout = saved
     seconds = time.perf_counter() - start
+    with contextlib.suppress(OSError):
+        machine["load_avg_at_end"] = "/".join(f"{x:.1f}" for x in os.getloadavg())
     harness.WORK_DIR.mkdir(parents=True, exist_ok=True)
     (harness.WORK_DIR / "last-run.json").write_text(
         json.dumps({"machine": machine, "facts": facts}, indent=2, default=str),

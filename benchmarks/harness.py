@@ -173,8 +173,13 @@ def machine_description() -> dict:
             versions[mod] = version(mod.replace("_", "-"))
         except Exception:  # not installed: leave it out
             continue
+    try:
+        load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        load = "n/a"
     return {
         "nproc": os.cpu_count(),
+        "load_avg_1_5_15m": load,
         "cpu": cpu,
         "ram_gb": round(ram_gb, 1),
         "python": platform.python_version(),
