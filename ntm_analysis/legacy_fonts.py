@@ -8,11 +8,12 @@ text; this module detects and converts them.
   one byte per letter. The normal font holds the lower-case letters with their
   tones and the seven capitals Ă Â Ê Ô Ơ Ư Đ, e.g. "§¹t" = "Đạt",
   "Ch\\u00ada ®¹t" = "Chưa đạt" (U+00AD, the soft hyphen, is "ư"), "Tû lÖ" =
-  "Tỷ lệ". *Limitation:* capitals with tone marks live in a separate ".VnTimeH"
-  font that draws the lower-case codes as capitals; the cell text does not say
-  which font was used, so such text decodes to lower case ("§¹T" typed in
-  .VnTimeH reads "Đạt"-like lower case). Pass ``h_font=True`` to
-  :func:`decode_legacy` when the font is known to be an "H" font.
+  "Tỷ lệ". *Limitation:* capitals with tone marks ("Ạ", "Ấ") exist only in
+  the companion ".VnTimeH" font, which draws the lower-case codes as capitals.
+  The cell text does not say which font it was set in, so such text decodes
+  to lower case ("§¹T" set in .VnTimeH decodes to "Đạt", not "ĐẠT"). Pass
+  ``h_font=True`` to :func:`decode_legacy` when the font is known to be an
+  "H" font (the reader sees the font name), to get capitals.
 * **VNI-Windows** ("VNI-Times"): a base letter followed by a separate mark
   byte, e.g. "Ñaït" = "Đạt", "Chöa ñaït" = "Chưa đạt". Upper-case letters use
   upper-case mark bytes ("AÙ" = "Á").
@@ -26,8 +27,11 @@ Detection never converts ordinary text: it requires characters (or, for VNI,
 vowel + mark pairs such as "oâ") that do not occur in Vietnamese Unicode text,
 *and* that the converted words read as valid Vietnamese syllables more often
 than the input did, with at least one converted word of two letters or more.
-Short VNI words made only of ordinary Latin letters ("Coù" = "Có") are left to
-sheet-level detection (:func:`detect_legacy_in_cells`).
+A cell holding any character an 8-bit cell cannot (such as "ư" or "ạ") is
+Unicode and never converted. Words that read the same in both encodings, and
+VNI words made only of ordinary Latin letters ("Nghóa" = "Nghĩa"), are left to
+sheet-level detection (:func:`detect_legacy_in_cells`) and
+``repair_text(cell, encoding)``.
 """
 
 from __future__ import annotations
