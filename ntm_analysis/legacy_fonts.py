@@ -11,7 +11,7 @@ text; this module detects and converts them.
   "Tỷ lệ". *Limitation:* capitals with tone marks ("Ạ", "Ấ") exist only in
   the companion ".VnTimeH" font, which draws the lower-case codes as capitals.
   The cell text does not say which font it was set in, so such text decodes
-  to lower case ("§¹T" set in .VnTimeH decodes to "Đạt", not "ĐẠT"). Pass
+  to lower case ("§¹T" set in .VnTimeH decodes to "ĐạT", not "ĐẠT"). Pass
   ``h_font=True`` to :func:`decode_legacy` when the font is known to be an
   "H" font (the reader sees the font name), to get capitals.
 * **VNI-Windows** ("VNI-Times"): a base letter followed by a separate mark
