@@ -156,11 +156,20 @@ def _check_magic(data: bytes, ext: str, rel: str) -> None:
         return
     if head.startswith(_ZIP_MAGIC) or head.startswith(_ZIP_EMPTY_MAGIC):
         return
+    start = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")):
+        hint = "it is a web page (HTML) saved as a spreadsheet; open it in Excel and save as .xlsx"
+    elif (
+        start.startswith(b"<?xml")
+        and b"urn:schemas-microsoft-com:office:spreadsheet" in (data[:4096])
+    ):
+        hint = "it is an Excel 2003 XML spreadsheet; open it in Excel and save as .xlsx"
+    else:
+        hint = "perhaps text or another document saved with the wrong name"
     raise _unreadable(
         rel,
         UNREADABLE_NOT_SPREADSHEET,
-        f"the file is not a spreadsheet although it is named {ext} "
-        "(perhaps a web page or text saved with the wrong name).",
+        f"the file is not a spreadsheet although it is named {ext} ({hint}).",
     )
 
 

@@ -193,3 +193,21 @@ def test_csv_excel_separator_hint(raw):
     (raw / "t.csv").write_text('sep=;\nyear;value\n2023;"1,5"\n', encoding="utf-8")
     (sheet,) = read_sheets(raw / "t.csv", raw_dir=raw)
     assert sheet.rows == (("sep=", ""), ("year", "value"), ("2023", "1,5"))
+
+
+@pytest.mark.parametrize(
+    "content, hint",
+    [
+        (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "web page (HTML)"),
+        (
+            b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">',
+            "Excel 2003 XML",
+        ),
+    ],
+)
+def test_web_page_or_xml_saved_as_xls_says_what_it_is(raw, content, hint):
+    raw.mkdir()
+    (raw / "export.xls").write_bytes(content)
+    with pytest.raises(UnreadableFileError) as info:
+        read_sheets(raw / "export.xls", raw_dir=raw)
+    assert info.value.reason == "not_a_spreadsheet" and hint in str(info.value)
