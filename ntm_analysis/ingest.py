@@ -160,31 +160,43 @@ def _default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def _outcomes(paths: list[Path], raw_dir: Path, registry, catalog, jobs: int, progress: bool):
-    bar = None
-    if progress and len(paths) >= PROGRESS_MIN_FILES:
-        from tqdm.auto import tqdm
+def _progress_bar(n: int, progress: bool):
+    if not progress or n < PROGRESS_MIN_FILES:
+        return None
+    from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(paths), desc="Reading", unit="file")
-    try:
-        if (
-            jobs > 1
-            and len(paths) >= PARALLEL_MIN_FILES
-            and "fork" in (multiprocessing.get_all_start_methods())
-        ):
-            context = multiprocessing.get_context("fork")
-            chunk = max(1, len(paths) // (jobs * 8))
-            with ProcessPoolExecutor(
-                max_workers=jobs,
-                mp_context=context,
-                initializer=_init_worker,
-                initargs=(raw_dir, registry, catalog),
-            ) as pool:
-                for outcome in pool.map(_work, paths, chunksize=chunk):
+    return tqdm(total=n, desc="Reading", unit="file")
+
+
+def _outcomes(paths: list[Path], raw_dir: Path, registry, catalog, jobs: int, progress: bool):
+    """One :class:`_FileOutcome` per path, in order (worker processes for large folders)."""
+    parallel = (
+        jobs > 1
+        and len(paths) >= PARALLEL_MIN_FILES
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    if parallel:
+        context = multiprocessing.get_context("fork")
+        chunk = max(1, len(paths) // (jobs * 8))
+        with ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(raw_dir, registry, catalog),
+        ) as pool:
+            results = pool.map(_work, paths, chunksize=chunk)  # workers forked here
+            bar = _progress_bar(len(paths), progress)  # its thread starts after the fork
+            try:
+                for outcome in results:
                     if bar is not None:
                         bar.update(1)
                     yield outcome
-            return
+            finally:
+                if bar is not None:
+                    bar.close()
+        return
+    bar = _progress_bar(len(paths), progress)
+    try:
         for path in paths:
             outcome = _ingest_file(path, raw_dir, registry, catalog)
             if bar is not None:
