@@ -783,6 +783,7 @@ def plot_progress_summary(
         y, counts.to_numpy(float), color=[PROGRESS_COLORS[k] for k in counts.index], **kws
     )
     ax.bar_label(bars, labels=[str(int(v)) for v in counts], padding=3)
+    ax.set_xlim(0, max(1, int(counts.max())) * 1.12)
     ax.set_yticks(y)
     ax.set_yticklabels(lb.labels(counts.index, lang))
     ax.invert_yaxis()

@@ -670,8 +670,11 @@ def progress_status(
     * the **base year** is the first year with a value of that commune ×
       indicator (within one criteria set); the **current year** the last one,
       up to ``year`` when given;
-    * **target achieved** when the current value meets the current year's
-      threshold (checked first: one point is enough for it);
+    * the **target** is the threshold on the current year's row (where a
+      decision sets thresholds per year, as for income, the target year's own
+      figure is not in the table, so the current one stands in for it);
+    * **target achieved** when the current value meets that threshold
+      (checked first: one point is enough for it);
     * **not enough data** with fewer than 2 years of values;
     * with a target: the observed compound annual growth rate (base → current)
       divided by the rate required to reach the threshold from the base value
