@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -116,22 +117,34 @@ def _skip_reason(path: Path, rel_parts: tuple[str, ...]) -> tuple[str, str] | No
 def discover_inputs(raw_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
     """Every readable input under ``raw_dir`` (recursive), and what was skipped.
 
-    Office lock files (``~$…``), hidden and OS files (``.DS_Store``, anything in
-    a hidden folder) and unsupported extensions are skipped with a reason. The
-    order is deterministic: sorted by relative path.
+    Office lock files (``~$…``), hidden and OS files (``.DS_Store``) and
+    unsupported extensions are skipped with a reason; a hidden folder (``.git``)
+    is skipped as a whole, as one entry. The order is deterministic: sorted by
+    relative path.
     """
     raw_dir = Path(raw_dir)
     inputs: list[Path] = []
     skipped: list[SkippedFile] = []
-    for path in sorted(raw_dir.rglob("*"), key=lambda p: p.relative_to(raw_dir).as_posix()):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(raw_dir)
-        why = _skip_reason(path, rel.parts)
-        if why is None:
-            inputs.append(path)
-        else:
-            skipped.append(SkippedFile(rel.as_posix(), why[0], why[1]))
+    for folder, dirs, names in os.walk(raw_dir):
+        base = Path(folder)
+        rel_base = base.relative_to(raw_dir)
+        for d in sorted(dirs):
+            if d.startswith("."):
+                rel = (rel_base / d).as_posix() + "/"
+                skipped.append(SkippedFile(rel, SKIP_HIDDEN_FILE, "Hidden folder; skipped."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            path = base / name
+            if not path.is_file():
+                continue
+            rel = rel_base / name
+            why = _skip_reason(path, rel.parts)
+            if why is None:
+                inputs.append(path)
+            else:
+                skipped.append(SkippedFile(rel.as_posix(), why[0], why[1]))
+    inputs.sort(key=lambda p: p.relative_to(raw_dir).as_posix())
+    skipped.sort(key=lambda s: s.file)
     return inputs, skipped
 
 

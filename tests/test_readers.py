@@ -37,7 +37,7 @@ def test_discover_skips_lock_hidden_and_unsupported_files(raw):
     reasons = {s.file: s.reason for s in skipped}
     assert reasons == {
         ".DS_Store": "hidden_file",
-        ".git/config.csv": "hidden_file",
+        ".git/": "hidden_file",
         "Thumbs.db": "hidden_file",
         "bien_ban.pdf": "unsupported_extension",
         "~$quang_tan_2023.xlsx": "lock_file",
