@@ -162,7 +162,7 @@ def commune_standing(
     commune that appears that year) and ``criteria_met_change``. Sorted by year,
     then criteria met (most first), then commune.
     """
-    frame = communes.loc[:, list(s.COMMUNE_COLUMNS)]
+    frame = communes
     frame = frame.sort_values(["commune_code", "commune", "year"], kind="stable")
     grouped = frame.groupby(COMMUNE_KEY, dropna=False, sort=False)
     prev_year = grouped["year"].shift(1)

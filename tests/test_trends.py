@@ -7,6 +7,8 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ntm_analysis import labels as lb
 from ntm_analysis import schema as s
@@ -612,3 +614,17 @@ def test_communes_sort_in_vietnamese_order():
     crit = criteria_frame(rows).assign(commune_code=["1", "2", "3"])
     st = trends.commune_standing(evaluate_communes(crit))
     assert st["commune"].tolist() == ["Xã Dực Yên", "Xã Đầm Hà", "Xã Tân Bình"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    value=st.floats(0, 1000, allow_nan=False),
+    threshold=st.floats(0, 1000, allow_nan=False),
+    op=st.sampled_from([">=", "<="]),
+)
+def test_gap_is_positive_exactly_when_the_value_misses_the_threshold(value, threshold, op):
+    ind = indicators_frame([(2024, "Xã A", "15.1", value, threshold, op)])
+    gap = trends.gap_to_target(ind)["gap"].iloc[0]
+    met = value >= threshold if op == ">=" else value <= threshold
+    assert (gap > 0) == (not met) or abs(value - threshold) < 1e-9
+    assert abs(gap) == pytest.approx(abs(value - threshold), abs=1e-6)
