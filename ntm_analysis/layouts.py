@@ -1112,6 +1112,11 @@ def _parse_report(b: _Builder, rows, body, header: _Header, year, match, catalog
     value_col = _first_col(roles, "value")
     appraisal_col = _first_col(roles, "appraisal")
     unit_col = _first_col(roles, "unit")
+    contents = sorted(j for j, r in roles.items() if r == "content")
+    if (
+        target is None and len(contents) > 1
+    ):  # "Nội dung tiêu chí | Chỉ tiêu": the 2nd is the target
+        target = contents[1]
     if name is None and content is not None:
         name = content
 

@@ -485,3 +485,12 @@ def test_any_grid_parses_without_raising_and_reconciles(rows, file, name):
     assert res.reconciled
     assert tuple(res.records.columns) == s.RECORD_COLUMNS
     assert len(res.rejects) >= res.rejected_rows
+
+
+def test_second_content_column_is_the_target(registry, catalog):
+    rows = TITLE + [
+        ["TT", "Tên tiêu chí", "Nội dung tiêu chí", "Chỉ tiêu", "Kết quả", "Tự đánh giá"],
+        ["2.1", None, "Đường xã", "100%", "97%", "Chưa đạt"],
+    ]
+    r = rec(parse(rows, registry, catalog), "2.1")
+    assert (r["target_text"], r["value"]) == ("100%", 97.0)
