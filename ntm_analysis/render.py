@@ -27,6 +27,7 @@ import shutil
 import tempfile
 import time
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -56,6 +57,8 @@ MANIFEST_FILE = "manifest.json"
 SAMPLE_MARKER = "MAU-synthetic"
 #: Cells carrying this tag are kept in the notebook but left out of the HTML.
 REMOVE_TAG = "remove-from-page"
+#: Matplotlib backend of the notebook kernels: figures become embedded images.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
 _TEXT = {
     "vi": {
@@ -428,6 +431,30 @@ def _source_cell_index(source_nb: Any, executed_nb: Any, executed_index: int) ->
     return executed_index
 
 
+_KERNEL_MANAGER = None
+
+
+def _quiet_kernel_manager():
+    """A kernel manager whose kernel process logs are muted.
+
+    Kernel start-up chatter would otherwise interleave with the progress bar;
+    errors of the notebook itself still come back through the notebook.
+    """
+    global _KERNEL_MANAGER
+    if _KERNEL_MANAGER is None:
+        import subprocess
+
+        from jupyter_client.manager import AsyncKernelManager
+
+        class QuietKernelManager(AsyncKernelManager):
+            async def _async_launch_kernel(self, kernel_cmd, **kw):
+                kw.setdefault("stderr", subprocess.DEVNULL)
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+        _KERNEL_MANAGER = QuietKernelManager
+    return _KERNEL_MANAGER
+
+
 def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
     """Run one notebook and convert it to a page; never raises for a notebook error.
 
@@ -454,6 +481,7 @@ def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
                 kernel_name=config.KERNEL_NAME,
                 progress_bar=False,
                 request_save_on_cell_execute=False,
+                kernel_manager_class=_quiet_kernel_manager(),
                 execution_timeout=timeout,
             )
         except PapermillExecutionError as exc:
@@ -654,16 +682,20 @@ def notebook_to_html(nb: Any, *, title: str, context: dict) -> str:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    """Write ``text`` to ``path`` through a temporary file and a rename.
+
+    The temporary file sits beside the target (same file system, so the
+    rename is atomic) and is created with the usual permissions (umask).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with open(tmp, "x", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp.exists():
+            tmp.unlink()
 
 
 def _store(job: RenderJob, output: PageOutput, out_dir: Path) -> PageResult:
@@ -791,20 +823,24 @@ def render_review(
                 bar.write(f"failed: {job.html_path}: {output.message}")
 
     snapshot_dir = tempfile.mkdtemp(prefix="ntm-snapshot-")
-    previous_env = os.environ.get(rep.SNAPSHOT_ENV)
+    previous_env = {k: os.environ.get(k) for k in (rep.SNAPSHOT_ENV, "MPLBACKEND")}
     try:
         snapshot = Path(snapshot_dir) / "review.pkl"
         _write_snapshot(snapshot, data, sorted({j.year for j in plan}), lang)
-        os.environ[rep.SNAPSHOT_ENV] = str(snapshot)  # kernels started from here inherit it
+        # Kernels started from here inherit these: the snapshot, and inline figures
+        # (a test or batch environment may have set MPLBACKEND=Agg).
+        os.environ[rep.SNAPSHOT_ENV] = str(snapshot)
+        os.environ["MPLBACKEND"] = INLINE_BACKEND
         if scheduler is not None:
             _run_dask(plan, scheduler, on_done)
         else:
             _run_local(plan, jobs or os.cpu_count() or 1, on_done)
     finally:
-        if previous_env is None:
-            os.environ.pop(rep.SNAPSHOT_ENV, None)
-        else:
-            os.environ[rep.SNAPSHOT_ENV] = previous_env
+        for name, value in previous_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         shutil.rmtree(snapshot_dir, ignore_errors=True)
         if bar is not None:
             bar.close()

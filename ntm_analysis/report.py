@@ -18,6 +18,7 @@ import contextlib
 import html
 import io
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -73,7 +74,7 @@ _PHRASES = {
         "In {year}, {commune} meets {met} of {total} criteria: {status}.",
     ),
     "commune_change": (
-        "So với năm {prev}: mới đạt {gained}; không còn đạt {lost}.",
+        "So với năm {prev}: mới đạt: {gained}; không còn đạt: {lost}.",
         "Since {prev}: gained {gained}; lost {lost}.",
     ),
     "none": ("không có", "none"),
@@ -388,13 +389,27 @@ def load_review(
     *,
     year: int | None = None,
     lang: str = config.DEFAULT_LANG,
+    district: str | None = None,
 ) -> Review:
     """Read the processed tables (once per kernel) and pick the year (default: latest).
 
+    ``district`` (optional) must name the district the data covers.
     Raises :class:`~ntm_analysis.errors.NoDataError` when there is no
     processed data and :class:`~ntm_analysis.errors.UsageError` for a year
-    not in it.
+    or district not in it.
     """
+    review = _load_review(processed_dir, year=year, lang=lang)
+    if district:
+        from .render import slugify
+
+        known = district_name(review.data)
+        bare = re.sub(r"^(huyen|thi-xa|thanh-pho|quan)-", "", slugify(known))
+        if known and slugify(district) not in (slugify(known), bare):
+            raise UsageError(f"The data covers {known}, not '{district}'.")
+    return review
+
+
+def _load_review(processed_dir: str | Path | None, *, year: int | None, lang: str) -> Review:
     path = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DATA_DIR
     key = (str(path.resolve()), _folder_stamp(path), lang, year)
     if key in _REVIEWS:
@@ -540,6 +555,8 @@ def table_html(
     for col in renamed.columns:
         if pd.api.types.is_float_dtype(renamed[col]):
             formatters[col] = lambda v: format_number(v, lang)
+        else:
+            formatters[col] = lambda v: "–" if v is None or (np_isna(v)) else str(v)
     return renamed.to_html(
         index=False,
         classes="ntm-table",
@@ -548,6 +565,14 @@ def table_html(
         formatters=formatters,
         escape=True,
     )
+
+
+def np_isna(value: object) -> bool:
+    """True for None, NaN, NA and NaT scalars (False for anything list-like)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def figure_html(fig, *, alt: str = "", dpi: int = FIGURE_DPI) -> str:
@@ -845,12 +870,38 @@ def _task_table(review: Review, rows: pd.DataFrame, *, with_commune: bool) -> pd
         if "threshold" in rows
         else pd.NA,
     )
+    if "target_text" not in rows.columns and len(rows):
+        keys = ["year", "commune_code", "commune", "indicator"]
+        texts = review.indicators.loc[:, keys + ["target_text"]].drop_duplicates(keys)
+        rows = rows.merge(texts, on=keys, how="left")
+        out = out.assign(target_text=rows["target_text"].to_numpy())
+    out = out.assign(threshold=_target_texts(out, lang))
     cols = ["commune"] if with_commune else []
     cols += ["indicator", "value", "threshold", "gap", "unit", "progress_status", "outlook"]
-    cols += ["projected_year", "target_year"] + ([] if not with_commune else [])
+    cols += ["projected_year", "target_year"]
     if not with_commune:
         cols.insert(1, "department")
     return out.loc[:, [c for c in cols if c in out.columns]]
+
+
+def _target_texts(rows: pd.DataFrame, lang: str) -> list[str]:
+    """ "≥ 95" from the threshold, else the target as the report wrote it."""
+    out = []
+    for op, value, text in zip(
+        rows.get("threshold_op", pd.Series(pd.NA, index=rows.index)),
+        rows.get("threshold", pd.Series(pd.NA, index=rows.index)),
+        rows.get("target_text", pd.Series(pd.NA, index=rows.index)),
+        strict=True,
+    ):
+        if isinstance(op, str) and op in (">=", "<=") and not np_isna(value):
+            out.append(f"{'≥' if op == '>=' else '≤'} {format_number(value, lang)}")
+        elif isinstance(op, str) and op == "yes":
+            out.append(lb.label(s.MET, lang))
+        elif isinstance(text, str) and text.strip():
+            out.append(text)
+        else:
+            out.append("–")
+    return out
 
 
 def show_commune_standing(review: Review, commune: str) -> None:
@@ -999,8 +1050,6 @@ def show_department_tasks(review: Review, department: str) -> None:
 
 def show_department_roadmap(review: Review, department: str) -> None:
     """The roadmap: tasks per deadline and outlook, and each indicator's trajectory."""
-    from . import plots
-
     lang = review.lang
     table = department_task_list(review, department).drop(columns="_department")
     parts = [heading("roadmap", lang)]
@@ -1034,6 +1083,7 @@ def show_department_roadmap(review: Review, department: str) -> None:
         .dropna()
         .unique()
     )
+    from . import plots
     from .evaluation import code_sort_key
 
     for code in sorted(codes, key=code_sort_key)[:4]:
