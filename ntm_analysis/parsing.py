@@ -707,6 +707,7 @@ def _parse_target(value: object) -> Target | None:
     if isinstance(value, numbers.Real):
         parsed = parse_number(value)
         return Target(">=", parsed.value, None, text) if parsed.ok else None
+    text = _legacy_repaired(text) or text  # "Tèi thiÓu 95%" typed in TCVN3
     folded = fold_text(text)
     if folded in _YES_TARGETS or (folded.startswith("dat ") and not re.search(r"\d", text)):
         return Target("yes", None, None, text)

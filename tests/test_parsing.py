@@ -336,6 +336,11 @@ def test_parse_target_examples(raw, op, value, unit):
     assert parse_target(raw) == Target(op, value, unit, normalize_text(raw))
 
 
+def test_parse_target_converts_legacy_font_text():
+    assert parse_target("Tèi thiÓu 95%") == Target(">=", 95.0, "%", "Tối thiểu 95%")
+    assert parse_target("§¹t") == Target("yes", None, None, "Đạt")
+
+
 @pytest.mark.parametrize("raw", ["abc", "", None, "≥", "Từ 2 đến 5", "#REF!", True, "-"])
 def test_parse_target_unparseable_is_none(raw):
     assert parse_target(raw) is None
