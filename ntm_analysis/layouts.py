@@ -658,6 +658,13 @@ class _Matcher:
                     continue
                 phrase = f"{prefix} {bare}" if prefix else bare
                 results.append(self.match(phrase, year))
+        if not results and mode == "any":  # file names written together: "BC_QuangTan_2023"
+            compact = folded.replace(" ", "")
+            for key, bare in _bare_names(self.registry):
+                joined = key.replace(" ", "")
+                if len(joined) >= 6 and " " in key and joined in compact:
+                    results.append(self.match(bare, year))
+                    break
         if not results:
             return None
         for r in results:

@@ -494,3 +494,9 @@ def test_second_content_column_is_the_target(registry, catalog):
     ]
     r = rec(parse(rows, registry, catalog), "2.1")
     assert (r["target_text"], r["value"]) == ("100%", 97.0)
+
+
+def test_commune_written_together_in_a_file_name(registry, catalog):
+    rows = [["BÁO CÁO NĂM 2023"], ["TT", "Tiêu chí", "Kết quả"], [4, "Điện", "Có"]]
+    res = parse(rows, registry, catalog, file="BC_QuangTan_2023.xlsx")
+    assert rec(res, "4")["commune"] == "Xã Quảng Tân"
