@@ -31,7 +31,7 @@ from .parsing import fold_text, normalize_text, parse_target, split_code
 
 KINDS = ("yes_no", "percent", "count", "money_per_capita", "number")
 DIRECTIONS = ("higher", "lower")
-OPS = (">=", "<=", "yes")
+OPS = (">=", "<=", ">", "<", "yes")
 LEVELS = ("commune", "commune_advanced", "district")
 
 #: Where a threshold came from: the national decision or a province's set.
@@ -67,6 +67,10 @@ class Threshold:
             return bool(value >= self.value)
         if self.op == "<=":
             return bool(value <= self.value)
+        if self.op == ">":
+            return bool(value > self.value)
+        if self.op == "<":
+            return bool(value < self.value)
         return bool(value >= 0.5)  # yes/no values are 1.0 / 0.0
 
     def specificity(self) -> int:

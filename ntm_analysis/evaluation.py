@@ -308,9 +308,13 @@ def evaluate_indicators(
     by_value = pd.Series(pd.NA, index=ind.index, dtype="boolean")
     ge = (op == ">=").fillna(False)
     le = (op == "<=").fillna(False)
+    gt = (op == ">").fillna(False)
+    lt = (op == "<").fillna(False)
     yes = (op == "yes").fillna(False)
     by_value[ge] = value[ge] >= threshold[ge]
     by_value[le] = value[le] <= threshold[le]
+    by_value[gt] = value[gt] > threshold[gt]
+    by_value[lt] = value[lt] < threshold[lt]
     by_value[yes] = value[yes] >= 0.5
     by_appraisal = _appraisal_met(ind["self_assessed"])
 

@@ -671,7 +671,7 @@ def plot_indicator_trajectory(
     thr = latest.loc[latest["threshold"].notna() & latest["threshold_op"].isin(trends.NUMERIC_OPS)]
     if not thr.empty:
         value = float(thr["threshold"].iloc[0])
-        op = "≥" if thr["threshold_op"].iloc[0] == ">=" else "≤"
+        op = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}[thr["threshold_op"].iloc[0]]
         ax.axhline(
             value,
             color=OKABE_ITO["black"],

@@ -528,7 +528,9 @@ def compare_years(
 # --------------------------------------------------------------------------- gaps
 
 
-NUMERIC_OPS = (">=", "<=")
+NUMERIC_OPS = (">=", "<=", ">", "<")
+#: Operators whose threshold is a floor (higher is better); the others are ceilings.
+HIGHER_OPS = (">=", ">")
 
 
 def gap_to_target(indicators: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
@@ -553,7 +555,7 @@ def gap_to_target(indicators: pd.DataFrame, year: int | None = None) -> pd.DataF
     frame = frame.loc[numeric.astype(bool)]
     value = frame["value"].astype("Float64")
     threshold = frame["threshold"].astype("Float64")
-    higher = frame["threshold_op"] == ">="
+    higher = frame["threshold_op"].isin(HIGHER_OPS).fillna(False).astype(bool)
     gap = (threshold - value).where(higher, value - threshold).round(9)
     cols = [
         c
@@ -605,7 +607,7 @@ def _target_years(
 def _directions(frame: pd.DataFrame, catalog: object) -> pd.Series:
     op = frame["threshold_op"]
     out = pd.Series(
-        np.where((op == "<=").fillna(False).astype(bool), "lower", "higher"),
+        np.where(op.isin(HIGHER_OPS).fillna(True).astype(bool), "higher", "lower"),
         index=frame.index,
         dtype="string",
     ).where(op.isin(NUMERIC_OPS).fillna(False).astype(bool))

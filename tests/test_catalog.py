@@ -166,17 +166,18 @@ def test_province_spreadsheet_laid_out_like_the_annex(tmp_path):
     path = tmp_path / "bo-tieu-chi-tinh.xlsx"
     table = pd.DataFrame(
         {
-            "TT": [3, None, None, 15, None],
-            "Tên tiêu chí": ["Thủy lợi", None, None, "Y tế", None],
+            "TT": [3, None, None, 15, None, 11],
+            "Tên tiêu chí": ["Thủy lợi", None, None, "Y tế", None, "Nghèo đa chiều"],
             "Nội dung tiêu chí": [
                 None,
                 "3.1. Tỷ lệ diện tích đất sản xuất nông nghiệp được tưới và tiêu nước chủ động",
                 "3.2. Đảm bảo yêu cầu chủ động về phòng chống thiên tai",
                 None,
                 "15.1. Tỷ lệ người dân tham gia bảo hiểm y tế",
+                "Tỷ lệ nghèo đa chiều",
             ],
-            "Chỉ tiêu": [None, "≥ 90%", "Đạt", None, ">=95%"],
-            "DBSH": [None, "≥ 92%", None, None, None],
+            "Chỉ tiêu": [None, "≥ 90%", "Đạt", None, ">=95%", "Dưới 2%"],
+            "DBSH": [None, "≥ 92%", None, None, None, None],
         }
     )
     table.to_excel(path, index=False)
@@ -186,6 +187,9 @@ def test_province_spreadsheet_laid_out_like_the_annex(tmp_path):
     t151 = cset.indicator("15.1").threshold_for(None, 2023)
     assert (t151.op, t151.value, t151.origin) == (">=", 95.0, "province")
     assert "bo-tieu-chi-tinh.xlsx" in t151.source
+    # a single-indicator criterion takes its code from TT; "Dưới" is a strict ceiling
+    t11 = cset.indicator("11").threshold_for(None, 2023)
+    assert (t11.op, t11.value) == ("<", 2.0)
 
 
 def test_unknown_indicator_in_a_province_set_is_refused(tmp_path):

@@ -372,3 +372,19 @@ def test_inputs_are_not_mutated(catalog, registry):
     before = frame.copy()
     evaluate(frame, catalog=catalog, registry=registry)
     pd.testing.assert_frame_equal(frame, before)
+
+
+@pytest.mark.parametrize("value, expected", [(1.9, True), (2.0, False)])
+def test_strict_threshold_from_a_province_set(registry, value, expected):
+    """'Dưới 2%' (below 2%) is strict: exactly 2.0 does not meet it."""
+    import copy
+
+    data = copy.deepcopy(TINY_SET)
+    data["criteria"][1]["indicators"][0]["thresholds"] = [
+        {"op": "<", "value": 2, "text": "Dưới 2%", "source": SRC}
+    ]
+    catalog = Catalog(sets=(criteria_set_from_data(data),))
+    rows = full_report(2023, "Xã An", **{"2": (value, None)})
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    row = indicator_row(result, "Xã An", "2")
+    assert (row["met"], row["threshold_op"]) == (expected, "<")
