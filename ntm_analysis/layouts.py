@@ -32,7 +32,7 @@ import pandas as pd
 from . import config
 from . import schema as s
 from .errors import FindingCheck, RejectReason
-from .legacy_fonts import decode_legacy, detect_legacy_in_cells
+from .legacy_fonts import decode_legacy, detect_legacy_in_cells, is_vietnamese_syllable
 from .parsing import (
     excel_error,
     find_year,
@@ -414,7 +414,7 @@ def _clean_cells(
                 # text holding Vietnamese Unicode letters is already right
                 if encoding is not None and v and not v.isascii() and not _VIET_SPECIFIC.search(v):
                     fixed = decode_legacy(v, encoding)
-                    if fixed != v:
+                    if fixed != v and _reads_as_vietnamese(v, fixed):
                         converted += 1
                         v = fixed
                 v = _normalize_str(v)
@@ -423,6 +423,26 @@ def _clean_cells(
             new.append(v)
         out.append(tuple(new))
     return out, encoding if converted else None, converted
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _reads_as_vietnamese(before: str, after: str) -> bool:
+    """True when every word that conversion changed is a valid Vietnamese syllable.
+
+    On a sheet judged legacy, this keeps a stray non-Vietnamese word ("café")
+    from being "converted" into nonsense ("cafộ"). A short Unicode word that
+    is also a valid legacy spelling ("Có" / TCVN3 "Cã") cannot be told apart.
+    """
+    old_words = _WORD.findall(before)
+    new_words = _WORD.findall(after)
+    if len(old_words) != len(new_words):
+        return True  # punctuation became letters (e.g. "§" -> "Đ"): trust the sheet verdict
+    return all(
+        o == n or n.isdigit() or is_vietnamese_syllable(n)
+        for o, n in zip(old_words, new_words, strict=True)
+    )
 
 
 def _as_text(value: object) -> str | None:

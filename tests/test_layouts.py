@@ -309,6 +309,28 @@ def test_legacy_sheet_is_converted_and_reported(registry, catalog, encoding):
     assert res.findings["check"].tolist() == ["legacy_encoding"]
 
 
+def test_a_foreign_word_on_a_legacy_sheet_is_left_alone(registry, catalog):
+    def enc(text):
+        return encode_legacy(text, "tcvn3", errors="lower")
+
+    rows = [
+        [enc("UBND xã Quảng Tân")],
+        [enc("Báo cáo kết quả năm 2023")],
+        [enc("TT"), enc("Tên tiêu chí"), enc("Kết quả"), enc("Tự đánh giá"), "Ghi chú"],
+        ["1.1", enc("Có quy hoạch"), enc("Có"), enc("Đạt"), "café"],
+    ]
+    res = parse(rows, registry, catalog)
+    assert res.legacy_encoding == "tcvn3"
+    assert rec(res, "1.1")["value_text"] == "Có"  # converted
+    assert rec(res, "1.1")["self_assessed"] == s.MET
+    # "café" would decode to the nonsense "cafộ": it stays as typed (checked via the
+    # layout's cell cleaning, which every record and reject goes through)
+    from ntm_analysis.layouts import _reads_as_vietnamese
+
+    assert not _reads_as_vietnamese("café", "cafộ")
+    assert _reads_as_vietnamese("Tû lÖ hé nghÌo", "Tỷ lệ hộ nghèo")
+
+
 def test_ordinary_unicode_sheet_is_not_converted(registry, catalog):
     rows = TITLE + [["TT", "Tiêu chí", "Kết quả", "Tự đánh giá"], ["2.1", "Đường", "95,5%", "Đạt"]]
     res = parse(rows, registry, catalog)
