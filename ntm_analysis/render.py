@@ -419,16 +419,28 @@ class PageOutput:
     timings: dict = field(default_factory=dict)
 
 
-def _source_cell_index(source_nb: Any, executed_nb: Any, executed_index: int) -> int:
-    """Index in the source notebook of an executed cell (papermill inserts one cell)."""
-    try:
-        cell_id = executed_nb.cells[executed_index].get("id")
-    except (IndexError, AttributeError):
-        return executed_index
+def _source_cell_index(source_nb: Any, executed_nb: Any, exc: Any) -> int:
+    """Index in the source notebook of the cell that failed.
+
+    The executed notebook has extra cells (papermill's injected parameters and
+    its error banners), so the failing cell is found by its id, then by its
+    source, in the notebook the user edits.
+    """
+    failing_id = next(
+        (
+            cell.get("id")
+            for cell in executed_nb.cells
+            if any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        ),
+        None,
+    )
     for i, cell in enumerate(source_nb.cells):
-        if cell.get("id") == cell_id:
+        if failing_id is not None and cell.get("id") == failing_id:
             return i
-    return executed_index
+    for i, cell in enumerate(source_nb.cells):
+        if cell.get("source") == exc.source:
+            return i
+    return int(exc.cell_index)
 
 
 _KERNEL_MANAGER = None
@@ -491,7 +503,7 @@ def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
                 ipynb=nbformat.writes(executed) if out.is_file() else None,
                 html=None,
                 message=f"{exc.ename}: {exc.evalue}",
-                cell_index=_source_cell_index(source_nb, executed, exc.cell_index),
+                cell_index=_source_cell_index(source_nb, executed, exc),
                 cell_source=exc.source,
                 seconds=time.perf_counter() - started,
             )
@@ -746,7 +758,7 @@ def _run_dask(jobs: list[RenderJob], scheduler: Any, on_done: Callable) -> None:
             for i, job in enumerate(jobs)
         ]
         by_key = {f.key: job for f, job in zip(futures, jobs, strict=True)}
-        for fut in as_completed(futures):
+        for fut in as_completed(futures, loop=client.loop):
             job = by_key[fut.key]
             try:
                 output = fut.result()

@@ -1,0 +1,380 @@
+"""``ntm render``: slugs, planning, pages, index, failures, the Dask path and the CLI.
+
+The batch tests run small stand-in notebooks (``render_fixtures``) on a tiny
+processed folder, so they exercise papermill, the HTML conversion and the
+writing rules in seconds; ``test_notebooks.py`` runs the real notebooks on the
+sample.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from render_fixtures import write_processed_fixture, write_tiny_notebooks  # noqa: E402
+
+from ntm_analysis import render  # noqa: E402
+from ntm_analysis.errors import NoDataError, UsageError  # noqa: E402
+
+FAILING = "Xã Quảng Lâm"
+#: src= / href= attributes pointing at a network address (or protocol-relative).
+NETWORK_REF = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:|//)""", re.IGNORECASE)
+
+
+def assert_offline_page(text: str) -> None:
+    """The checks every published page must pass."""
+    assert text.startswith("<!DOCTYPE html>")
+    assert not NETWORK_REF.search(text), NETWORK_REF.search(text).group(0)
+    assert "http://" not in text and "https://" not in text
+    assert "//cdn" not in text
+    assert "<script" not in text.lower()
+    assert "<link" not in text.lower()
+    assert "@import" not in text and "url(" not in text
+
+
+# ----------------------------------------------------------------------------- slugs
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Xã Quảng Tân", "xa-quang-tan"),
+        ("Phòng Tài nguyên – Môi trường", "phong-tai-nguyen-moi-truong"),
+        ("Thị trấn Đầm Hà", "thi-tran-dam-ha"),
+        ("XÃ ĐẦM HÀ", "xa-dam-ha"),
+        ("Phòng Lao động – TB&XH", "phong-lao-dong-tb-xh"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("..", "x"),
+        ("", "x"),
+        ("/", "x"),
+        ("CON", "con-x"),
+        ("Xã\u00a0Quảng\nTân", "xa-quang-tan"),
+        ("Xa\u0303 Qua\u0309ng Ta\u0302n", "xa-quang-tan"),  # decomposed (NFD) input
+    ],
+)
+def test_slugify_makes_safe_ascii_file_names(name, slug):
+    assert render.slugify(name) == slug
+
+
+def test_slugify_output_never_leaves_its_folder():
+    for nasty in ("a/../../b", "C:\\Windows\\x", "~root", "a\x00b", "<script>", "ñ/ü"):
+        slug = render.slugify(nasty)
+        assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug), slug
+
+
+def test_slugify_is_bounded_in_length():
+    assert len(render.slugify("Xã " * 100)) <= 60
+
+
+def test_unique_slugs_number_collisions():
+    assert render.unique_slugs(["Xã Đầm Hà", "Xa Dam Ha", "Thị trấn Đầm Hà"]) == {
+        "Xã Đầm Hà": "xa-dam-ha",
+        "Xa Dam Ha": "xa-dam-ha-2",
+        "Thị trấn Đầm Hà": "thi-tran-dam-ha",
+    }
+
+
+# ----------------------------------------------------------------------------- planning
+
+
+@pytest.fixture(scope="module")
+def tiny_processed(tmp_path_factory) -> Path:
+    return write_processed_fixture(tmp_path_factory.mktemp("processed"))
+
+
+@pytest.fixture(scope="module")
+def tiny_data(tiny_processed):
+    from ntm_analysis.pipeline import load_processed
+
+    return load_processed(tiny_processed)
+
+
+def test_plan_defaults_to_the_latest_year_and_every_commune_and_department(tiny_data):
+    jobs = render.plan_jobs(tiny_data)
+    assert {j.year for j in jobs} == {2024}
+    kinds = [j.kind for j in jobs]
+    assert kinds.count("district") == 1
+    assert kinds.count("commune") == 3
+    assert kinds.count("department") >= 3  # transport, health, environment owners
+    district = next(j for j in jobs if j.kind == "district")
+    assert district.html_path == "2024/district-review.html"
+    assert district.parameters["year"] == 2024
+    assert Path(district.parameters["processed_dir"]).is_absolute()
+    commune = next(j for j in jobs if j.label == "Xã Quảng Tân")
+    assert commune.html_path == "2024/communes/xa-quang-tan.html"
+    assert commune.parameters["commune"] == "Xã Quảng Tân"
+    dept = next(j for j in jobs if j.label == "Phòng Tài nguyên – Môi trường")
+    assert dept.html_path == "2024/departments/phong-tai-nguyen-moi-truong.html"
+
+
+def test_plan_selects_communes_by_any_spelling(tiny_data):
+    jobs = render.plan_jobs(
+        tiny_data, years=[2023, 2024], communes=["quang-tan", "QUẢNG LÂM"], kinds=["commune"]
+    )
+    assert sorted((j.year, j.label) for j in jobs) == [
+        (2023, "Xã Quảng Lâm"),
+        (2023, "Xã Quảng Tân"),
+        (2024, "Xã Quảng Lâm"),
+        (2024, "Xã Quảng Tân"),
+    ]
+
+
+def test_plan_escapes_nothing_but_slugs_every_path(tiny_data):
+    jobs = render.plan_jobs(tiny_data, kinds=["commune"])
+    odd = next(j for j in jobs if "Thử" in j.label)
+    assert odd.html_path == "2024/communes/xa-b-thu-b-co.html"
+    assert odd.parameters["commune"] == "Xã <b>Thử</b> & Co"  # the real name reaches the notebook
+
+
+def test_plan_rejects_unknown_years_communes_and_kinds(tiny_data):
+    with pytest.raises(UsageError, match="2019"):
+        render.plan_jobs(tiny_data, years=[2019])
+    with pytest.raises(UsageError, match="Atlantis"):
+        render.plan_jobs(tiny_data, communes=["Atlantis"])
+    with pytest.raises(UsageError, match="kind"):
+        render.plan_jobs(tiny_data, kinds=["poster"])
+
+
+# ----------------------------------------------------------------------------- page shell
+
+
+def test_page_html_is_self_contained_with_banner_sources_and_contents():
+    body = '<h2 id="tong-quan">Tổng quan</h2><p>x</p><h3 id="chi-tiet">Chi tiết</h3>'
+    context = {
+        "sample": True,
+        "sources": [{"file": "sample/a<b>.xlsx", "rows": 12}],
+        "data_date": "2025-01-15",
+        "lang": "vi",
+    }
+    text = render.page_html(body, title="Rà soát <năm> 2024", context=context)
+    assert_offline_page(text)
+    assert '<html lang="vi">' in text
+    assert "<title>Rà soát &lt;năm&gt; 2024</title>" in text
+    assert "DỮ LIỆU MẪU (tổng hợp, không phải số liệu thật)" in text
+    assert "sample/a&lt;b&gt;.xlsx" in text
+    assert "2025-01-15" in text
+    assert '<a href="#tong-quan">Tổng quan</a>' in text
+    assert '<a href="#chi-tiet">Chi tiết</a>' in text
+    assert "@media print" in text and "size: A4" in text
+
+
+def test_page_html_has_no_banner_for_real_data():
+    context = {"sample": False, "sources": [], "data_date": "2025-01-15", "lang": "en"}
+    text = render.page_html("<p>x</p>", title="Review", context=context)
+    assert "DỮ LIỆU MẪU" not in text and "SAMPLE DATA" not in text
+    assert '<html lang="en">' in text
+
+
+def test_sample_detection_reads_the_flag_or_the_file_names():
+    assert render.is_sample_report({"sample": True, "files": []})
+    assert render.is_sample_report(
+        {"files": [{"file": "raw/MAU-synthetic_xa-dam-ha_2024.xlsx", "status": "read"}]}
+    )
+    assert not render.is_sample_report({"files": [{"file": "bao-cao-2024.xlsx"}]})
+
+
+# ----------------------------------------------------------------------------- batch
+
+
+@pytest.fixture(scope="module")
+def tiny_notebooks(tmp_path_factory) -> Path:
+    return write_tiny_notebooks(tmp_path_factory.mktemp("notebooks"), failing=FAILING)
+
+
+@pytest.fixture(scope="module")
+def local_run(tiny_processed, tiny_notebooks, tmp_path_factory):
+    out = tmp_path_factory.mktemp("outputs")
+    # A good page from an earlier run: the failing notebook must not replace it.
+    old = out / "2024" / "communes" / "xa-quang-lam.html"
+    old.parent.mkdir(parents=True)
+    old.write_text("<!DOCTYPE html><p>previous good page</p>", encoding="utf-8")
+    summary = render.render_review(
+        processed_dir=tiny_processed,
+        out_dir=out,
+        jobs=2,
+        progress=False,
+        notebooks_dir=tiny_notebooks,
+    )
+    return summary
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_is_reported_and_the_others_render(local_run):
+    failed = local_run.failures
+    assert [(p.kind, p.label) for p in failed] == [("commune", FAILING)]
+    error = failed[0].error
+    assert Path(error.notebook).name == "commune_profile.ipynb"
+    assert error.parameters["commune"] == FAILING and error.parameters["year"] == 2024
+    assert error.cell_index == 4  # in the source notebook: title, parameters, import, load, here
+    assert "deliberate failure" in error.cell_source
+    assert "ValueError" in str(error)
+    ok = [p for p in local_run.pages if p.ok]
+    assert len(ok) == len(local_run.pages) - 1 >= 6
+    assert all(p.html_path.is_file() and p.ipynb_path.is_file() for p in ok)
+    assert local_run.exit_code == 1
+    described = failed[0].describe_error()
+    assert "commune_profile.ipynb" in described and "cell 4" in described
+
+
+@pytest.mark.slow
+def test_a_failed_page_never_replaces_the_good_one(local_run):
+    page = local_run.out_dir / "2024" / "communes" / "xa-quang-lam.html"
+    assert page.read_text(encoding="utf-8") == "<!DOCTYPE html><p>previous good page</p>"
+    assert page.with_suffix(".failed.ipynb").is_file()
+    assert not list(local_run.out_dir.rglob("*.tmp"))
+
+
+@pytest.mark.slow
+def test_pages_have_no_code_no_network_and_embedded_images(local_run):
+    page = local_run.out_dir / "2024" / "district-review.html"
+    text = page.read_text(encoding="utf-8")
+    assert_offline_page(text)
+    assert "from ntm_analysis import report" not in text
+    assert "load_review" not in text
+    assert "jp-InputArea" not in text and "input_area" not in text
+    assert re.search(r'<img [^>]*src="data:image/png;base64,[A-Za-z0-9+/=]{200,}"', text)
+    assert "DỮ LIỆU MẪU (tổng hợp, không phải số liệu thật)" in text
+    assert "<title>Rà soát nông thôn mới năm 2024 — Huyện Đầm Hà</title>" in text
+    assert '<nav class="ntm-toc"' in text and 'href="#headline"' in text
+    assert "Năm 2024 có 2/3 xã đạt chuẩn nông thôn mới (năm 2023: 1/3)." in text
+    assert "3 tệp nguồn" in text and "2025-01-15" in text
+    assert "# District" not in text  # the cell tagged remove-from-page
+    assert 'href="../index.html"' in text
+
+
+@pytest.mark.slow
+def test_data_text_is_escaped_in_pages_and_index(local_run):
+    index = local_run.index_path.read_text(encoding="utf-8")
+    assert "Xã &lt;b&gt;Thử&lt;/b&gt; &amp; Co" in index
+    assert "<b>Thử</b>" not in index
+    commune = (local_run.out_dir / "2024" / "communes" / "xa-b-thu-b-co.html").read_text(
+        encoding="utf-8"
+    )
+    assert "<b>Thử</b>" not in commune
+    assert "Xã &lt;b&gt;Thử&lt;/b&gt; &amp; Co" in commune
+
+
+@pytest.mark.slow
+def test_index_links_every_page_by_year_with_headlines(local_run):
+    index = local_run.index_path.read_text(encoding="utf-8")
+    assert_offline_page(index)
+    assert '<h2 id="nam-2024">Năm 2024</h2>' in index
+    for page in local_run.pages:
+        rel = page.html_path.relative_to(local_run.out_dir).as_posix()
+        assert f'href="{rel}"' in index, rel  # the failed one links its previous version
+    assert "lỗi khi tạo trang" in index
+    assert "Năm 2024 có 2/3 xã đạt chuẩn nông thôn mới" in index
+    assert (local_run.out_dir / "manifest.json").is_file()
+
+
+@pytest.mark.slow
+def test_dask_path_renders_the_same_pages_as_the_local_path(
+    local_run, tiny_processed, tiny_notebooks, tmp_path
+):
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        summary = render.render_review(
+            processed_dir=tiny_processed,
+            out_dir=tmp_path,
+            scheduler=cluster.scheduler_address,
+            progress=False,
+            notebooks_dir=tiny_notebooks,
+        )
+
+    def pages(s):
+        return sorted(
+            (p.kind, p.year, p.key, p.html_path.relative_to(s.out_dir).as_posix(), p.ok)
+            for p in s.pages
+        )
+
+    assert pages(summary) == pages(local_run)
+    for page in summary.pages:
+        if page.ok:
+            local = local_run.out_dir / page.html_path.relative_to(summary.out_dir)
+            # same content apart from the generation time and papermill's random cell id
+            strip = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}|cell-id=[0-9a-f-]+")
+            assert strip.sub("", page.html_path.read_text(encoding="utf-8")) == strip.sub(
+                "", local.read_text(encoding="utf-8")
+            )
+
+
+# ----------------------------------------------------------------------------- no data / CLI
+
+
+def test_missing_processed_folder_is_one_clear_no_data_error(tmp_path):
+    with pytest.raises(NoDataError) as info:
+        render.render_review(processed_dir=tmp_path / "nowhere", out_dir=tmp_path, progress=False)
+    assert "\n" not in str(info.value) and "ntm clean" in str(info.value)
+
+
+def test_empty_processed_folder_is_one_clear_no_data_error(tmp_path):
+    (tmp_path / "processed").mkdir()
+    with pytest.raises(NoDataError) as info:
+        render.render_review(
+            processed_dir=tmp_path / "processed", out_dir=tmp_path / "out", progress=False
+        )
+    assert "\n" not in str(info.value)
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_cli_exits_2_with_one_line_when_there_is_no_data(tmp_path, capsys):
+    import argparse
+
+    from ntm_analysis.errors import NoDataError
+
+    parser = argparse.ArgumentParser()
+    render.add_render_arguments(parser)
+    args = parser.parse_args(["--processed", str(tmp_path), "--out", str(tmp_path / "o")])
+    with pytest.raises(NoDataError):
+        render.run_render(args)
+    from ntm_analysis import cli
+
+    if "render" in cli.build_parser().format_help():
+        code = cli.main(["render", "--processed", str(tmp_path), "--out", str(tmp_path / "o")])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert len(err.strip().splitlines()) == 1 and "ntm clean" in err
+
+
+def test_cli_options_parse_into_the_api_call():
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    render.add_render_arguments(parser)
+    args = parser.parse_args(
+        [
+            "--year",
+            "2023",
+            "--year",
+            "2024",
+            "--commune",
+            "Quảng Tân,Quảng Lâm",
+            "--commune",
+            "Dực Yên",
+            "--jobs",
+            "3",
+            "--scheduler",
+            "tcp://127.0.0.1:8786",
+            "--lang",
+            "en",
+        ]
+    )
+    assert args.years == [2023, 2024]
+    assert render._split_list(args.communes) == ["Quảng Tân", "Quảng Lâm", "Dực Yên"]
+    assert args.jobs == 3 and args.scheduler == "tcp://127.0.0.1:8786" and args.lang == "en"
+
+
+def test_atomic_write_leaves_no_temporary_file(tmp_path):
+    target = tmp_path / "a" / "page.html"
+    render.atomic_write_text(target, "one")
+    render.atomic_write_text(target, "two")
+    assert target.read_text(encoding="utf-8") == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["page.html"]
