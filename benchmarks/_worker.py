@@ -22,6 +22,13 @@ def _peak_mb() -> float:
     return max(own, children) / 1024  # Linux reports KiB
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _current_rss_mb() -> float:
     try:
         with open("/proc/self/status", encoding="ascii") as fh:
@@ -39,13 +46,16 @@ def main(argv: list[str]) -> int:
     func = getattr(importlib.import_module(module_name), func_name)
     call = func(**json.loads(raw_kwargs))
     before = _current_rss_mb()
+    cpu_start = _cpu_seconds()
     start = time.perf_counter()
     extra = call()
     seconds = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu_start
     record = {
         "seconds": seconds,
         "peak_mb": _peak_mb(),
         "rss_before_mb": before,
+        "cpu_seconds": cpu,
         "extra": extra if isinstance(extra, dict) else None,
     }
     print(RESULT_TAG + json.dumps(record, default=str), flush=True)

@@ -31,6 +31,7 @@ class Measurement:
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
     before_mb: list[float] = field(default_factory=list)
+    cpu_seconds: list[float] = field(default_factory=list)
     extra: list[dict] = field(default_factory=list)
     error: str | None = None
 
@@ -41,6 +42,11 @@ class Measurement:
     @property
     def median(self) -> float:
         return statistics.median(self.seconds) if self.seconds else float("nan")
+
+    @property
+    def cpu_median(self) -> float:
+        """Median CPU seconds (user + system, with children): steadier under load."""
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else float("nan")
 
     @property
     def peak(self) -> float:
@@ -83,6 +89,7 @@ def measure(task: str, kwargs: dict, *, runs: int, timeout: float | None = None)
         m.seconds.append(rec["seconds"])
         m.peak_mb.append(rec["peak_mb"])
         m.before_mb.append(rec.get("rss_before_mb", float("nan")))
+        m.cpu_seconds.append(rec.get("cpu_seconds", float("nan")))
         m.extra.append(rec.get("extra") or {})
     return m
 
@@ -104,9 +111,11 @@ def result_line(
     extra: str = "",
 ) -> tuple[str, dict]:
     """One printed line per benchmark, and the same facts as a dict."""
-    ratio = float("nan")
+    ratio = cpu_ratio = float("nan")
     if baseline is not None and baseline.ok and tool.ok and baseline.median > 0:
         ratio = tool.median / baseline.median
+        if baseline.cpu_median > 0:
+            cpu_ratio = tool.cpu_median / baseline.cpu_median
     if not tool.ok:
         verdict = f"ERROR ({tool.error})"
     elif baseline is not None and not baseline.ok:
@@ -125,6 +134,7 @@ def result_line(
         f"ratio={ratio:.2f}x",
         f"target<={target_ratio}x" if target_ratio is not None else "target=n/a",
         verdict,
+        f"cpu={_fmt_seconds(tool.cpu_median)} cpu_ratio={cpu_ratio:.2f}x",
     ]
     if extra:
         parts.append(extra)
@@ -137,6 +147,9 @@ def result_line(
         "baseline": baseline_name,
         "baseline_median_s": baseline.median if baseline else None,
         "ratio": ratio,
+        "cpu_s": tool.cpu_median,
+        "baseline_cpu_s": baseline.cpu_median if baseline else None,
+        "cpu_ratio": cpu_ratio,
         "target": target_ratio,
         "verdict": verdict,
     }
