@@ -187,7 +187,8 @@ def test_harness_runs_a_task_in_a_fresh_process(tmp_path):
     assert m.peak > 10  # MB: at least an interpreter with pandas
     assert m.extra[0] == {"rows": 100}
     line, facts = harness.result_line("x", "tiny", m, "self", m, target_ratio=1.0)
-    assert facts["ratio"] == pytest.approx(1.0) and line.endswith("PASS")
+    assert facts["ratio"] == pytest.approx(1.0) and facts["verdict"] == "PASS"
+    assert "  PASS  " in line and "cpu_ratio=" in line
 
 
 def test_harness_reports_a_failing_task_without_raising():
