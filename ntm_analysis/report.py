@@ -334,7 +334,13 @@ class Review:
         return self.cached(
             "tasks",
             lambda: trends.department_tasks(
-                self.indicators, self.progress, self.mapping, self.year, lang=self.lang
+                self.indicators,
+                self.progress,
+                self.mapping,
+                self.year,
+                criteria=self.criteria,
+                catalog=self.catalog,
+                lang=self.lang,
             ),
         )
 
@@ -638,8 +644,11 @@ def _indicator_texts(review: Review) -> dict[str, str]:
 
 
 def _indicator_label(review: Review, code: object) -> str:
+    """ "17.1. Tỷ lệ hộ …"; a criterion-level code gets the criterion's name."""
     text = _indicator_texts(review).get(str(code))
-    return f"{code}. {text}" if text else str(code)
+    if text:
+        return f"{code}. {text}"
+    return review.criterion_label(code) if "." not in str(code) else str(code)
 
 
 def show_attainment(review: Review) -> None:

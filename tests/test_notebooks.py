@@ -1,0 +1,201 @@
+"""The review notebooks: committed thin and clean, and every one executes on the sample.
+
+The slow tests run ``render_review`` (what ``ntm render`` calls) over the
+whole sample review set plus the exploration notebook, once per module.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ntm_analysis import config, render
+
+NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
+PARAMETERS = {
+    "district_review.ipynb": {"year", "district", "processed_dir", "lang"},
+    "commune_profile.ipynb": {"commune", "year", "processed_dir", "lang"},
+    "department_report.ipynb": {"department", "year", "processed_dir", "lang"},
+    "exploration.ipynb": {"year", "processed_dir", "lang", "export_dir"},
+}
+NETWORK_REF = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:|//)""", re.IGNORECASE)
+MAX_DISTRICT_REVIEW_BYTES = 3 * 1024 * 1024
+
+
+def test_the_four_notebooks_exist():
+    assert sorted(p.name for p in NOTEBOOKS) == sorted(PARAMETERS)
+    assert set(render.NOTEBOOKS.values()) == set(PARAMETERS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_committed_without_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [], cell.source
+            assert cell.execution_count is None, cell.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_names_the_project_kernel(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.metadata.kernelspec.name == config.KERNEL_NAME
+    assert nb.metadata.kernelspec.display_name == "Python (ntm-analysis)"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_one_parameters_cell_with_sample_defaults(path):
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    tree = ast.parse(tagged[0].source)
+    names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets}
+    assert names == PARAMETERS[path.name]
+    values = {
+        t.id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+    }
+    assert values["year"] == 2024 and values["processed_dir"] is None and values["lang"] == "vi"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_is_thin(path):
+    """No function or class definitions, no hard-coded paths: calls into the package."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    for source in code:
+        tree = ast.parse(source)
+        for node in ast.walk(tree):
+            assert not isinstance(
+                node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+            )
+        literals = [
+            n.value
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        ]
+        assert not [v for v in literals if v.startswith(("/", "~")) or "data/" in v], literals
+    assert sum(len(s.splitlines()) for s in code) < 80
+    assert any("ntm_analysis" in s for s in code)
+
+
+# ----------------------------------------------------------------------------- execution
+
+
+@pytest.fixture(scope="module")
+def rendered(processed_sample_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("outputs")
+    mp = pytest.MonkeyPatch()
+    # The exploration notebook exports a table under outputs/: keep it in the tmp folder.
+    mp.setenv("NTM_OUTPUTS_DIR", str(out / "exports"))
+    try:
+        summary = render.render_review(
+            processed_dir=processed_sample_dir,
+            out_dir=out,
+            kinds=["district", "commune", "department", "exploration"],
+            progress=False,
+        )
+    finally:
+        mp.undo()
+    return summary
+
+
+@pytest.mark.slow
+def test_every_notebook_executes_on_the_sample(rendered):
+    failures = [p.describe_error() for p in rendered.failures]
+    assert failures == []
+    kinds = {p.kind for p in rendered.pages}
+    assert kinds == {"district", "commune", "department", "exploration"}
+    assert sum(p.kind == "commune" for p in rendered.pages) == 8
+    assert sum(p.kind == "department" for p in rendered.pages) >= 5
+
+
+@pytest.mark.slow
+def test_every_page_is_offline_with_hidden_code(rendered):
+    for page in rendered.pages:
+        text = page.html_path.read_text(encoding="utf-8")
+        assert not NETWORK_REF.search(text), (page.html_path, NETWORK_REF.search(text))
+        assert "https://" not in text and "http://" not in text and "//cdn" not in text
+        assert "<script" not in text.lower()
+        assert "report.load_review" not in text and "import " not in text
+        assert "Traceback" not in text
+        assert "DỮ LIỆU MẪU (tổng hợp, không phải số liệu thật)" in text
+        assert '<nav class="ntm-toc"' in text
+
+
+@pytest.mark.slow
+def test_district_review_is_small_with_embedded_charts(rendered):
+    page = next(p for p in rendered.pages if p.kind == "district").html_path
+    text = page.read_text(encoding="utf-8")
+    assert page.stat().st_size < MAX_DISTRICT_REVIEW_BYTES
+    images = re.findall(r'<img [^>]*src="data:image/png;base64,', text)
+    assert len(images) >= 6  # attainment, change, over the years, shares, gaps, progress
+    for anchor in (
+        "headline",
+        "attainment",
+        "change",
+        "over-years",
+        "lagging",
+        "outlook",
+        "checks",
+    ):
+        assert f'id="{anchor}"' in text and f'href="#{anchor}"' in text
+    assert "Năm 2024 có " in text and "xã đạt chuẩn nông thôn mới" in text
+
+
+@pytest.mark.slow
+def test_commune_profile_lists_standing_history_and_unmet_indicators(rendered):
+    page = next(p for p in rendered.pages if p.kind == "commune").html_path
+    text = page.read_text(encoding="utf-8")
+    for anchor in ("standing", "history", "unmet"):
+        assert f'id="{anchor}"' in text
+    assert re.search(r"Năm 2024, Xã [^ ]+.* đạt \d+/19 tiêu chí", text)
+
+
+@pytest.mark.slow
+def test_exploration_exports_a_table(rendered):
+    exported = list((rendered.out_dir / "exports" / "exploration").glob("nhiem-vu-2024.csv"))
+    assert len(exported) == 1
+    assert exported[0].read_text(encoding="utf-8-sig").startswith("department_id,")
+
+
+@pytest.mark.slow
+def test_index_lists_the_year_with_headlines(rendered):
+    index = rendered.index_path.read_text(encoding="utf-8")
+    assert '<h2 id="nam-2024">Năm 2024</h2>' in index
+    assert index.count('href="2024/communes/') == 8
+    assert "xã đạt chuẩn nông thôn mới" in index
+
+
+@pytest.mark.slow
+def test_district_review_renders_in_english(processed_sample_dir, tmp_path):
+    summary = render.render_review(
+        processed_dir=processed_sample_dir,
+        out_dir=tmp_path,
+        kinds=["district"],
+        lang="en",
+        progress=False,
+    )
+    assert not summary.failures, [p.describe_error() for p in summary.failures]
+    text = summary.pages[0].html_path.read_text(encoding="utf-8")
+    assert '<html lang="en">' in text
+    assert "New rural development review 2024" in text
+    assert "SAMPLE DATA (synthetic, not real figures)" in text
+    assert ">Headline<" in text and "communes meet the new rural standard" in text
+
+
+def test_page_paths_follow_the_layout(rendered):
+    rels = {p.html_path.relative_to(rendered.out_dir).as_posix() for p in rendered.pages}
+    assert "2024/district-review.html" in rels
+    assert "2024/communes/xa-quang-tan.html" in rels
+    assert "2024/departments/phong-tai-nguyen-moi-truong.html" in rels
+    assert all(re.fullmatch(r"2024/(?:[a-z]+/)?[a-z0-9-]+\.html", r) for r in rels)
+    for page in rendered.pages:
+        assert Path(page.html_path).with_suffix(".ipynb").is_file()
