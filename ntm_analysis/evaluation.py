@@ -744,14 +744,24 @@ def add_single_indicator_records(records: pd.DataFrame, catalog: Catalog) -> pd.
     }
     if not single:
         return records
-    crit = records.loc[
-        (records["level"] == "criterion") & (records["layout"] != s.LAYOUT_DISTRICT_MATRIX)
-    ]
-    keys = list(zip(crit["year"].astype(int), crit["indicator"].astype(str), strict=True))
-    crit = crit.loc[[k in single for k in keys]]
+    codes_by_year: dict[int, set[str]] = {}
+    for y, code in single:
+        codes_by_year.setdefault(int(y), set()).add(code)
+    level = records["level"]
+    year = records["year"]
+    code = records["indicator"].astype("string")
+    candidate = pd.Series(False, index=records.index)
+    for y, codes in codes_by_year.items():
+        candidate |= ((year == y) & code.isin(list(codes))).fillna(False).astype(bool)
+    is_crit = ((level == "criterion") & (records["layout"] != s.LAYOUT_DISTRICT_MATRIX)).fillna(
+        False
+    )
+    crit = records.loc[candidate & is_crit.astype(bool)]
     if crit.empty:
         return records
-    have = records.loc[records["level"] == "indicator", ["year", "commune_code", "indicator"]]
+    # only indicator records of these codes can match: a small anti-join
+    is_ind = (level == "indicator").fillna(False).astype(bool)
+    have = records.loc[candidate & is_ind, ["year", "commune_code", "indicator"]]
     have = have.assign(_have=True)
     merged = crit.merge(have, on=["year", "commune_code", "indicator"], how="left")
     extra = merged.loc[merged["_have"].isna()].drop(columns="_have").assign(level="indicator")
