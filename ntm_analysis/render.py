@@ -25,6 +25,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import unicodedata
 import uuid
@@ -305,9 +306,11 @@ def plan_jobs(
     lang: str = "vi",
     notebooks_dir: str | Path | None = None,
 ) -> list[RenderJob]:
-    """Every page to render for the selection (pure: reads nothing from disk).
+    """Every page to render for the selection; runs nothing.
 
-    ``data`` is a :class:`~ntm_analysis.pipeline.ProcessedData`.
+    ``data`` is a :class:`~ntm_analysis.pipeline.ProcessedData`; the
+    departments come from the responsibility mapping. Raises
+    :class:`UsageError` for a year, commune, department or kind not known.
     """
     from . import report as rep
 
@@ -545,13 +548,16 @@ def _css() -> str:
     return (TEMPLATES_DIR / "page.css").read_text(encoding="utf-8")
 
 
-_EXPORTER = None
+_LOCAL = threading.local()
 
 
 def _exporter():
-    """An nbconvert exporter for the page body: the bare 'basic' template, inputs hidden."""
-    global _EXPORTER
-    if _EXPORTER is None:
+    """An nbconvert exporter for the page body: the bare 'basic' template, inputs hidden.
+
+    One per thread: exporters keep state while converting.
+    """
+    exporter = getattr(_LOCAL, "exporter", None)
+    if exporter is None:
         from nbconvert import HTMLExporter
         from traitlets.config import Config
 
@@ -559,7 +565,7 @@ def _exporter():
         c.TagRemovePreprocessor.enabled = True
         c.TagRemovePreprocessor.remove_cell_tags = {REMOVE_TAG}
         c.HTMLExporter.preprocessors = ["nbconvert.preprocessors.TagRemovePreprocessor"]
-        _EXPORTER = HTMLExporter(
+        exporter = HTMLExporter(
             config=c,
             template_name="basic",
             exclude_input=True,
@@ -567,7 +573,8 @@ def _exporter():
             exclude_output_prompt=True,
             anchor_link_text="",
         )
-    return _EXPORTER
+        _LOCAL.exporter = exporter
+    return exporter
 
 
 class _Headings:

@@ -557,19 +557,16 @@ def table_html(
     renamed = shown.rename(
         columns={c: _pick(_COLUMNS[c], lang) for c in shown.columns if c in _COLUMNS}
     )
-    formatters = {}
+    cells = {}
     for col in renamed.columns:
+        values = renamed[col].astype(object)
         if pd.api.types.is_float_dtype(renamed[col]):
-            formatters[col] = lambda v: format_number(v, lang)
+            cells[col] = [format_number(v, lang) for v in values]
         else:
-            formatters[col] = lambda v: "–" if v is None or (np_isna(v)) else str(v)
-    return renamed.to_html(
-        index=False,
-        classes="ntm-table",
-        border=0,
-        na_rep="–",
-        formatters=formatters,
-        escape=True,
+            cells[col] = ["–" if np_isna(v) else str(v) for v in values]
+    # Every cell is text by now; to_html escapes it.
+    return pd.DataFrame(cells, columns=renamed.columns).to_html(
+        index=False, classes="ntm-table", border=0, escape=True
     )
 
 

@@ -378,3 +378,72 @@ def test_atomic_write_leaves_no_temporary_file(tmp_path):
     render.atomic_write_text(target, "two")
     assert target.read_text(encoding="utf-8") == "two"
     assert [p.name for p in target.parent.iterdir()] == ["page.html"]
+
+
+# ----------------------------------------------------------------------------- report helpers
+
+
+def test_numbers_read_the_vietnamese_way():
+    from ntm_analysis import report
+
+    assert report.format_number(18.94) == "18,9"
+    assert report.format_number(18.94, "en") == "18.9"
+    assert report.format_number(19.0) == "19"
+    assert report.format_number(float("nan")) == "–"
+    assert report.format_number(-0.01) == "0"
+
+
+def test_tables_escape_text_and_show_missing_as_a_dash():
+    import pandas as pd
+
+    from ntm_analysis import report
+
+    frame = pd.DataFrame(
+        {
+            "commune": ["Xã <b>A</b>", None],
+            "year": pd.array([2024, None], dtype="Int64"),
+            "gap": [6.8, None],
+        }
+    )
+    html = report.table_html(frame)
+    assert "<th>Xã</th>" in html and "<th>Năm</th>" in html and "<th>Còn thiếu</th>" in html
+    assert "&lt;b&gt;A&lt;/b&gt;" in html and "<b>" not in html
+    assert "<td>6,8</td>" in html
+    assert "NA" not in html and "nan" not in html
+    assert html.count("<td>–</td>") == 3
+
+
+def test_headline_sentences_read_the_year(tiny_data):
+    from ntm_analysis import report
+
+    assert report.headline_sentences(tiny_data, year=2024) == [
+        "Năm 2024 có 2/3 xã đạt chuẩn nông thôn mới (năm 2023: 1/3).",
+        "Bình quân 2,7 tiêu chí/xã; thấp nhất 2 tiêu chí.",
+        "Tiêu chí còn xã chưa đạt: 15. Y tế (1 xã).",
+    ]
+    assert report.headline_sentences(tiny_data, year=2023, lang="en")[0] == (
+        "In 2023, 1 of 3 communes meet the new rural standard."
+    )
+
+
+def test_figures_are_embedded_as_png_and_closed():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from ntm_analysis import report
+
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([1, 2], [1, 2])
+    html = report.figure_html(fig, alt='Biểu đồ "A" <1>')
+    assert html.startswith('<figure class="ntm-figure"><img src="data:image/png;base64,iVBOR')
+    assert 'alt="Biểu đồ &quot;A&quot; &lt;1&gt;"' in html
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_headings_carry_stable_anchors_for_the_contents():
+    from ntm_analysis import report
+
+    assert report.heading("over_years") == '<h2 id="over-years">Diễn biến qua các năm</h2>'
+    assert report.heading("over_years", "en") == '<h2 id="over-years">Over the years</h2>'
