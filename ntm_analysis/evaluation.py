@@ -540,43 +540,63 @@ def evaluate_criteria(
     expected = pd.DataFrame(expected_rows, columns=["year", "criterion", "indicator"]).astype(
         {"year": units["year"].dtype, "criterion": "string", "indicator": "string"}
     )
-    reporting = indicators.loc[:, ["year", "commune", "commune_code"]].drop_duplicates()
+    unit_cols = ["year", "commune", "commune_code"]
+    have = indicators.loc[:, [*unit_cols, "indicator"]]
+    # commune-years in order of first appearance (as drop_duplicates gives them)
+    unit_id = have.groupby(unit_cols, sort=False, dropna=False).ngroup().to_numpy()
+    first_row = np.unique(unit_id, return_index=True)[1]
+    reporting = have.iloc[first_row, :3].reset_index(drop=True)
     # only commune-years that lack some expected indicator need the anti-join
-    have = indicators.loc[:, ["year", "commune", "commune_code", "indicator"]]
-    have_expected = have.merge(expected.loc[:, ["year", "indicator"]], on=["year", "indicator"])
-    n_have = have_expected.groupby(["year", "commune", "commune_code"], dropna=False).size()
+    expected_pairs = pd.MultiIndex.from_frame(expected.loc[:, ["year", "indicator"]])
+    is_expected = pd.MultiIndex.from_arrays([have["year"], have["indicator"]]).isin(expected_pairs)
+    n_have = np.bincount(unit_id[is_expected], minlength=len(reporting))
     n_expected = expected.groupby("year").size()
-    counts = reporting.merge(
-        n_have.rename("_n").reset_index(), on=["year", "commune", "commune_code"], how="left"
-    )
-    short = counts["_n"].fillna(0).to_numpy() < counts["year"].map(n_expected).fillna(0).to_numpy()
-    should = reporting.loc[short].merge(expected, on="year")
-    missing = should.merge(
-        have.assign(_have=True), on=["year", "commune", "commune_code", "indicator"], how="left"
-    )
+    need = reporting["year"].map(n_expected).fillna(0).to_numpy()
+    short = n_have < need
+    # integer keys (commune-year, indicator code) keep the anti-join cheap
+    ind_codes, ind_uniques = pd.factorize(have["indicator"])
+    should = reporting.assign(_unit=np.arange(len(reporting))).loc[short].merge(expected, on="year")
+    should = should.assign(_code=pd.Index(ind_uniques).get_indexer(should["indicator"]))
+    sel = short[unit_id]
+    have_short = pd.DataFrame({"_unit": unit_id[sel], "_code": ind_codes[sel], "_have": True})
+    missing = should.merge(have_short, on=["_unit", "_code"], how="left")
     missing = missing.loc[missing["_have"].isna()]
+    short_communes = missing["commune"].unique()
+    table_short = table.loc[
+        table["commune"].isin(short_communes),
+        ["year", "commune", "criterion", "self_assessed", "source"],
+    ]
     info = missing.loc[:, ["year", "commune", "criterion"]].merge(
-        table.loc[:, ["year", "commune", "criterion", "self_assessed", "source"]],
+        table_short,
         on=["year", "commune", "criterion"],
         how="left",
         validate="many_to_one",
     )
-    for r, said, src in zip(
-        missing.itertuples(index=False), info["self_assessed"], info["source"], strict=True
-    ):
+    plain = [
+        frame[c].to_numpy(dtype=object, na_value=None)
+        for frame, c in (
+            (missing, "year"),
+            (missing, "commune"),
+            (missing, "criterion"),
+            (missing, "indicator"),
+            (info, "self_assessed"),
+            (info, "source"),
+        )
+    ]
+    for year, commune, criterion, code, said, src in zip(*plain, strict=True):
         stands = (
-            f"the commune's appraisal of criterion {r.criterion} ('{said}') stands for it"
-            if not pd.isna(said)
-            else f"criterion {r.criterion} has no appraisal to fall back on"
+            f"the commune's appraisal of criterion {criterion} ('{said}') stands for it"
+            if said is not None
+            else f"criterion {criterion} has no appraisal to fall back on"
         )
         findings.append(
             {
-                "year": r.year,
-                "commune": r.commune,
+                "year": year,
+                "commune": commune,
                 "subject_type": "indicator",
-                "subject": r.indicator,
+                "subject": code,
                 "check": FindingCheck.MISSING_INDICATOR.value,
-                "message": f"Indicator {r.indicator} is missing from the report; {stands}.",
+                "message": f"Indicator {code} is missing from the report; {stands}.",
                 "source": src,
             }
         )
