@@ -112,6 +112,10 @@ _PHRASES = {
         "{commune} không có số liệu năm {year}.",
         "{commune} has no data for {year}.",
     ),
+    "off_track": (
+        "{n} chỉ tiêu (theo xã) đang đi xuống hoặc không kịp mục tiêu theo xu hướng hiện nay:",
+        "{n} commune indicators are deteriorating or off track at the current trend:",
+    ),
     "sample_note": (
         "Lưu ý: đây là dữ liệu mẫu tổng hợp, không phải số liệu thật.",
         "Note: this is synthetic sample data, not real figures.",
@@ -771,8 +775,25 @@ def show_outlook(review: Review) -> None:
             .reset_index()
         )
         parts.append(table_html(counts, lang))
+        behind = progress.loc[
+            progress["outlook"].eq(lb.OUTLOOK_OFF_TRACK).fillna(False)
+            | progress["status"].eq(lb.PROGRESS_DETERIORATION).fillna(False)
+        ]
+        if len(behind):
+            parts.append(paragraphs([phrase("off_track", lang, n=len(behind))]))
+            table = behind.assign(
+                indicator=[_indicator_label(review, c) for c in behind["indicator"]],
+                value=behind["current_value"].astype("Float64").astype(float),
+                progress_status=[_status_label(v, lang) for v in behind["status"]],
+                outlook=[_status_label(v, lang) for v in behind["outlook"]],
+            ).loc[
+                :,
+                ["commune", "indicator", "value", "unit", "progress_status", "outlook"]
+                + ["projected_year", "target_year"],
+            ]
+            parts.append(table_html(table, lang, max_rows=MAX_FINDING_ROWS))
     else:
-        parts.append(paragraphs([lb.label("not_enough_data", lang)]))
+        parts.append(paragraphs([lb.label(lb.PROGRESS_NOT_ENOUGH_DATA, lang)]))
     _display_html("".join(parts))
 
 

@@ -447,3 +447,47 @@ def test_headings_carry_stable_anchors_for_the_contents():
 
     assert report.heading("over_years") == '<h2 id="over-years">Diễn biến qua các năm</h2>'
     assert report.heading("over_years", "en") == '<h2 id="over-years">Over the years</h2>'
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """What the report's show_* functions display, as HTML strings."""
+    from ntm_analysis import report
+
+    out: list[str] = []
+    monkeypatch.setattr(report, "_display_html", out.append)
+    return out
+
+
+def test_outlook_lists_indicators_off_track(tiny_processed, shown):
+    from ntm_analysis import report
+
+    report.show_outlook(report.load_review(tiny_processed, year=2024))
+    html = shown[0]
+    assert '<h2 id="outlook">Triển vọng đạt mục tiêu</h2>' in html
+    assert "1 chỉ tiêu (theo xã) đang đi xuống hoặc không kịp mục tiêu" in html
+    row = re.search(r"<tr>\s*<td>Xã &lt;b&gt;Thử&lt;/b&gt; &amp; Co</td>(.*?)</tr>", html, re.S)
+    assert row and "<td>88,5</td>" in row.group(1) and "Không kịp mục tiêu" in row.group(1)
+
+
+def test_data_checks_show_findings_escaped(tiny_processed, shown):
+    from ntm_analysis import report
+
+    report.show_data_checks(report.load_review(tiny_processed, year=2024))
+    html = shown[0]
+    assert "1 phát hiện khi đối chiếu số liệu năm 2024" in html
+    assert "Tự đánh giá tiêu chí khác kết quả tính" in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
+
+
+def test_commune_unmet_lists_gap_owner_and_outlook(tiny_processed, shown):
+    from ntm_analysis import report
+
+    review = report.load_review(tiny_processed, year=2024)
+    report.show_commune_unmet(review, "Xã <b>Thử</b> & Co")
+    html = shown[0]
+    assert "1 chỉ tiêu chưa đạt trong năm 2024." in html
+    assert "<td>≥ 95</td>" in html and "<td>6,5</td>" in html  # target and gap
+    assert "Phòng Y tế" in html or "BHXH huyện" in html
+    with pytest.raises(UsageError):
+        report.show_commune_unmet(review, "Atlantis")
