@@ -16,7 +16,7 @@ All functions here are pure: DataFrames in, DataFrames out, inputs untouched.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -257,6 +257,14 @@ def _threshold_rows(
     return table, np.where(y_codes < 0, -1, row)
 
 
+def _labels(codes: np.ndarray, labels: Sequence[str], index: pd.Index) -> pd.Series:
+    """A string Series of ``labels[code]`` per row, built in Arrow (no Python strings)."""
+    import pyarrow as pa
+
+    arr = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(list(labels), pa.string()))
+    return pd.Series(pd.array(arr.cast(pa.string()), dtype="string"), index=index)
+
+
 def _text(value: object) -> str:
     """A value as an f-string shows it, with pandas' "<NA>" for missing."""
     return "<NA>" if value is None else str(value)
@@ -320,16 +328,18 @@ def evaluate_indicators(
 
     use_threshold = by_value.notna()
     met = by_value.where(use_threshold, by_appraisal).astype("boolean")
-    basis = np.where(
-        use_threshold,
-        s.BASIS_THRESHOLD,
-        np.where(by_appraisal.notna(), s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE),
-    )
+    basis_code = np.where(
+        use_threshold.to_numpy(dtype=bool),
+        0,
+        np.where(by_appraisal.notna().to_numpy(dtype=bool), 1, 2),
+    ).astype(np.int8)
     target_text = ind["target_text"].astype("string")
     ind = ind.assign(
         value=value,
         met=met,
-        met_basis=pd.Series(basis, index=ind.index, dtype="string"),
+        met_basis=_labels(
+            basis_code, (s.BASIS_THRESHOLD, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE), ind.index
+        ),
         target_text=target_text.fillna(ind["threshold_text"]),
         source=_sources(ind),
     )
