@@ -200,6 +200,10 @@ class PageResult:
     ok: bool
     error: RenderError | None = None
     seconds: float = 0.0
+    #: Where the page's time went: ``kernel_start`` (kernel start-up and papermill
+    #: overhead), ``cells`` (the notebook's own cells, imports included),
+    #: ``execute`` (both), ``convert`` (HTML conversion); seconds.
+    timings: dict = field(default_factory=dict)
 
     @property
     def ipynb_path(self) -> Path:
@@ -520,6 +524,11 @@ def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
             )
         timings["execute"] = time.perf_counter() - started
         executed = nbformat.read(out, as_version=4)
+        timings["cells"] = sum(
+            float(c.get("metadata", {}).get("papermill", {}).get("duration") or 0)
+            for c in executed.cells
+        )
+        timings["kernel_start"] = max(0.0, timings["execute"] - timings["cells"])
     t0 = time.perf_counter()
     try:
         page = notebook_to_html(executed, title=job.title, context=job.context)
@@ -726,7 +735,15 @@ def _store(job: RenderJob, output: PageOutput, out_dir: Path) -> PageResult:
         if failed_nb.exists():
             failed_nb.unlink()
         return PageResult(
-            job.kind, job.year, job.key, job.label, html_path, True, None, output.seconds
+            job.kind,
+            job.year,
+            job.key,
+            job.label,
+            html_path,
+            True,
+            None,
+            output.seconds,
+            dict(output.timings),
         )
     if output.ipynb:
         atomic_write_text(failed_nb, output.ipynb)

@@ -216,6 +216,9 @@ def test_a_failing_notebook_is_reported_and_the_others_render(local_run):
     ok = [p for p in local_run.pages if p.ok]
     assert len(ok) == len(local_run.pages) - 1 >= 6
     assert all(p.html_path.is_file() and p.ipynb_path.is_file() for p in ok)
+    for p in ok:  # where the time went, for profiling
+        assert set(p.timings) == {"execute", "cells", "kernel_start", "convert"}
+        assert p.timings["cells"] > 0 and p.timings["kernel_start"] >= 0
     assert local_run.exit_code == 1
     described = failed[0].describe_error()
     assert "commune_profile.ipynb" in described and "cell 4" in described
