@@ -1169,6 +1169,7 @@ def build_snapshot(data: Any, *, years: Sequence[int], lang: str) -> dict:
                 review._cache["_criterion_names"] = value
         with contextlib.suppress(Exception):
             review.comparison()
+        _indicator_texts(review)
         caches[int(year)] = dict(review._cache)
     light = ReviewData(**{name: getattr(data, name) for name in ReviewData.__dataclass_fields__})
     return {"key": (str(path), _folder_stamp(path), lang), "data": light, "caches": caches}
