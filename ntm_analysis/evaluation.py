@@ -76,6 +76,19 @@ def _sources(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.array(out, dtype="string"), index=frame.index)
 
 
+#: The appraisal words as reports write them, for finding messages.
+APPRAISAL_WORDS = {s.MET: "Đạt", s.BASICALLY_MET: "Cơ bản đạt", s.NOT_MET: "Chưa đạt"}
+
+
+def appraisal_word(code: object) -> str:
+    """The Vietnamese appraisal word of an appraisal code.
+
+    >>> appraisal_word("basically_met")
+    'Cơ bản đạt'
+    """
+    return APPRAISAL_WORDS.get(code, str(code))
+
+
 def _findings(rows: Iterable[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(list(rows), columns=list(s.FINDING_COLUMNS))
     return frame.astype({"year": "Int64"}).astype(
@@ -368,8 +381,8 @@ def evaluate_indicators(
             "subject": code,
             "check": FindingCheck.APPRAISAL_VS_THRESHOLD.value,
             "message": (
-                f"Self-appraisal '{said}' but value {_text(value_text)} "
-                f"{'meets' if met else 'does not meet'} the threshold {_text(t_text)} "
+                f"Xã tự đánh giá '{appraisal_word(said)}' nhưng giá trị {_text(value_text)} "
+                f"{'đạt' if met else 'không đạt'} ngưỡng {_text(t_text)} "
                 f"({_text(t_source)})."
             ),
             "source": source,
@@ -518,9 +531,10 @@ def evaluate_criteria(
                     "subject": r.criterion,
                     "check": FindingCheck.CRITERION_APPRAISAL_VS_RESULT.value,
                     "message": (
-                        f"Criterion {r.criterion}: appraised '{r.self_assessed}' but "
-                        f"its indicators evaluate to {'met' if computed else 'not met'} "
-                        f"({r.indicators_met}/{r.indicators_reported} indicators met)."
+                        f"Tiêu chí {r.criterion}: xã tự đánh giá "
+                        f"'{appraisal_word(r.self_assessed)}' nhưng theo các chỉ tiêu thì "
+                        f"{'đạt' if computed else 'chưa đạt'} "
+                        f"({r.indicators_met}/{r.indicators_reported} chỉ tiêu đạt)."
                     ),
                     "source": r.source,
                 }
@@ -539,8 +553,9 @@ def evaluate_criteria(
                     "subject": r.criterion,
                     "check": FindingCheck.CRITERION_VS_INDICATORS.value,
                     "message": (
-                        f"Criterion {r.criterion}: appraised '{r.self_assessed}' but the report's "
-                        f"own indicator appraisals say {'met' if r.self_all_true else 'not met'}."
+                        f"Tiêu chí {r.criterion}: xã tự đánh giá "
+                        f"'{appraisal_word(r.self_assessed)}' nhưng tự đánh giá các chỉ tiêu "
+                        f"trong cùng báo cáo là {'đạt' if r.self_all_true else 'chưa đạt'}."
                     ),
                     "source": r.source,
                 }
@@ -595,9 +610,10 @@ def evaluate_criteria(
     ]
     for year, commune, criterion, code, said, src in zip(*plain, strict=True):
         stands = (
-            f"the commune's appraisal of criterion {criterion} ('{said}') stands for it"
+            f"dùng kết quả tự đánh giá tiêu chí {criterion} của xã "
+            f"('{appraisal_word(said)}') thay cho chỉ tiêu này"
             if said is not None
-            else f"criterion {criterion} has no appraisal to fall back on"
+            else f"tiêu chí {criterion} không có kết quả tự đánh giá để thay thế"
         )
         findings.append(
             {
@@ -606,7 +622,7 @@ def evaluate_criteria(
                 "subject_type": "indicator",
                 "subject": code,
                 "check": FindingCheck.MISSING_INDICATOR.value,
-                "message": f"Indicator {code} is missing from the report; {stands}.",
+                "message": f"Báo cáo thiếu chỉ tiêu {code}; {stands}.",
                 "source": src,
             }
         )
@@ -748,8 +764,8 @@ def evaluate_district(
                         "subject_type": "commune",
                         "subject": row.code,
                         "check": FindingCheck.MISSING_COMMUNE_REPORT.value,
-                        "message": f"No data for {row.name} in {year}, although "
-                        f"{row.district} reported.",
+                        "message": f"Không có số liệu của {row.name} năm {year}, "
+                        f"dù {row.district} có báo cáo năm đó.",
                         "source": None,
                     }
                 )
