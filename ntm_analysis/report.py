@@ -104,6 +104,19 @@ _PHRASES = {
         "Showing {shown} of {total} rows; see findings.csv for all.",
     ),
     "no_findings": ("Không có phát hiện nào.", "No findings."),
+    "basis_counts": (
+        "Cơ sở đánh giá năm {year}: {threshold}/{total} chỉ tiêu được so với ngưỡng của bộ tiêu "
+        "chí; {self} chỉ tiêu chưa có ngưỡng được xác lập từ nguồn chính thức (hoặc thiếu số liệu) "
+        "nên dùng kết quả tự đánh giá của xã; {undecided} chỉ tiêu chưa xác định được.",
+        "Basis of evaluation in {year}: {threshold} of {total} indicators were compared with the "
+        "criteria set's threshold; {self} have no threshold set from an official source (or no "
+        "value) and use the commune's own appraisal; {undecided} could not be decided.",
+    ),
+    "basis_hint": (
+        "Để đánh giá theo ngưỡng, nạp bộ tiêu chí chi tiết của tỉnh (ntm clean --province TỆP).",
+        "To evaluate against thresholds, load the province's detailing set "
+        "(ntm clean --province FILE).",
+    ),
     "no_previous_year": (
         "Không có số liệu năm trước để so sánh.",
         "No previous year in the data to compare with.",
@@ -606,6 +619,37 @@ def _status_label(status: object, lang: str) -> str:
     return lb.label(str(status), lang) if isinstance(status, str) else "–"
 
 
+def basis_sentences(
+    indicators: pd.DataFrame, *, year: int, lang: str = config.DEFAULT_LANG
+) -> list[str]:
+    """Say on what basis the year's indicators were judged (threshold or appraisal).
+
+    >>> frame = pd.DataFrame({"year": [2024, 2024, 2024],
+    ...     "met_basis": ["threshold", "self_assessment", "self_assessment"]})
+    >>> basis_sentences(frame, year=2024, lang="en")[0][:60]
+    'Basis of evaluation in 2024: 1 of 3 indicators were compared'
+    """
+    rows = indicators.loc[indicators["year"] == year, "met_basis"]
+    if rows.empty:
+        return []
+    counts = rows.value_counts()
+    n_self = int(counts.get(s.BASIS_SELF_ASSESSMENT, 0))
+    sentences = [
+        phrase(
+            "basis_counts",
+            lang,
+            year=year,
+            threshold=int(counts.get(s.BASIS_THRESHOLD, 0)),
+            total=len(rows),
+            self=n_self,
+            undecided=int(counts.get(s.BASIS_NONE, 0)),
+        )
+    ]
+    if n_self:
+        sentences.append(phrase("basis_hint", lang))
+    return sentences
+
+
 def show_headline(review: Review) -> None:
     """Headline numbers of the year with the change since the previous year."""
     lang = review.lang
@@ -619,6 +663,7 @@ def show_headline(review: Review) -> None:
     ]
     table = summary.loc[summary["year"] <= review.year, cols].astype({"year": "string"})
     parts.append(table_html(table, lang))
+    parts.append(paragraphs(basis_sentences(review.indicators, year=review.year, lang=lang)))
     _display_html("".join(parts))
 
 
@@ -985,6 +1030,8 @@ def show_commune_standing(review: Review, commune: str) -> None:
         ],
     ).loc[:, ["criterion", "status"]]
     parts.append(table_html(table, lang))
+    own = review.indicators.loc[review.indicators["commune"] == commune]
+    parts.append(paragraphs(basis_sentences(own, year=year, lang=lang)))
     _display_html("".join(parts))
 
 
@@ -1072,6 +1119,7 @@ def show_department_tasks(review: Review, department: str) -> None:
             )
         )
         parts.append(table_html(table.sort_values(["indicator", "commune"]), lang))
+    parts.append(paragraphs(basis_sentences(review.indicators, year=year, lang=lang)))
     _display_html("".join(parts))
 
 

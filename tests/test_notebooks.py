@@ -199,3 +199,20 @@ def test_page_paths_follow_the_layout(rendered):
     assert all(re.fullmatch(r"2024/(?:[a-z]+/)?[a-z0-9-]+\.html", r) for r in rels)
     for page in rendered.pages:
         assert Path(page.html_path).with_suffix(".ipynb").is_file()
+
+
+@pytest.mark.slow
+def test_pages_say_when_the_commune_appraisal_stood_in_for_a_threshold(rendered):
+    """Unset thresholds fall back to the appraisal, and every kind of page says so."""
+    for kind in ("district", "commune", "department"):
+        page = next(p for p in rendered.pages if p.kind == kind and p.ok).html_path
+        text = page.read_text(encoding="utf-8")
+        match = re.search(
+            r"Cơ sở đánh giá năm 2024: (\d+)/(\d+) chỉ tiêu được so với ngưỡng.*?; (\d+) chỉ tiêu "
+            r"chưa có ngưỡng",
+            text,
+        )
+        assert match, kind
+        threshold, total, appraisal = map(int, match.groups())
+        assert threshold >= 1 and appraisal >= 1 and threshold + appraisal <= total
+        assert "--province" in text
