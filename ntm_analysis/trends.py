@@ -745,53 +745,36 @@ def progress_status(
     out = out.assign(target=out["target"].where(has_target))
     res = _classify(out)
     out = pd.concat([out, res], axis=1)
-    cols = keys + [
-        "unit",
-        "direction",
-        "threshold_op",
-        "target",
-        "target_year",
-        "base_year",
-        "base_value",
-        "current_year",
-        "current_value",
-        "n_years",
-        "rate_method",
-        "observed_rate",
-        "required_rate",
-        "ratio",
-        "status",
-        "projected_year",
-        "projected_value",
-        "outlook",
-    ]
+    cols = keys + list(PROGRESS_COLUMNS)
     return _sort(out.loc[:, cols], ["criterion", "indicator", "commune"])
 
 
+#: Columns of :func:`progress_status` after the commune and indicator keys: every input of
+#: the classification, so that anyone can audit a status.
+PROGRESS_COLUMNS = (
+    "unit",
+    "direction",
+    "threshold_op",
+    "target",
+    "target_year",
+    "base_year",
+    "base_value",
+    "current_year",
+    "current_value",
+    "n_years",
+    "rate_method",
+    "observed_rate",
+    "required_rate",
+    "ratio",
+    "status",
+    "projected_year",
+    "projected_value",
+    "outlook",
+)
+
+
 def _empty_progress() -> pd.DataFrame:
-    cols = COMMUNE_KEY + [
-        "criteria_set",
-        "criterion",
-        "indicator",
-        "unit",
-        "direction",
-        "threshold_op",
-        "target",
-        "target_year",
-        "base_year",
-        "base_value",
-        "current_year",
-        "current_value",
-        "n_years",
-        "rate_method",
-        "observed_rate",
-        "required_rate",
-        "ratio",
-        "status",
-        "projected_year",
-        "projected_value",
-        "outlook",
-    ]
+    cols = [*COMMUNE_KEY, "criteria_set", "criterion", "indicator", *PROGRESS_COLUMNS]
     return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
 
 
