@@ -427,13 +427,26 @@ def evaluate_criteria(
     missing indicators, appraisal vs computed result, and appraisal vs the
     indicators' own appraisals.
     """
-    crit_records = records.loc[records["level"] == "criterion"]
-    units = pd.concat(
-        [
-            indicators.loc[:, ["year", "commune", "commune_code"]],
-            crit_records.loc[:, ["year", "commune", "commune_code"]],
-        ]
-    ).drop_duplicates()
+    crit_cols = [
+        "year",
+        "commune",
+        "commune_code",
+        "criterion",
+        "self_assessed",
+        "layout",
+        *s.SOURCE_COLUMNS,
+    ]
+    crit_records = records.loc[records["level"] == "criterion", crit_cols]
+    unit_cols = ["year", "commune", "commune_code"]
+    # commune-years and criterion codes as integers, once: merges and groupbys
+    # on them avoid re-factorising the string keys of millions of rows
+    both = pd.concat(
+        [indicators.loc[:, unit_cols], crit_records.loc[:, unit_cols]], ignore_index=True
+    )
+    unit_all = both.groupby(unit_cols, sort=False, dropna=False).ngroup().to_numpy()
+    first_rows = np.unique(unit_all, return_index=True)[1]  # first-appearance order
+    units = both.iloc[first_rows].reset_index(drop=True)
+    ind_unit, crit_unit = unit_all[: len(indicators)], unit_all[len(indicators) :]
     sets = _sets_by_year(units["year"].unique(), catalog)
 
     # one skeleton row per commune-year x criterion of its set
@@ -446,20 +459,36 @@ def evaluate_criteria(
     skeleton = pd.DataFrame(
         skeleton_rows, columns=["year", "criteria_set", "criterion", "indicators_expected"]
     ).astype({"year": units["year"].dtype, "criterion": "string"})
-    grid = units.merge(skeleton, on="year", how="inner")
+    crit_codes, crit_uniques = pd.factorize(
+        pd.concat(
+            [
+                indicators["criterion"].astype("string"),
+                crit_records["criterion"].astype("string"),
+            ],
+            ignore_index=True,
+        )
+    )
+    crit_index = pd.Index(crit_uniques)
+    grid = units.assign(_unit=np.arange(len(units))).merge(skeleton, on="year", how="inner")
+    grid = grid.assign(_crit=crit_index.get_indexer(grid["criterion"]))
 
     met_ind = indicators["met"].astype("boolean")
     self_ind = _appraisal_met(indicators["self_assessed"])
-    ind = indicators.assign(
-        criterion=indicators["criterion"].astype("string"),
-        _true=(met_ind == True).fillna(False).astype(bool),  # noqa: E712
-        _false=(met_ind == False).fillna(False).astype(bool),  # noqa: E712
-        _self_true=(self_ind == True).fillna(False).astype(bool),  # noqa: E712
-        _self_false=(self_ind == False).fillna(False).astype(bool),  # noqa: E712
+    ind = pd.DataFrame(
+        {
+            "_unit": ind_unit,
+            "_crit": crit_codes[: len(indicators)],
+            "indicator": indicators["indicator"].to_numpy(),
+            "_true": (met_ind == True).fillna(False).astype(bool).to_numpy(),  # noqa: E712
+            "_false": (met_ind == False).fillna(False).astype(bool).to_numpy(),  # noqa: E712
+            "_self_true": (self_ind == True).fillna(False).astype(bool).to_numpy(),  # noqa: E712
+            "_self_false": (self_ind == False).fillna(False).astype(bool).to_numpy(),  # noqa: E712
+            "source": indicators["source"].array,
+        }
     )
-    keys = ["year", "commune", "commune_code", "criterion"]
+    int_keys = ["_unit", "_crit"]
     # plain boolean reductions instead of per-group Python callables
-    agg = ind.groupby(keys, dropna=False, observed=True).agg(
+    agg = ind.groupby(int_keys, sort=False).agg(
         indicators_reported=("indicator", "size"),
         indicators_met=("_true", "sum"),
         any_false=("_false", "any"),
@@ -469,13 +498,16 @@ def evaluate_criteria(
         _source=("source", "first"),
     )
     agg = agg.reset_index()
-    crit = crit_records.loc[
-        :, ["year", "commune", "commune_code", "criterion", "self_assessed", "layout"]
-    ].assign(
-        criterion=lambda f: f["criterion"].astype("string"),
-        _crit_source=_sources(crit_records),
+    crit = pd.DataFrame(
+        {
+            "_unit": crit_unit,
+            "_crit": crit_codes[len(indicators) :],
+            "self_assessed": crit_records["self_assessed"].array,
+            "layout": crit_records["layout"].array,
+            "_crit_source": _sources(crit_records).array,
+        }
     )
-    table = grid.merge(agg, on=keys, how="left").merge(crit, on=keys, how="left")
+    table = grid.merge(agg, on=int_keys, how="left").merge(crit, on=int_keys, how="left")
     for col in ("indicators_reported", "indicators_met"):
         table[col] = table[col].astype("Int64").fillna(0).astype("int64")
 
@@ -565,12 +597,11 @@ def evaluate_criteria(
     expected = pd.DataFrame(expected_rows, columns=["year", "criterion", "indicator"]).astype(
         {"year": units["year"].dtype, "criterion": "string", "indicator": "string"}
     )
-    unit_cols = ["year", "commune", "commune_code"]
     have = indicators.loc[:, [*unit_cols, "indicator"]]
-    # commune-years in order of first appearance (as drop_duplicates gives them)
-    unit_id = have.groupby(unit_cols, sort=False, dropna=False).ngroup().to_numpy()
-    first_row = np.unique(unit_id, return_index=True)[1]
-    reporting = have.iloc[first_row, :3].reset_index(drop=True)
+    # commune-years that report indicators, in order of first appearance: they
+    # were numbered first above, so their ids are 0 .. n-1
+    unit_id = ind_unit
+    reporting = units.iloc[: (int(unit_id.max()) + 1 if len(unit_id) else 0)]
     # only commune-years that lack some expected indicator need the anti-join
     expected_pairs = pd.MultiIndex.from_frame(expected.loc[:, ["year", "indicator"]])
     is_expected = pd.MultiIndex.from_arrays([have["year"], have["indicator"]]).isin(expected_pairs)
@@ -580,12 +611,26 @@ def evaluate_criteria(
     short = n_have < need
     # integer keys (commune-year, indicator code) keep the anti-join cheap
     ind_codes, ind_uniques = pd.factorize(have["indicator"])
-    should = reporting.assign(_unit=np.arange(len(reporting))).loc[short].merge(expected, on="year")
-    should = should.assign(_code=pd.Index(ind_uniques).get_indexer(should["indicator"]))
+    short_ids = np.flatnonzero(short)
+    expected_coded = expected.assign(_code=pd.Index(ind_uniques).get_indexer(expected["indicator"]))
+    should = pd.DataFrame(
+        {"_unit": short_ids, "year": reporting["year"].to_numpy()[short_ids]}
+    ).merge(expected_coded, on="year")
     sel = short[unit_id]
     have_short = pd.DataFrame({"_unit": unit_id[sel], "_code": ind_codes[sel], "_have": True})
     missing = should.merge(have_short, on=["_unit", "_code"], how="left")
     missing = missing.loc[missing["_have"].isna()]
+    # the commune names and codes of the (few) missing rows only
+    found = missing["_unit"].to_numpy()
+    missing = pd.DataFrame(
+        {
+            "year": reporting["year"].take(found).array,
+            "commune": reporting["commune"].take(found).array,
+            "commune_code": reporting["commune_code"].take(found).array,
+            "criterion": missing["criterion"].array,
+            "indicator": missing["indicator"].array,
+        }
+    )
     short_communes = missing["commune"].unique()
     table_short = table.loc[
         table["commune"].isin(short_communes),
