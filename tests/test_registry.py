@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ntm_analysis.errors import CatalogError
 from ntm_analysis.registry import load_registry
@@ -110,3 +114,47 @@ def test_a_bad_registry_file_gets_a_clear_error(tmp_path):
     )
     with pytest.raises(CatalogError, match="unit type"):
         load_registry(path)
+
+
+# --------------------------------------------------------------------------- properties
+
+COMMUNES_2023 = [n for n in DAM_HA_UNITS.values() if n.startswith("Xã ") and n != "Xã Đầm Hà"]
+PREFIXES = ["", "Xã ", "xã ", "XÃ ", "X. ", "x.", "UBND xã ", "Ủy ban nhân dân xã "]
+
+
+def _strip_marks(text: str) -> str:
+    text = text.replace("Đ", "D").replace("đ", "d")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+
+
+@st.composite
+def written_names(draw):
+    name = draw(st.sampled_from(COMMUNES_2023))
+    bare = name.removeprefix("Xã ")
+    if draw(st.booleans()):
+        bare = _strip_marks(bare)
+    bare = draw(st.sampled_from([bare, bare.upper(), bare.lower(), bare.title()]))
+    spaces = draw(st.sampled_from([" ", "  ", "\u00a0", " \n"]))
+    bare = spaces.join(bare.split(" "))
+    padded = draw(st.sampled_from(["", " ", "  "])) + draw(st.sampled_from(PREFIXES)) + bare
+    return name, padded + draw(st.sampled_from(["", " ", "\t"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(written_names())
+def test_any_spelling_of_a_commune_matches_the_same_unit(registry, case):
+    name, written = case
+    match = registry.match(written, year=2023)
+    assert match.ok, (written, match.message)
+    assert match.name == name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_matching_never_raises_and_never_invents_a_unit(registry, text):
+    match = registry.match(text, year=2023)
+    assert match.status in {"ok", "unknown", "ambiguous", "not_valid_in_year", "not_a_commune"}
+    if match.ok:
+        assert match.name in DAM_HA_UNITS.values()
+    else:
+        assert match.code is None and match.message
