@@ -478,7 +478,6 @@ def evaluate_criteria(
         {
             "_unit": ind_unit,
             "_crit": crit_codes[: len(indicators)],
-            "indicator": indicators["indicator"].to_numpy(),
             "_true": (met_ind == True).fillna(False).astype(bool).to_numpy(),  # noqa: E712
             "_false": (met_ind == False).fillna(False).astype(bool).to_numpy(),  # noqa: E712
             "_self_true": (self_ind == True).fillna(False).astype(bool).to_numpy(),  # noqa: E712
@@ -489,7 +488,7 @@ def evaluate_criteria(
     int_keys = ["_unit", "_crit"]
     # plain boolean reductions instead of per-group Python callables
     agg = ind.groupby(int_keys, sort=False).agg(
-        indicators_reported=("indicator", "size"),
+        indicators_reported=("_true", "size"),
         indicators_met=("_true", "sum"),
         any_false=("_false", "any"),
         all_true=("_true", "all"),
@@ -508,6 +507,7 @@ def evaluate_criteria(
         }
     )
     table = grid.merge(agg, on=int_keys, how="left").merge(crit, on=int_keys, how="left")
+    del both, grid, ind, agg, crit  # national scale: free the intermediates early
     for col in ("indicators_reported", "indicators_met"):
         table[col] = table[col].astype("Int64").fillna(0).astype("int64")
 
