@@ -25,6 +25,7 @@ from .errors import NoDataError, UsageError
 from .evaluation import Evaluation, evaluate
 from .ingest import IngestResult, ingest_folder
 from .parsing import neutralise_formula
+from .readers import SKIP_SAMPLE_BESIDE_REAL_DATA
 from .registry import Registry, load_registry
 from .validation import validate_table
 
@@ -76,9 +77,15 @@ class CleanSummary:
             f"{t['duplicates_dropped']} duplicates.",
             f"Findings: {len(self.findings)}; rejects: {len(self.rejects)}.",
         ]
+        set_aside = 0
         for f in self.report["files"]:
             if f.get("status") == "unreadable":
                 out.append(f"  ! {f['file']}: {f.get('message') or f.get('reason')}")
+            elif f.get("reason") == SKIP_SAMPLE_BESIDE_REAL_DATA:
+                set_aside += 1
+                set_aside_message = f.get("message")
+        if set_aside:
+            out.append(f"  {set_aside} sample file(s): {set_aside_message}")
         if self.evaluation is not None and len(self.evaluation.communes):
             latest = self.evaluation.communes["year"].max()
             latest_rows = self.evaluation.communes.loc[self.evaluation.communes["year"] == latest]

@@ -42,6 +42,10 @@ OS_FILES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "icon\r"})
 SKIP_LOCK_FILE = "lock_file"
 SKIP_HIDDEN_FILE = "hidden_file"
 SKIP_UNSUPPORTED = "unsupported_extension"
+SKIP_SAMPLE_BESIDE_REAL_DATA = "sample_beside_real_data"
+
+#: The folder (directly under the raw folder) that ``ntm sample`` writes to.
+SAMPLE_FOLDER = "sample"
 UNREADABLE_EMPTY = "empty_file"
 UNREADABLE_TOO_LARGE = "too_large"
 UNREADABLE_PASSWORD = "password_protected"
@@ -114,6 +118,29 @@ def _skip_reason(path: Path, rel_parts: tuple[str, ...]) -> tuple[str, str] | No
     return None
 
 
+def _set_sample_aside(inputs: list[Path], raw_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
+    """Keep the synthetic sample out of a folder that also holds real data.
+
+    ``ntm sample`` writes into ``<raw>/sample/``; once a user puts real files
+    beside it, mixing made-up figures into their review would be wrong, so the
+    sample is set aside (and listed as skipped). Cleaned alone, it is read.
+    """
+    in_sample = [p.relative_to(raw_dir).parts[0] == SAMPLE_FOLDER for p in inputs]
+    if all(in_sample) or not any(in_sample):
+        return inputs, []
+    message = (
+        "Synthetic sample set aside because the folder also holds real data; "
+        f"clean it alone with --raw {(raw_dir / SAMPLE_FOLDER).as_posix()}."
+    )
+    kept = [p for p, sample in zip(inputs, in_sample, strict=True) if not sample]
+    aside = [
+        SkippedFile(p.relative_to(raw_dir).as_posix(), SKIP_SAMPLE_BESIDE_REAL_DATA, message)
+        for p, sample in zip(inputs, in_sample, strict=True)
+        if sample
+    ]
+    return kept, aside
+
+
 def discover_inputs(raw_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
     """Every readable input under ``raw_dir`` (recursive), and what was skipped.
 
@@ -144,6 +171,8 @@ def discover_inputs(raw_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
             else:
                 skipped.append(SkippedFile(rel.as_posix(), why[0], why[1]))
     inputs.sort(key=lambda p: p.relative_to(raw_dir).as_posix())
+    inputs, set_aside = _set_sample_aside(inputs, raw_dir)
+    skipped.extend(set_aside)
     skipped.sort(key=lambda s: s.file)
     return inputs, skipped
 

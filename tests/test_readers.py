@@ -211,3 +211,18 @@ def test_web_page_or_xml_saved_as_xls_says_what_it_is(raw, content, hint):
     with pytest.raises(UnreadableFileError) as info:
         read_sheets(raw / "export.xls", raw_dir=raw)
     assert info.value.reason == "not_a_spreadsheet" and hint in str(info.value)
+
+
+def test_the_sample_is_set_aside_when_real_data_sits_beside_it(tmp_path):
+    from ntm_analysis.readers import SKIP_SAMPLE_BESIDE_REAL_DATA, discover_inputs
+
+    (tmp_path / "sample").mkdir()
+    (tmp_path / "sample" / "MAU-synthetic_a.xlsx").write_bytes(b"x")
+    inputs, skipped = discover_inputs(tmp_path)
+    assert [p.name for p in inputs] == ["MAU-synthetic_a.xlsx"]  # alone: it is read
+    (tmp_path / "bao-cao-2024.xlsx").write_bytes(b"x")
+    inputs, skipped = discover_inputs(tmp_path)
+    assert [p.name for p in inputs] == ["bao-cao-2024.xlsx"]
+    assert [(s.file, s.reason) for s in skipped] == [
+        ("sample/MAU-synthetic_a.xlsx", SKIP_SAMPLE_BESIDE_REAL_DATA)
+    ]
