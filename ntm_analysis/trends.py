@@ -604,6 +604,27 @@ def _target_years(
     return sets.map(lookup).astype("Int64")
 
 
+def _pair_lookup(frame: pd.DataFrame, fn) -> np.ndarray:
+    """``fn(set_id, code)`` per row, computed once per distinct (criteria_set, indicator).
+
+    The pairs are factorised (NA kept as its own pair) and the results mapped back by
+    integer code, so the Python loop runs over the few distinct pairs only.
+    """
+    sets, codes = frame["criteria_set"], frame["indicator"]
+    set_codes, set_uniques = pd.factorize(sets, use_na_sentinel=True)
+    ind_codes, ind_uniques = pd.factorize(codes, use_na_sentinel=True)
+    n_ind = len(ind_uniques) + 1
+    pair = (set_codes.astype(np.int64) + 1) * n_ind + (ind_codes.astype(np.int64) + 1)
+    pair_codes, pair_uniques = pd.factorize(pair)
+    values = []
+    for key in pair_uniques:
+        s_i, i_i = divmod(int(key), n_ind)
+        set_id = set_uniques[s_i - 1] if s_i else pd.NA
+        code = ind_uniques[i_i - 1] if i_i else pd.NA
+        values.append(fn(set_id, code))
+    return np.asarray(values, dtype=object)[pair_codes]
+
+
 def _directions(frame: pd.DataFrame, catalog: object) -> pd.Series:
     op = frame["threshold_op"]
     out = pd.Series(
@@ -613,21 +634,13 @@ def _directions(frame: pd.DataFrame, catalog: object) -> pd.Series:
     ).where(op.isin(NUMERIC_OPS).fillna(False).astype(bool))
     if catalog is not None and out.isna().any():
         missing = out.isna()
-        lookup = {}
-        for set_id, code in (
-            frame.loc[missing, ["criteria_set", "indicator"]]
-            .drop_duplicates()
-            .itertuples(index=False)
-        ):
+
+        def direction(set_id, code):
             ind = catalog.get(set_id).indicator(code) if not pd.isna(set_id) else None
-            lookup[(set_id, code)] = ind.direction if ind is not None else "higher"
+            return ind.direction if ind is not None else "higher"
+
         fill = pd.Series(
-            [
-                lookup[k]
-                for k in zip(
-                    frame.loc[missing, "criteria_set"], frame.loc[missing, "indicator"], strict=True
-                )
-            ],
+            _pair_lookup(frame.loc[missing], direction),
             index=frame.index[missing],
             dtype="string",
         )
@@ -640,21 +653,17 @@ def _yes_no(frame: pd.DataFrame, catalog: object) -> pd.Series:
     flag = (frame["threshold_op"] == "yes").fillna(False).astype(bool)
     if catalog is None:
         return flag
-    kinds = {}
-    for set_id, code in (
-        frame[["criteria_set", "indicator"]].drop_duplicates().itertuples(index=False)
-    ):
+
+    def is_yes_no(set_id, code):
         ind = None
         if not pd.isna(set_id):
             try:
                 ind = catalog.get(set_id).indicator(code)
             except Exception:  # noqa: BLE001 - unknown set: keep the row
                 ind = None
-        kinds[(set_id, code)] = ind is not None and ind.kind == "yes_no"
-    by_kind = pd.Series(
-        [kinds[k] for k in zip(frame["criteria_set"], frame["indicator"], strict=True)],
-        index=frame.index,
-    )
+        return ind is not None and ind.kind == "yes_no"
+
+    by_kind = pd.Series(_pair_lookup(frame, is_yes_no).astype(bool), index=frame.index)
     return flag | by_kind
 
 
@@ -712,12 +721,16 @@ def progress_status(
     ``threshold_op``, ``target``, ``target_year``, ``rate_method``,
     ``observed_rate``, ``required_rate``, ``ratio``.
     """
-    frame = (
-        _in_year(indicators, None) if year is None else indicators.loc[indicators["year"] <= year]
-    )
-    frame = frame.loc[frame["value"].notna()]
-    frame = frame.loc[~_yes_no(frame, catalog)]
     keys = COMMUNE_KEY + ["criteria_set", "criterion", "indicator"]
+    # Only the columns used below, filtered in one pass: each row filter of the full
+    # table would copy every text column.
+    used = [*keys, "year", "value", "unit", "threshold_op", "threshold"]
+    frame = indicators.loc[:, [c for c in used if c in indicators.columns]]
+    keep = frame["value"].notna().to_numpy(dtype=bool, na_value=False)
+    if year is not None:
+        keep = keep & (frame["year"] <= year).to_numpy(dtype=bool, na_value=False)
+    frame = frame.loc[keep]
+    frame = frame.loc[~_yes_no(frame, catalog)]
     frame = frame.sort_values("year", kind="stable")
     grouped = frame.groupby(keys, dropna=False, sort=False)
     first = grouped.head(1).set_index(keys)
