@@ -25,7 +25,7 @@ import pandas as pd
 from . import schema as s
 from .catalog import Catalog, CriteriaSet
 from .errors import FindingCheck
-from .registry import Registry
+from .registry import ASSESSED_UNIT_TYPES, Registry
 
 
 @dataclass(frozen=True)
@@ -780,7 +780,12 @@ def evaluate_district(
             .sort_values(["year", "district"])
         )
         for year in groups["year"].unique():
-            units = registry.units(int(year), assessed_only=True)
+            # as registry.units(year, assessed_only=True), without its per-row .iloc look-ups
+            units = registry.units(int(year))
+            units = units.loc[
+                units["unit_type"].isin(ASSESSED_UNIT_TYPES).to_numpy(dtype=bool, na_value=False)
+            ]
+            units = units.reset_index(drop=True)
             units = pd.DataFrame(
                 {
                     "district": units["district"].fillna(units["province"]),
