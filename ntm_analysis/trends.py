@@ -913,10 +913,12 @@ def lagging_criteria(
         )
         .reset_index()
     )
+    short = work.loc[work["_short"]]
+    # the Vietnamese sort key once per distinct name, not once per (criterion, commune)
+    sort_keys = {n: lb.vi_sort_key(n) for n in short["commune"].astype(str).unique()}
     short_names = (
-        work.loc[work["_short"]]
-        .groupby("criterion")["commune"]
-        .agg(lambda c: "; ".join(sorted(c.astype(str), key=lb.vi_sort_key)))
+        short.groupby("criterion")["commune"]
+        .agg(lambda c: "; ".join(sorted(c.astype(str), key=sort_keys.__getitem__)))
         .rename("communes_short_names")
     )
     out = out.merge(short_names.reset_index(), on="criterion", how="left")
@@ -981,10 +983,12 @@ def lagging_indicators(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
         )
         .reset_index()
     )
+    short = work.loc[work["_short"]]
+    # the Vietnamese sort key once per distinct name, not once per (indicator, commune)
+    sort_keys = {n: lb.vi_sort_key(n) for n in short["commune"].astype(str).unique()}
     names = (
-        work.loc[work["_short"]]
-        .groupby("indicator")["commune"]
-        .agg(lambda c: "; ".join(sorted(c.astype(str), key=lb.vi_sort_key)))
+        short.groupby("indicator")["commune"]
+        .agg(lambda c: "; ".join(sorted(c.astype(str), key=sort_keys.__getitem__)))
         .rename("communes_short_names")
     )
     out = out.merge(names.reset_index(), on="indicator", how="left")
