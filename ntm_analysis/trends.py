@@ -903,25 +903,7 @@ def lagging_criteria(
     """
     name_map = _names(names, lang)
     crit = criteria.loc[criteria["year"] == year]
-    work = crit.assign(_short=~_is_true(crit["met"]), _nd=crit["met"].isna())
-    out = (
-        work.groupby(["criteria_set", "criterion"], dropna=False)
-        .agg(
-            communes_total=("commune", "size"),
-            communes_short=("_short", "sum"),
-            communes_no_data=("_nd", "sum"),
-        )
-        .reset_index()
-    )
-    short = work.loc[work["_short"]]
-    # the Vietnamese sort key once per distinct name, not once per (criterion, commune)
-    sort_keys = {n: lb.vi_sort_key(n) for n in short["commune"].astype(str).unique()}
-    short_names = (
-        short.groupby("criterion")["commune"]
-        .agg(lambda c: "; ".join(sorted(c.astype(str), key=sort_keys.__getitem__)))
-        .rename("communes_short_names")
-    )
-    out = out.merge(short_names.reset_index(), on="criterion", how="left")
+    out = _shortfall(crit, ~_is_true(crit["met"]), ["criteria_set", "criterion"])
     behind = lagging_indicators(indicators, year) if indicators is not None else None
     if behind is not None and not behind.empty:
         b = behind.loc[behind["communes_short"] > 0]
@@ -970,12 +952,12 @@ def lagging_criteria(
     ]
 
 
-def lagging_indicators(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Communes short of each indicator in ``year`` (met False), most first."""
-    ind = indicators.loc[indicators["year"] == year]
-    work = ind.assign(_short=_is_false(ind["met"]), _nd=ind["met"].isna())
+def _shortfall(frame: pd.DataFrame, short: pd.Series, keys: list[str]) -> pd.DataFrame:
+    """Per ``keys``: communes in all, short (``short`` True) and without data, and
+    the names of the communes short, in Vietnamese order."""
+    work = frame.assign(_short=short, _nd=frame["met"].isna())
     out = (
-        work.groupby(["criteria_set", "criterion", "indicator"], dropna=False)
+        work.groupby(keys, dropna=False)
         .agg(
             communes_total=("commune", "size"),
             communes_short=("_short", "sum"),
@@ -983,15 +965,22 @@ def lagging_indicators(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
         )
         .reset_index()
     )
-    short = work.loc[work["_short"]]
-    # the Vietnamese sort key once per distinct name, not once per (indicator, commune)
-    sort_keys = {n: lb.vi_sort_key(n) for n in short["commune"].astype(str).unique()}
+    short_rows = work.loc[work["_short"]]
+    # the Vietnamese sort key once per distinct name, not once per (code, commune)
+    sort_keys = {n: lb.vi_sort_key(n) for n in short_rows["commune"].astype(str).unique()}
+    last = keys[-1]
     names = (
-        short.groupby("indicator")["commune"]
+        short_rows.groupby(last)["commune"]
         .agg(lambda c: "; ".join(sorted(c.astype(str), key=sort_keys.__getitem__)))
         .rename("communes_short_names")
     )
-    out = out.merge(names.reset_index(), on="indicator", how="left")
+    return out.merge(names.reset_index(), on=last, how="left")
+
+
+def lagging_indicators(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Communes short of each indicator in ``year`` (met False), most first."""
+    ind = indicators.loc[indicators["year"] == year]
+    out = _shortfall(ind, _is_false(ind["met"]), ["criteria_set", "criterion", "indicator"])
     out = out.assign(communes_short_names=out["communes_short_names"].fillna("").astype("string"))
     out = _sort(out, ["indicator"])
     return out.sort_values("communes_short", ascending=False, kind="stable").reset_index(drop=True)

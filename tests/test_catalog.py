@@ -5,31 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import yaml
+from corpus import CRITERIA_NAMES
 
 from ntm_analysis.catalog import Catalog, criteria_set_from_data, load_catalog
 from ntm_analysis.errors import CatalogError
 
-QD318_NAMES = [
-    "Quy hoạch",
-    "Giao thông",
-    "Thủy lợi và phòng, chống thiên tai",
-    "Điện",
-    "Trường học",
-    "Cơ sở vật chất văn hóa",
-    "Cơ sở hạ tầng thương mại nông thôn",
-    "Thông tin và Truyền thông",
-    "Nhà ở dân cư",
-    "Thu nhập",
-    "Nghèo đa chiều",
-    "Lao động",
-    "Tổ chức sản xuất và phát triển kinh tế nông thôn",
-    "Giáo dục và Đào tạo",
-    "Y tế",
-    "Văn hóa",
-    "Môi trường và an toàn thực phẩm",
-    "Hệ thống chính trị và tiếp cận pháp luật",
-    "Quốc phòng và An ninh",
-]
+#: The 19 criteria of QĐ 318 Annex I, in order (shared/reference/ntm-domain.md).
+QD318_NAMES = list(CRITERIA_NAMES)
 SET_IDS = {
     "qd1980_2016_commune",
     "qd318_2022_commune",
