@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis import schema as s
+from ntm_analysis.registry import REGISTRY_COLUMNS
 
 #: Syllables of invented commune names (never a district syllable, so a
 #: commune name can not be read as a district name).
@@ -40,17 +41,6 @@ DISTRICT_SYLLABLES = (
 )  # fmt: skip
 PROVINCE_NAME = "Tỉnh Mẫu (dữ liệu giả lập)"
 CODE_BASE = 90000
-REGISTRY_FIELDS = (
-    "code",
-    "name",
-    "unit_type",
-    "district",
-    "province",
-    "threshold_region",
-    "valid_from",
-    "valid_to",
-    "note",
-)
 SYNTHETIC_NOTE = "Đơn vị giả lập cho benchmark (synthetic)"
 
 
@@ -108,7 +98,7 @@ def make_registry(
                 "note": SYNTHETIC_NOTE,
             }
         )
-    return pd.DataFrame(rows, columns=list(REGISTRY_FIELDS)).astype("string")
+    return pd.DataFrame(rows, columns=list(REGISTRY_COLUMNS)).astype("string")
 
 
 # --------------------------------------------------------------------------- records

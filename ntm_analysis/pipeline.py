@@ -27,6 +27,7 @@ from .ingest import IngestResult, ingest_folder
 from .parsing import neutralise_formula
 from .readers import SKIP_SAMPLE_BESIDE_REAL_DATA
 from .registry import Registry, load_registry
+from .schema import ProcessedData
 from .validation import validate_table
 
 #: Parquet tables written by ``ntm clean``: attribute of Evaluation -> file name.
@@ -219,29 +220,6 @@ def clean_folder(
     )
     write_processed(summary, out_dir if out_dir is not None else config.PROCESSED_DATA_DIR)
     return summary
-
-
-@dataclass(frozen=True)
-class ProcessedData:
-    """The processed tables of one ``ntm clean`` run, read back from disk."""
-
-    indicators: pd.DataFrame
-    criteria: pd.DataFrame
-    communes: pd.DataFrame
-    district: pd.DataFrame
-    district_criteria: pd.DataFrame
-    findings: pd.DataFrame
-    rejects: pd.DataFrame
-    report: dict
-    path: Path
-
-    @property
-    def is_sample(self) -> bool:
-        return bool(self.report.get("sample"))
-
-    @property
-    def years(self) -> list[int]:
-        return sorted(int(y) for y in self.communes["year"].unique())
 
 
 def load_processed(processed_dir: str | Path | None = None) -> ProcessedData:

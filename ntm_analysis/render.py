@@ -312,7 +312,7 @@ def plan_jobs(
 ) -> list[RenderJob]:
     """Every page to render for the selection; runs nothing.
 
-    ``data`` is a :class:`~ntm_analysis.pipeline.ProcessedData`; the
+    ``data`` is a :class:`~ntm_analysis.schema.ProcessedData`; the
     departments come from the responsibility mapping. Raises
     :class:`UsageError` for a year, commune, department or kind not known.
     """

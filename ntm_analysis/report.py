@@ -31,6 +31,7 @@ from . import config
 from . import labels as lb
 from . import schema as s
 from .errors import UsageError
+from .schema import ProcessedData
 
 #: Resolution of embedded chart images: sharp on a projector, small enough to mail.
 FIGURE_DPI = 110
@@ -240,7 +241,7 @@ class Review:
     Built by :func:`load_review`; every ``show_*`` function takes it first.
     """
 
-    data: Any  # pipeline.ProcessedData
+    data: Any  # schema.ProcessedData
     year: int
     lang: str = config.DEFAULT_LANG
     _cache: dict = field(default_factory=dict, repr=False)
@@ -379,29 +380,6 @@ class Review:
                 lang=self.lang,
             ),
         )
-
-
-@dataclass(frozen=True)
-class ReviewData:
-    """The processed tables without the validation machinery (what a snapshot carries).
-
-    Same attributes as :class:`~ntm_analysis.pipeline.ProcessedData`, so a
-    :class:`Review` works on either; unpickling it imports no pandera.
-    """
-
-    indicators: pd.DataFrame
-    criteria: pd.DataFrame
-    communes: pd.DataFrame
-    district: pd.DataFrame
-    district_criteria: pd.DataFrame
-    findings: pd.DataFrame
-    rejects: pd.DataFrame
-    report: dict
-    path: Path
-
-    @property
-    def years(self) -> list[int]:
-        return sorted(int(y) for y in self.communes["year"].unique())
 
 
 _REVIEWS: dict[tuple, Review] = {}
@@ -1219,7 +1197,9 @@ def build_snapshot(data: Any, *, years: Sequence[int], lang: str) -> dict:
             review.comparison()
         _indicator_texts(review)
         caches[int(year)] = dict(review._cache)
-    light = ReviewData(**{name: getattr(data, name) for name in ReviewData.__dataclass_fields__})
+    light = ProcessedData(
+        **{name: getattr(data, name) for name in ProcessedData.__dataclass_fields__}
+    )
     return {"key": (str(path), _folder_stamp(path), lang), "data": light, "caches": caches}
 
 

@@ -7,6 +7,13 @@ tables live in :mod:`ntm_analysis.validation`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is not imported at run time: this module stays light
+    import pandas as pd
+
 # --- appraisal codes (commune's own "tự đánh giá", matrix marks) -------------
 MET = "met"  # "Đạt", "Đ", "x"
 BASICALLY_MET = "basically_met"  # "Cơ bản đạt", "CBĐ" -- counts as not met
@@ -143,3 +150,30 @@ REJECT_COLUMNS = (
     "reason",  # a RejectReason code
     "message",
 )
+
+
+@dataclass(frozen=True)
+class ProcessedData:
+    """The processed tables of one ``ntm clean`` run, as read back from disk.
+
+    Defined here rather than beside the pandera validation so that a
+    pickled copy (the render batch's snapshot) unpickles without pandera.
+    """
+
+    indicators: pd.DataFrame
+    criteria: pd.DataFrame
+    communes: pd.DataFrame
+    district: pd.DataFrame
+    district_criteria: pd.DataFrame
+    findings: pd.DataFrame
+    rejects: pd.DataFrame
+    report: dict
+    path: Path
+
+    @property
+    def is_sample(self) -> bool:
+        return bool(self.report.get("sample"))
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(int(y) for y in self.communes["year"].unique())
