@@ -87,10 +87,10 @@ def trend_steps(trends, evaluation, catalog=None):
 
 def evaluate_task(parquet: str, registry_csv: str, catalog_dir: str | None = None, **_: object):
     """Tool: read parquet, evaluate, roll up, year-over-year analysis."""
-    import pandas as pd
     import pyarrow.parquet  # noqa: F401  (warm, as in the baseline's process)
 
     from ntm_analysis.evaluation import evaluate
+    from ntm_analysis.pipeline import read_records
     from ntm_analysis.registry import load_registry
 
     catalog = inputs.load_reference(catalog_dir)
@@ -101,7 +101,7 @@ def evaluate_task(parquet: str, registry_csv: str, catalog_dir: str | None = Non
     def call():
         steps = {}
         start = time.perf_counter()
-        records = pd.read_parquet(parquet)
+        records = read_records(parquet)  # the tool's own reader (text as categoricals)
         steps["read"] = round(time.perf_counter() - start, 3)
         start = time.perf_counter()
         ev = evaluate(records, catalog=catalog, registry=registry)

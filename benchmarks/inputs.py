@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -30,6 +31,12 @@ def _regions(catalog, years) -> list[str | None]:
     return codes or [None]
 
 
+def catalog_fingerprint(catalog, years) -> str:
+    """A short hash of the criteria sets of ``years``: inputs made for another catalog are stale."""
+    text = "\n".join(repr(catalog.set_for_year(y)) for y in years)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def _cached(directory: Path, params: dict) -> bool:
     stamp = directory / "params.json"
     want = {**params, "generator_version": GENERATOR_VERSION}
@@ -52,7 +59,13 @@ def records_input(
     """Records parquet and registry CSV for ``n_communes`` x ``n_years`` (cached)."""
     catalog = load_reference(catalog_dir)
     years = generate.covered_years(catalog, n_years)
-    params = {"kind": "records", "n": n_communes, "years": years, "seed": seed}
+    params = {
+        "kind": "records",
+        "n": n_communes,
+        "years": years,
+        "seed": seed,
+        "catalog": catalog_fingerprint(catalog, years),
+    }
     directory = WORK_DIR / f"records-{n_communes}c-{len(years)}y-s{seed}"
     parquet = directory / "records.parquet"
     registry_csv = directory / "registry.csv"
@@ -91,6 +104,7 @@ def province_raw_input(
         "years": years,
         "per_district": communes_per_district,
         "seed": seed,
+        "catalog": catalog_fingerprint(catalog, years),
     }
     directory = WORK_DIR / f"province-{n_communes}c-{len(years)}y-s{seed}"
     raw_dir = directory / "raw"

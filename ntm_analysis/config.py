@@ -47,3 +47,5 @@ DISTRICT_CRITERIA_FILE = "district_criteria.parquet"
 FINDINGS_FILE = "findings.csv"
 REJECTS_FILE = "rejects.csv"
 INGEST_REPORT_FILE = "ingest_report.json"
+#: Every record as read, before evaluation (``ntm_analysis.pipeline.read_records``).
+RECORDS_FILE = "records.parquet"

@@ -12,11 +12,21 @@ One generic pass over the catalog, no per-criterion code:
 * a commune meets the NTM standard when it meets every criterion of the set.
 
 All functions here are pure: DataFrames in, DataFrames out, inputs untouched.
+
+How it stays fast at national scale (millions of indicator rows): the text
+columns of the records (commune names, codes, file names, appraisal words)
+repeat a few thousand distinct values over millions of rows, so they are
+handled as pandas categoricals and every look-up, roll-up and sort works on
+their integer codes. A threshold depends only on (year, region, indicator):
+the catalog is asked once per distinct combination and each record finds its
+threshold by integer indexing. The large output tables (indicators, criteria,
+communes) keep their text columns categorical - a few bytes per row instead of
+a string each; the pipeline writes them as plain text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +36,25 @@ from . import schema as s
 from .catalog import Catalog, CriteriaSet
 from .errors import FindingCheck
 from .registry import ASSESSED_UNIT_TYPES, Registry
+
+#: Text columns of the records that evaluation handles as categoricals.
+CATEGORICAL_RECORD_COLUMNS = (
+    "commune",
+    "commune_code",
+    "level",
+    "criterion",
+    "indicator",
+    "value_text",
+    "unit",
+    "target_text",
+    "self_assessed",
+    "layout",
+    s.SOURCE_FILE,
+    s.SOURCE_SHEET,
+)
+
+#: Comparison operators of catalog thresholds, in the order of their codes here.
+THRESHOLD_OPS = (">=", "<=", ">", "<", "yes")
 
 
 @dataclass(frozen=True)
@@ -56,8 +85,16 @@ def format_source(file: object, sheet: object, row: object) -> str | None:
     return " › ".join(parts) if parts else None
 
 
-def _sources(frame: pd.DataFrame) -> pd.Series:
-    """:func:`format_source` of every row, vectorised (same text, same gaps)."""
+def source_text(frame: pd.DataFrame) -> pd.Series:
+    """:func:`format_source` of every row of a frame with the three source columns.
+
+    Vectorised in Arrow; meant for the rows a reader looks at (findings, a
+    commune's table), not for millions of rows at once.
+
+    >>> source_text(pd.DataFrame({"source_file": ["a.xlsx", None],
+    ...     "source_sheet": ["2023", ""], "source_row": [12, 3]})).tolist()
+    ['a.xlsx › 2023 › row 12', 'row 3']
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -65,7 +102,7 @@ def _sources(frame: pd.DataFrame) -> pd.Series:
         return pa.array(col.astype("string").array, type=pa.string())
 
     sheet = arrow_text(frame[s.SOURCE_SHEET])
-    if pc.any(pc.equal(sheet, "")).as_py():
+    if len(sheet) and pc.any(pc.equal(sheet, "")).as_py():
         sheet = pc.if_else(pc.equal(sheet, ""), pa.scalar(None, pa.string()), sheet)
     rows = pd.array(frame[s.SOURCE_ROW], dtype="Float64").astype("Int64")
     row = pa.array(rows, type=pa.int64())
@@ -96,6 +133,21 @@ def _findings(rows: Iterable[dict]) -> pd.DataFrame:
     )
 
 
+def _finding_columns(n: int, **columns: object) -> pd.DataFrame:
+    """A findings frame from whole columns (a scalar fills its column).
+
+    >>> _finding_columns(2, year=[2023, 2024], commune="Xã An", check="x")["commune"].tolist()
+    ['Xã An', 'Xã An']
+    """
+    data = {}
+    for c in s.FINDING_COLUMNS:
+        value = columns.get(c)
+        if value is None or isinstance(value, str):
+            value = [value] * n
+        data[c] = pd.array(value, dtype="Int64" if c == "year" else "string")
+    return pd.DataFrame(data)
+
+
 def _sets_by_year(years: Iterable[int], catalog: Catalog) -> dict[int, CriteriaSet]:
     out = {}
     for y in sorted({int(y) for y in years}):
@@ -106,194 +158,256 @@ def _sets_by_year(years: Iterable[int], catalog: Catalog) -> dict[int, CriteriaS
     return out
 
 
+# --------------------------------------------------------------------------- codes
+
+
+def as_categorical(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with the given text columns as categoricals (others untouched).
+
+    Columns that are categorical already are kept as they are, so records
+    read with dictionary-encoded text (:func:`ntm_analysis.pipeline.read_records`)
+    cost nothing here.
+
+    >>> as_categorical(pd.DataFrame({"a": ["x", "y", "x"]}), ["a"])["a"].cat.categories.tolist()
+    ['x', 'y']
+    """
+    convert = {
+        c: frame[c].astype("string").astype("category")
+        for c in columns
+        if c in frame.columns and not isinstance(frame[c].dtype, pd.CategoricalDtype)
+    }
+    return frame.assign(**convert) if convert else frame
+
+
+def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes (-1 for missing) and the distinct values of a column."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.cat.codes.to_numpy(dtype=np.int64), col.cat.categories
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return codes.astype(np.int64, copy=False), pd.Index(uniques)
+
+
+def _shared_codes(*cols: pd.Series) -> tuple[list[np.ndarray], pd.Index]:
+    """Codes of several columns in one shared list of distinct values.
+
+    >>> codes, values = _shared_codes(pd.Series(["b", "a"]), pd.Series(["a", None, "c"]))
+    >>> [c.tolist() for c in codes], values.tolist()
+    ([[0, 1], [1, -1, 2]], ['b', 'a', 'c'])
+    """
+    coded = [_codes(c) for c in cols]
+    values = coded[0][1]
+    for _, uniques in coded[1:]:
+        if not uniques.equals(values):
+            values = values.append(uniques[~uniques.isin(values)])
+    out = []
+    for codes, uniques in coded:
+        if uniques.equals(values):
+            out.append(codes)
+            continue
+        remap = np.append(values.get_indexer(uniques), -1)  # code -1 stays -1
+        out.append(remap[codes])
+    return out, values
+
+
+def _categorical(codes: np.ndarray, values: Sequence | pd.Index) -> pd.Categorical:
+    """A categorical of ``values[code]`` per row (-1: missing), values made distinct."""
+    values = pd.Index(values)
+    if values.has_duplicates or values.hasnans:
+        uniq = values.dropna().unique()
+        remap = np.append(uniq.get_indexer(values), -1)
+        codes, values = remap[codes], uniq
+    if values.dtype == object:
+        values = values.astype("str")
+    return pd.Categorical.from_codes(codes, categories=values)
+
+
+def _rank_lut(values: pd.Index, key: Callable | None = None) -> np.ndarray:
+    """Rank of each distinct value in sorted order (``key`` per value), then one for NA.
+
+    Index it with codes: code -1 (missing) picks the last slot, so NA sorts last.
+    """
+    plain = values.tolist()
+    order = sorted(
+        range(len(plain)),
+        key=(lambda j: key(plain[j])) if key is not None else plain.__getitem__,
+    )
+    rank = np.empty(len(plain) + 1, dtype=np.int64)
+    rank[np.array(order, dtype=np.int64)] = np.arange(len(plain))
+    rank[len(plain)] = len(plain)
+    return rank
+
+
+def _ranks(col: pd.Series, key: Callable | None = None) -> np.ndarray:
+    """Per row, the rank of its value in sorted order (``key`` per distinct value; NA last)."""
+    codes, values = _codes(col)
+    return _rank_lut(values, key)[codes]
+
+
+class _CodedColumns:
+    """The codes of a frame's columns (see :func:`_codes`), each computed once."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._done: dict[str, tuple[np.ndarray, pd.Index]] = {}
+
+    def __call__(self, name: str) -> tuple[np.ndarray, pd.Index]:
+        if name not in self._done:
+            self._done[name] = _codes(self.frame[name])
+        return self._done[name]
+
+
+def _sorted_positions(*ranks: np.ndarray) -> np.ndarray:
+    """Stable order of rows by several integer rank columns (first column first)."""
+    if not ranks or len(ranks[0]) == 0:
+        return np.arange(len(ranks[0]) if ranks else 0)
+    key = np.zeros(len(ranks[0]), dtype=np.int64)
+    span = 1
+    for r in ranks[::-1]:  # one int64 key when it fits, else a lexsort
+        width = int(r.max()) + 1
+        if span * width >= 2**62:
+            return np.lexsort(ranks[::-1])
+        key += r.astype(np.int64) * span
+        span *= width
+    if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
+        return np.arange(len(key))  # already in order (the common case)
+    return np.argsort(key, kind="stable")
+
+
+def _year_codes(year: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the year column (-1: missing) and its distinct years as ints."""
+    codes, uniques = pd.factorize(year, use_na_sentinel=True)
+    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.int64)
+
+
+def _appraisal_codes(appraisal: pd.Series) -> np.ndarray:
+    """Per row: 1 for MET, 0 for BASICALLY_MET / NOT_MET, -1 for none."""
+    codes, values = _codes(appraisal)
+    lut = np.full(len(values) + 1, -1, dtype=np.int8)
+    for j, v in enumerate(values):
+        if v == s.MET:
+            lut[j] = 1
+        elif v in (s.BASICALLY_MET, s.NOT_MET):
+            lut[j] = 0
+    return lut[codes]
+
+
 def _appraisal_met(appraisal: pd.Series) -> pd.Series:
     """Nullable boolean: MET -> True, BASICALLY_MET / NOT_MET -> False, NA -> NA."""
-    out = pd.Series(pd.NA, index=appraisal.index, dtype="boolean")
-    out[appraisal == s.MET] = True
-    out[appraisal.isin([s.BASICALLY_MET, s.NOT_MET])] = False
-    return out
+    code = _appraisal_codes(appraisal)
+    return pd.Series(pd.arrays.BooleanArray(code == 1, code < 0), index=appraisal.index)
+
+
+def _boolean(values: np.ndarray, known: np.ndarray) -> pd.arrays.BooleanArray:
+    return pd.arrays.BooleanArray(values.astype(bool), ~known.astype(bool))
 
 
 # --------------------------------------------------------------------------- indicators
 
 
-def _regions(pairs: pd.DataFrame, registry: Registry | None) -> pd.Series:
-    """Threshold region of each (year, commune_code) row, as ``Registry.region_of``."""
-    out = pd.Series(pd.NA, index=pairs.index, dtype="string")
+@dataclass(frozen=True)
+class _ThresholdTable:
+    """One row per distinct (year, region, indicator) of the records."""
+
+    criteria_set: pd.Index  # set id per table row
+    value: np.ndarray  # float, NaN when unset
+    op: np.ndarray  # code into THRESHOLD_OPS, -1 when unset
+    text: list  # threshold text or None
+    source: list  # legal source or None
+    cube: np.ndarray  # table row per (year, region, indicator code); -1: no set
+    region: np.ndarray  # region index per (year, commune code)
+
+    def rows(self, year: np.ndarray, code: np.ndarray, indicator: np.ndarray) -> np.ndarray:
+        """Table row per record, from its codes (-1: no set covers its year)."""
+        if not len(year):
+            return np.empty(0, dtype=np.int64)
+        row = self.cube[year, self.region[year, code], indicator]
+        return np.where(year < 0, -1, row)
+
+
+def _region_codes(
+    y_uniq: np.ndarray, c_values: pd.Index, registry: Registry | None
+) -> tuple[np.ndarray, list[str | None]]:
+    """Region index per (distinct year, commune code; last column: no code), and the regions."""
+    regions: list[str | None] = [None]
+    region_idx = np.zeros((len(y_uniq), len(c_values) + 1), dtype=np.int64)
     if registry is None:
-        return out
-    for year in pairs["year"].dropna().unique():
-        units = registry.units(int(year)).drop_duplicates("code", keep="first")
+        return region_idx, regions
+    codes = pd.Series(c_values.astype("string"), dtype="string")
+    for k, y in enumerate(y_uniq):
+        units = registry.units(int(y)).drop_duplicates("code", keep="first")
         lookup = units.loc[units["code"].notna()].set_index("code")["threshold_region"]
-        sel = (pairs["year"] == year) & pairs["commune_code"].notna()
-        out[sel] = pairs.loc[sel, "commune_code"].map(lookup).astype("string")
-    return out
-
-
-_RESOLVED_DTYPES = {
-    "commune_code": "string",
-    "indicator": "string",
-    "criteria_set": "string",
-    "threshold": "Float64",
-    "threshold_op": "string",
-    "threshold_text": "string",
-    "threshold_source": "string",
-}
-_THRESHOLD_COLUMNS = ["threshold", "threshold_op", "threshold_text", "threshold_source"]
+        r_codes, r_values = pd.factorize(codes.map(lookup), use_na_sentinel=True)
+        for region in r_values:
+            if str(region) not in regions:
+                regions.append(str(region))
+        global_idx = np.append([regions.index(str(r)) for r in r_values], 0).astype(np.int64)
+        region_idx[k, : len(c_values)] = global_idx[r_codes]
+    return region_idx, regions
 
 
 def _threshold_table(
-    keys: pd.DataFrame, catalog: Catalog, registry: Registry | None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Small lookup tables for ``keys`` (year, commune_code, indicator).
+    years: np.ndarray,
+    codes: pd.Index,
+    indicators: pd.Index,
+    catalog: Catalog,
+    registry: Registry | None,
+) -> _ThresholdTable:
+    """The thresholds of the distinct (year, commune code, indicator) values.
 
-    Returns ``(regions, thresholds)``: the region of each distinct (year,
-    commune_code), and the threshold of each distinct (year, region,
-    indicator) of a year that a criteria set covers. Both are tiny next to the
-    records (a threshold depends only on year, region and indicator).
+    A threshold depends only on (year, region, indicator), so the catalog is
+    asked once per distinct combination; each record then finds its row by
+    integer indexing (:meth:`_ThresholdTable.rows`), without merging the large
+    frame.
     """
-    pairs = keys.loc[:, ["year", "commune_code"]].drop_duplicates().reset_index(drop=True)
-    pairs = pairs.assign(_region=_regions(pairs, registry))
-    sets = _sets_by_year(pairs["year"].dropna().unique(), catalog)
-    combos = (
-        keys.loc[:, ["year", "indicator"]]
-        .drop_duplicates()
-        .merge(pairs.loc[:, ["year", "_region"]].drop_duplicates(), on="year")
-    )
-    rows = []
-    for year, ind_code, region in combos.itertuples(index=False):
-        cset = sets.get(int(year))
-        if cset is None:
-            continue
-        ind = cset.indicator(ind_code)
-        region = None if pd.isna(region) else str(region)
-        t = ind.threshold_for(region, int(year)) if ind is not None else None
-        rows.append(
-            (
-                year,
-                ind_code,
-                region,
-                cset.id,
-                None if t is None else t.value,
-                None if t is None else t.op,
-                None if t is None else t.text,
-                None if t is None else t.source,
-            )
-        )
-    table = pd.DataFrame(
-        rows, columns=["year", "indicator", "_region", "criteria_set", *_THRESHOLD_COLUMNS]
-    ).astype({"year": keys["year"].dtype, "_region": "string"})
-    return pairs, table.astype({k: v for k, v in _RESOLVED_DTYPES.items() if k in table})
-
-
-def _attach_thresholds(
-    frame: pd.DataFrame, catalog: Catalog, registry: Registry | None
-) -> pd.DataFrame:
-    """``frame`` rows of years a set covers, with criteria_set and threshold columns."""
-    pairs, table = _threshold_table(frame, catalog, registry)
-    with_region = frame.merge(pairs, on=["year", "commune_code"], how="left")
-    out = with_region.merge(table, on=["year", "indicator", "_region"], how="inner")
-    return out.drop(columns="_region")
-
-
-def resolve_thresholds(
-    keys: pd.DataFrame, catalog: Catalog, registry: Registry | None
-) -> pd.DataFrame:
-    """Threshold per distinct (year, commune_code, indicator).
-
-    Returns ``keys`` de-duplicated with ``criteria_set``, ``threshold``,
-    ``threshold_op``, ``threshold_text`` and ``threshold_source`` added.
-    """
-    distinct = keys.loc[:, ["year", "commune_code", "indicator"]].drop_duplicates()
-    distinct = distinct.astype({"commune_code": "string", "indicator": "string"})
-    out = _attach_thresholds(distinct, catalog, registry)
-    return out.loc[
-        :, ["year", "commune_code", "indicator", "criteria_set", *_THRESHOLD_COLUMNS]
-    ].astype({"year": keys["year"].dtype, **_RESOLVED_DTYPES})
-
-
-def _threshold_rows(
-    year: pd.Series, code: pd.Series, indicator: pd.Series, catalog: Catalog, registry
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """Row of a small threshold table for every record (-1: no set covers the year).
-
-    A threshold depends only on (year, region, indicator), so the records are
-    factorised and the table has one row per distinct combination; each record
-    then finds its row by integer indexing, without merging the large frame.
-    """
-    y_codes, y_uniq = pd.factorize(year)
-    c_codes, c_uniq = pd.factorize(code)
-    i_codes, i_uniq = pd.factorize(indicator)
-    sets = _sets_by_year(y_uniq, catalog)
-    regions: list[str | None] = [None]
-    # region index per (year, commune code); the extra last column is "no code"
-    region_idx = np.zeros((len(y_uniq), len(c_uniq) + 1), dtype=np.int64)
-    if registry is not None:
-        for k, y in enumerate(y_uniq):
-            units = registry.units(int(y)).drop_duplicates("code", keep="first")
-            lookup = units.loc[units["code"].notna()].set_index("code")["threshold_region"]
-            mapped = pd.Series(c_uniq, dtype="string").map(lookup)
-            for j, region in enumerate(mapped):
-                if pd.isna(region):
-                    continue
-                if region not in regions:
-                    regions.append(str(region))
-                region_idx[k, j] = regions.index(str(region))
-    rows = []
-    cube = np.full((len(y_uniq), len(regions), len(i_uniq) + 1), -1, dtype=np.int64)
-    for k, y in enumerate(y_uniq):
+    sets = _sets_by_year(years, catalog)
+    region_idx, regions = _region_codes(years, codes, registry)
+    set_ids, values, ops, texts, sources = [], [], [], [], []
+    cube = np.full((len(years) + 1, len(regions), len(indicators) + 1), -1, dtype=np.int64)
+    for k, y in enumerate(years):
         cset = sets.get(int(y))
         if cset is None:
             continue
         for r, region in enumerate(regions):
-            for j in range(len(i_uniq) + 1):
-                ind = cset.indicator(i_uniq[j]) if j < len(i_uniq) else None
+            for j in range(len(indicators) + 1):
+                ind = cset.indicator(indicators[j]) if j < len(indicators) else None
                 t = ind.threshold_for(region, int(y)) if ind is not None else None
-                cube[k, r, j] = len(rows)
-                rows.append(
-                    (
-                        cset.id,
-                        None if t is None else t.value,
-                        None if t is None else t.op,
-                        None if t is None else t.text,
-                        None if t is None else t.source,
-                    )
-                )
-    table = pd.DataFrame(rows, columns=["criteria_set", *_THRESHOLD_COLUMNS]).astype(
-        {k: v for k, v in _RESOLVED_DTYPES.items() if k in ("criteria_set", *_THRESHOLD_COLUMNS)}
+                cube[k, r, j] = len(set_ids)
+                set_ids.append(cset.id)
+                values.append(np.nan if t is None or t.value is None else float(t.value))
+                ops.append(-1 if t is None else THRESHOLD_OPS.index(t.op))
+                texts.append(None if t is None else t.text)
+                sources.append(None if t is None else t.source)
+    return _ThresholdTable(
+        pd.Index(set_ids, dtype="str"),
+        np.array(values, dtype=np.float64),
+        np.array(ops, dtype=np.int64),
+        texts,
+        sources,
+        cube,
+        np.vstack([region_idx, np.zeros((1, region_idx.shape[1]), dtype=np.int64)]),
     )
-    c_idx = np.where(c_codes < 0, len(c_uniq), c_codes)
-    i_idx = np.where(i_codes < 0, len(i_uniq), i_codes)
-    if len(y_codes) == 0:
-        return table, np.empty(0, dtype=np.int64)
-    row = cube[y_codes, region_idx[y_codes, c_idx], i_idx]
-    return table, np.where(y_codes < 0, -1, row)
 
 
-def _labels(codes: np.ndarray, labels: Sequence[str], index: pd.Index) -> pd.Series:
-    """A string Series of ``labels[code]`` per row, built in Arrow (no Python strings)."""
-    import pyarrow as pa
+def _compare(value: np.ndarray, threshold: np.ndarray, op: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``(known, met)``: whether a threshold decides each row, and how."""
+    with np.errstate(invalid="ignore"):
+        met = np.select(
+            [op == k for k in range(len(THRESHOLD_OPS))],
+            [value >= threshold, value <= threshold, value > threshold, value < threshold,
+             value >= 0.5],
+            False,
+        )  # fmt: skip
+    yes = THRESHOLD_OPS.index("yes")
+    known = (op >= 0) & ~np.isnan(value) & ((op == yes) | ~np.isnan(threshold))
+    return known, met & known
 
-    arr = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(list(labels), pa.string()))
-    return pd.Series(pd.array(arr.cast(pa.string()), dtype="string"), index=index)
 
-
-def _text(value: object) -> str:
-    """A value as an f-string shows it, with pandas' "<NA>" for missing."""
-    return "<NA>" if value is None else str(value)
-
-
-def _sort_positions(year: pd.Series, commune: pd.Series, indicator: pd.Series) -> np.ndarray:
-    """Stable order by year, commune and natural indicator code (as ``_natural_key``)."""
-    ranks = []
-    for col, key in ((year, None), (commune, None), (indicator, code_sort_key)):
-        codes, uniq = pd.factorize(col, use_na_sentinel=True)
-        order = sorted(range(len(uniq)), key=(lambda j, u=uniq, k=key: k(u[j]) if k else u[j]))
-        rank = np.empty(len(uniq) + 1, dtype=np.int64)
-        rank[np.array(order, dtype=np.int64)] = np.arange(len(uniq))
-        rank[len(uniq)] = len(uniq)  # missing values sort last
-        ranks.append(rank[np.where(codes < 0, len(uniq), codes)])
-    return np.lexsort(ranks[::-1])
+def _fill_categorical(a: pd.Series, b_codes: np.ndarray, b_values: pd.Index) -> pd.Categorical:
+    """``a`` with its gaps filled from ``b_values[b_codes]`` (code -1: no value)."""
+    a_codes, a_values = _codes(a)
+    values = a_values.append(b_values[~b_values.isin(a_values)])
+    b_shared = np.append(values.get_indexer(b_values), -1)[b_codes]
+    return _categorical(np.where(a_codes >= 0, a_codes, b_shared), values)
 
 
 def evaluate_indicators(
@@ -301,105 +415,115 @@ def evaluate_indicators(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Evaluate every indicator-level record.
 
-    Returns the indicators table (``schema.INDICATOR_COLUMNS``) and the
-    findings where the commune's appraisal disagrees with the threshold.
+    Returns the indicators table (``schema.INDICATOR_COLUMNS``, sorted by
+    year, commune and indicator, text columns categorical) and the findings
+    where the commune's appraisal disagrees with the threshold.
     """
-    pos = np.flatnonzero((records["level"] == "indicator").fillna(False).to_numpy(dtype=bool))
-    code = records["commune_code"].take(pos).astype("string")
-    indicator = records["indicator"].take(pos).astype("string")
-    table, trow = _threshold_rows(records["year"].take(pos), code, indicator, catalog, registry)
-    covered = trow >= 0
-    pos, trow = pos[covered], trow[covered]
-    order = _sort_positions(
-        records["year"].take(pos), records["commune"].take(pos), indicator[covered]
+    records = as_categorical(records, CATEGORICAL_RECORD_COLUMNS)
+    coded = _CodedColumns(records)
+    level_codes, level_values = coded("level")
+    y_codes, y_uniq = _year_codes(records["year"])
+    c_codes, c_values = coded("commune_code")
+    i_codes, i_values = coded("indicator")
+    table = _threshold_table(y_uniq, c_values, i_values, catalog, registry)
+    # indicator rows, then criterion rows standing for their only indicator
+    # (counted as read after all others), of years a set covers
+    is_indicator = np.append(np.asarray(level_values == "indicator", dtype=bool), False)
+    pos = np.flatnonzero(is_indicator[level_codes])
+    standing = _standing_positions(coded, y_codes, y_uniq, catalog)
+    read_order = np.concatenate([pos, len(records) + np.arange(len(standing))])
+    pos = np.concatenate([pos, standing])
+    y_pos = y_codes[pos]
+    trow = table.rows(y_pos, c_codes[pos], i_codes[pos])
+    covered = np.flatnonzero(trow >= 0)
+    pos, read_order, trow, y_pos = pos[covered], read_order[covered], trow[covered], y_pos[covered]
+    # in (year, commune, indicator) order
+    commune_codes, commune_values = coded("commune")
+    order = _sorted_positions(
+        _rank_lut(pd.Index(y_uniq))[y_pos],
+        _rank_lut(commune_values)[commune_codes[pos]],
+        _rank_lut(i_values, code_sort_key)[i_codes[pos]],
     )
-    pos, trow = pos[order], trow[order]
-    # one take of the large frame, in output order, of the columns the table needs
-    needed = [c for c in records.columns if c in s.INDICATOR_COLUMNS]
-    ind = records.loc[:, needed].take(pos).reset_index(drop=True)
-    ind = ind.assign(
-        commune_code=ind["commune_code"].astype("string"),
-        indicator=ind["indicator"].astype("string"),
-        **{c: table[c].take(trow).reset_index(drop=True) for c in table.columns},
-    )
+    pos, read_order, trow = pos[order], read_order[order], trow[order]
+    # one take of the large frame, of the columns the table needs
+    ind = records.loc[:, [c for c in records.columns if c in s.INDICATOR_COLUMNS]].take(pos)
 
-    value = ind["value"].astype("Float64")
-    threshold = ind["threshold"]
-    op = ind["threshold_op"]
-    by_value = pd.Series(pd.NA, index=ind.index, dtype="boolean")
-    ge = (op == ">=").fillna(False)
-    le = (op == "<=").fillna(False)
-    gt = (op == ">").fillna(False)
-    lt = (op == "<").fillna(False)
-    yes = (op == "yes").fillna(False)
-    by_value[ge] = value[ge] >= threshold[ge]
-    by_value[le] = value[le] <= threshold[le]
-    by_value[gt] = value[gt] > threshold[gt]
-    by_value[lt] = value[lt] < threshold[lt]
-    by_value[yes] = value[yes] >= 0.5
-    by_appraisal = _appraisal_met(ind["self_assessed"])
-
-    use_threshold = by_value.notna()
-    met = by_value.where(use_threshold, by_appraisal).astype("boolean")
-    basis_code = np.where(
-        use_threshold.to_numpy(dtype=bool),
-        0,
-        np.where(by_appraisal.notna().to_numpy(dtype=bool), 1, 2),
-    ).astype(np.int8)
-    target_text = ind["target_text"].astype("string")
-    ind = ind.assign(
-        value=value,
-        met=met,
-        met_basis=_labels(
-            basis_code, (s.BASIS_THRESHOLD, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE), ind.index
-        ),
-        target_text=target_text.fillna(ind["threshold_text"]),
-        source=_sources(ind),
-    )
-    disagree = use_threshold & by_appraisal.notna() & (by_value != by_appraisal).fillna(False)
-    # findings in the order of the records, as they were read
-    flagged = ind.loc[disagree.to_numpy(dtype=bool)]
-    flagged = flagged.iloc[np.argsort(pos[disagree.to_numpy(dtype=bool)], kind="stable")]
-    cols = (
-        "year",
-        "commune",
-        "indicator",
-        "self_assessed",
-        "value_text",
-        "met",
-        "threshold_text",
-        "threshold_source",
-        "source",
-    )
-    # plain Python values: iterating arrow-backed columns row by row is slow
-    columns = [flagged[c].to_numpy(dtype=object, na_value=None) for c in cols]
-    findings = _findings(
+    value = ind["value"].to_numpy(dtype=np.float64, na_value=np.nan)
+    threshold = table.value[trow]
+    known, by_value = _compare(value, threshold, table.op[trow])
+    appraisal = _appraisal_codes(ind["self_assessed"])
+    met = np.where(known, by_value, appraisal == 1)
+    decided = known | (appraisal >= 0)
+    basis = np.where(known, 0, np.where(appraisal >= 0, 1, 2))
+    text_codes, text_values = pd.factorize(pd.Series(table.text, dtype="string"))
+    text_values = pd.Index(text_values)
+    out = pd.DataFrame(
         {
-            "year": year,
-            "commune": commune,
-            "subject_type": "indicator",
-            "subject": code,
-            "check": FindingCheck.APPRAISAL_VS_THRESHOLD.value,
-            "message": (
-                f"Xã tự đánh giá '{appraisal_word(said)}' nhưng giá trị {_text(value_text)} "
-                f"{'đạt' if met else 'không đạt'} ngưỡng {_text(t_text)} "
-                f"({_text(t_source)})."
+            "year": ind["year"].array,
+            "commune": ind["commune"].array,
+            "commune_code": ind["commune_code"].array,
+            "criteria_set": _categorical(trow, table.criteria_set),
+            "criterion": ind["criterion"].array,
+            "indicator": ind["indicator"].array,
+            "value": pd.array(value, dtype="Float64"),
+            "value_text": ind["value_text"].array,
+            "unit": ind["unit"].array,
+            "target_text": _fill_categorical(ind["target_text"], text_codes[trow], text_values),
+            "threshold": pd.array(threshold, dtype="Float64"),
+            "threshold_op": _categorical(table.op[trow], THRESHOLD_OPS),
+            "threshold_source": _categorical(trow, pd.Index(table.source, dtype="str")),
+            "met": _boolean(met, decided),
+            "met_basis": _categorical(
+                basis, (s.BASIS_THRESHOLD, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE)
             ),
-            "source": source,
+            "self_assessed": ind["self_assessed"].array,
+            s.SOURCE_FILE: ind[s.SOURCE_FILE].array,
+            s.SOURCE_SHEET: ind[s.SOURCE_SHEET].array,
+            s.SOURCE_ROW: pd.array(ind[s.SOURCE_ROW], dtype="Int64"),
         }
-        for year, commune, code, said, value_text, met, t_text, t_source, source in zip(
-            *columns, strict=True
-        )
     )
-    out = ind.loc[:, list(s.INDICATOR_COLUMNS)]
-    return out, findings
+    disagree = known & (appraisal >= 0) & (by_value != (appraisal == 1))
+    flagged = np.flatnonzero(disagree)
+    flagged = flagged[np.argsort(read_order[flagged], kind="stable")]  # as they were read
+    return out, _threshold_findings(out.take(flagged), table, trow[flagged])
+
+
+def _threshold_findings(
+    flagged: pd.DataFrame, table: _ThresholdTable, trow: np.ndarray
+) -> pd.DataFrame:
+    """One finding per indicator whose appraisal disagrees with its threshold."""
+    said, value_text, met = (
+        flagged[c].to_numpy(dtype=object, na_value=None)
+        for c in ("self_assessed", "value_text", "met")
+    )
+    messages = [
+        f"Xã tự đánh giá '{appraisal_word(a)}' nhưng giá trị {_text(v)} "
+        f"{'đạt' if m else 'không đạt'} ngưỡng {_text(table.text[r])} "
+        f"({_text(table.source[r])})."
+        for a, v, m, r in zip(said, value_text, met, trow.tolist(), strict=True)
+    ]
+    return _finding_columns(
+        len(flagged),
+        year=flagged["year"].array,
+        commune=flagged["commune"].array,
+        subject_type="indicator",
+        subject=flagged["indicator"].array,
+        check=FindingCheck.APPRAISAL_VS_THRESHOLD.value,
+        message=messages,
+        source=source_text(flagged).array,
+    )
+
+
+def _text(value: object) -> str:
+    """A value as an f-string shows it, with pandas' "<NA>" for missing."""
+    return "<NA>" if value is None else str(value)
 
 
 def _natural_key(col: pd.Series) -> pd.Series:
     """Sort "2" before "10" and "2.1" before "2.10" for code columns."""
     if col.name in ("criterion", "indicator", "subject"):
         keys = {c: ".".join(f"{p:04d}" for p in code_sort_key(c)) for c in col.dropna().unique()}
-        return col.map(keys, na_action="ignore")
+        return col.astype("string").map(keys, na_action="ignore")
     return col
 
 
@@ -418,322 +542,412 @@ def code_sort_key(code: object) -> tuple[int, ...]:
 # --------------------------------------------------------------------------- criteria
 
 
+def _first_positions(keys: np.ndarray, size: int) -> np.ndarray:
+    """Per key in ``range(size)``: the position of its first row (-1: no row)."""
+    first = np.full(size, -1, dtype=np.int64)
+    if len(keys):
+        new = ~pd.Series(keys).duplicated().to_numpy()
+        first[keys[new]] = np.flatnonzero(new)
+    return first
+
+
+def _take_codes(codes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``codes[positions]`` with -1 for a position of -1."""
+    return (
+        np.where(positions >= 0, codes[np.maximum(positions, 0)], -1)
+        if len(codes)
+        else (np.full(len(positions), -1, dtype=np.int64))
+    )
+
+
 def evaluate_criteria(
     indicators: pd.DataFrame, records: pd.DataFrame, catalog: Catalog
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Roll indicators up to criteria, with the commune's appraisal beside.
 
-    Returns the criteria table (``schema.CRITERION_COLUMNS``) and findings:
-    missing indicators, appraisal vs computed result, and appraisal vs the
-    indicators' own appraisals.
+    Returns the criteria table (``schema.CRITERION_COLUMNS``, sorted by year,
+    commune and criterion, text columns categorical) and findings: missing
+    indicators, appraisal vs computed result, and appraisal vs the indicators'
+    own appraisals.
     """
-    crit_cols = [
-        "year",
-        "commune",
-        "commune_code",
-        "criterion",
-        "self_assessed",
-        "layout",
-        *s.SOURCE_COLUMNS,
-    ]
-    crit_records = records.loc[records["level"] == "criterion", crit_cols]
-    unit_cols = ["year", "commune", "commune_code"]
-    # commune-years and criterion codes as integers, once: merges and groupbys
-    # on them avoid re-factorising the string keys of millions of rows
-    both = pd.concat(
-        [indicators.loc[:, unit_cols], crit_records.loc[:, unit_cols]], ignore_index=True
+    records = as_categorical(records, CATEGORICAL_RECORD_COLUMNS)
+    level_codes, level_values = _codes(records["level"])
+    is_criterion = np.append(np.asarray(level_values == "criterion", dtype=bool), False)
+    crit_records = records.take(
+        np.flatnonzero(is_criterion[level_codes] & records["year"].notna().to_numpy())
     )
-    unit_all = both.groupby(unit_cols, sort=False, dropna=False).ngroup().to_numpy()
-    first_rows = np.unique(unit_all, return_index=True)[1]  # first-appearance order
-    units = both.iloc[first_rows].reset_index(drop=True)
-    ind_unit, crit_unit = unit_all[: len(indicators)], unit_all[len(indicators) :]
-    sets = _sets_by_year(units["year"].unique(), catalog)
+    n_ind = len(indicators)
 
-    # one skeleton row per commune-year x criterion of its set
-    skeleton_rows = []
-    expected_rows = []
+    # commune-years ("units") as integers, numbered in order of first
+    # appearance with the indicators first: units 0 .. n-1 report indicators
+    (year_i, year_c), years = _shared_codes(indicators["year"], crit_records["year"])
+    (com_i, com_c), communes = _shared_codes(indicators["commune"], crit_records["commune"])
+    (code_i, code_c), codes = _shared_codes(
+        indicators["commune_code"], crit_records["commune_code"]
+    )
+    unit_key = np.concatenate([year_i, year_c]) * (len(communes) + 1) + np.concatenate(
+        [com_i, com_c]
+    )
+    unit_key = unit_key * (len(codes) + 1) + np.concatenate([code_i, code_c])
+    unit_all, _ = pd.factorize(unit_key)
+    first = _first_positions(unit_all, int(unit_all.max()) + 1 if len(unit_all) else 0)
+    unit_year = np.concatenate([year_i, year_c])[first]
+    unit_commune = np.concatenate([com_i, com_c])[first]
+    unit_code = np.concatenate([code_i, code_c])[first]
+    ind_unit, crit_unit = unit_all[:n_ind], unit_all[n_ind:]
+    n_units, n_reporting = len(first), (int(ind_unit.max()) + 1 if n_ind else 0)
+    years = np.asarray(years, dtype=np.int64)
+    sets = _sets_by_year(years, catalog)
+
+    # criterion codes: those of the catalog sets first, then any others in the data
+    (crit_i, crit_c), data_numbers = _shared_codes(
+        indicators["criterion"], crit_records["criterion"]
+    )
+    numbers = pd.Index(
+        list(dict.fromkeys([c.number for cset in sets.values() for c in cset.criteria]))
+    ).astype("str")
+    numbers = numbers.append(data_numbers[~data_numbers.isin(numbers)].astype("str"))
+    remap = np.append(numbers.get_indexer(data_numbers), -1)
+    crit_i, crit_c = remap[crit_i], remap[crit_c]
+    n_crit = len(numbers) + 1  # the last slot: no criterion code
+
+    def dense(unit: np.ndarray, crit: np.ndarray) -> np.ndarray:
+        return unit * n_crit + np.where(crit < 0, n_crit - 1, crit)
+
+    size = n_units * n_crit
+    ind_key = dense(ind_unit, crit_i)
+    met = indicators["met"].astype("boolean")
+    met_true = met.fillna(False).to_numpy(dtype=bool)
+    met_false = (~met).fillna(False).to_numpy(dtype=bool)
+    self_code = _appraisal_codes(indicators["self_assessed"])
+    reported = np.bincount(ind_key, minlength=size)
+    n_met = np.bincount(ind_key, weights=met_true, minlength=size).astype(np.int64)
+    n_false = np.bincount(ind_key, weights=met_false, minlength=size)
+    n_self_true = np.bincount(ind_key, weights=self_code == 1, minlength=size)
+    n_self_false = np.bincount(ind_key, weights=self_code == 0, minlength=size)
+    first_ind = _first_positions(ind_key, size)
+    first_crit = _first_positions(dense(crit_unit, crit_c), size)
+
+    # one row per unit x criterion of its year's set, units in order, criteria as listed
+    year_of_unit = years[unit_year]
+    set_years = sorted(sets)
+    width = max((len(cset.criteria) for cset in sets.values()), default=1)
+    matrix = np.zeros((len(set_years) + 1, width), dtype=np.int64)  # criterion per slot
+    n_listed = np.zeros(len(set_years) + 1, dtype=np.int64)  # last row: no set
+    expected_n = np.zeros((len(set_years) + 1, n_crit), dtype=np.int64)
+    for k, y in enumerate(set_years):
+        listed = [numbers.get_loc(c.number) for c in sets[y].criteria]
+        matrix[k, : len(listed)] = listed
+        n_listed[k] = len(listed)
+        expected_n[k, listed] = [len(c.indicators) for c in sets[y].criteria]
+    set_row_of_year = np.array([set_years.index(y) if y in sets else len(set_years)
+                                for y in years.tolist()], dtype=np.int64)  # fmt: skip
+    unit_set = set_row_of_year[unit_year] if n_units else np.empty(0, dtype=np.int64)
+    per_unit = n_listed[unit_set]
+    grid_unit = np.repeat(np.arange(n_units), per_unit)
+    slot = np.arange(len(grid_unit)) - np.repeat(np.cumsum(per_unit) - per_unit, per_unit)
+    grid_set = unit_set[grid_unit]
+    grid_crit = matrix[grid_set, slot]
+    key = dense(grid_unit, grid_crit)
+
+    n_reported = reported[key]
+    n_expected = expected_n[grid_set, grid_crit]
+    has_ind = n_reported > 0
+    complete = has_ind & (n_reported >= n_expected)
+    all_true = has_ind & (n_met[key] == n_reported)
+    any_false = n_false[key] > 0
+    crow = first_crit[key]
+    appraisal = _take_codes(_appraisal_codes(crit_records["self_assessed"]), crow)
+    layout_codes, layout_values = _codes(crit_records["layout"])
+    from_matrix = _take_codes(layout_codes, crow) == (
+        layout_values.get_loc(s.LAYOUT_DISTRICT_MATRIX)
+        if s.LAYOUT_DISTRICT_MATRIX in layout_values
+        else -2
+    )
+
+    # complete indicator data decides alone; partial data: any unmet indicator
+    # fails the criterion, otherwise the commune's appraisal stands for the
+    # indicators it left out; no indicator data: the criterion appraisal stands
+    partial = has_ind & ~complete
+    by_ind = (complete & (all_true | any_false)) | (partial & any_false)
+    by_appraisal = ~by_ind & (appraisal >= 0) & (partial | ~has_ind)
+    met_value = np.where(by_ind, all_true & ~any_false, appraisal == 1)
+    basis = np.select(
+        [by_ind, by_appraisal & ~has_ind & from_matrix, by_appraisal],
+        [0, 1, 2],
+        3,
+    )
+    basis_values = (s.BASIS_INDICATORS, s.BASIS_MATRIX, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE)
+
+    # the source of a criterion: its own record, else its first indicator
+    (file_i, file_c), files = _shared_codes(indicators[s.SOURCE_FILE], crit_records[s.SOURCE_FILE])
+    (sheet_i, sheet_c), sheets = _shared_codes(
+        indicators[s.SOURCE_SHEET], crit_records[s.SOURCE_SHEET]
+    )
+    irow = first_ind[key]
+    use_crit = crow >= 0
+    row_i = indicators[s.SOURCE_ROW].to_numpy(dtype=np.float64, na_value=np.nan)
+    row_c = crit_records[s.SOURCE_ROW].to_numpy(dtype=np.float64, na_value=np.nan)
+
+    def pick(ind_codes: np.ndarray, crit_codes: np.ndarray) -> np.ndarray:
+        return np.where(use_crit, _take_codes(crit_codes, crow), _take_codes(ind_codes, irow))
+
+    def pick_row() -> pd.arrays.IntegerArray:
+        from_c = row_c[np.maximum(crow, 0)] if len(row_c) else np.full(len(crow), np.nan)
+        from_i = row_i[np.maximum(irow, 0)] if len(row_i) else np.full(len(irow), np.nan)
+        rows = np.where(use_crit, from_c, np.where(irow >= 0, from_i, np.nan))
+        return pd.array(rows, dtype="Float64").astype("Int64")
+
+    self_codes, self_values = _codes(crit_records["self_assessed"])
+    table = pd.DataFrame(
+        {
+            "year": year_of_unit[grid_unit],
+            "commune": _categorical(unit_commune[grid_unit], communes),
+            "commune_code": _categorical(unit_code[grid_unit], codes),
+            "criteria_set": _categorical(grid_set, [sets[y].id for y in set_years]),
+            "criterion": _categorical(grid_crit, numbers),
+            "met": _boolean(met_value, by_ind | by_appraisal),
+            "met_basis": _categorical(basis, basis_values),
+            "self_assessed": _categorical(_take_codes(self_codes, crow), self_values),
+            "indicators_expected": n_expected,
+            "indicators_reported": n_reported.astype(np.int64),
+            "indicators_met": n_met[key],
+            s.SOURCE_FILE: _categorical(pick(file_i, file_c), files),
+            s.SOURCE_SHEET: _categorical(pick(sheet_i, sheet_c), sheets),
+            s.SOURCE_ROW: pick_row(),
+        }
+    )
+    row_of = np.full(size, -1, dtype=np.int64)
+    row_of[key] = np.arange(len(key))
+    facts = _CriterionFacts(
+        has_ind=has_ind,
+        all_true=all_true,
+        appraisal=appraisal,
+        self_all_true=has_ind & (n_self_true[key] == n_reported),
+        self_any_false=n_self_false[key] > 0,
+    )
+    findings = [
+        _criterion_findings(table, facts),
+        _missing_indicator_findings(
+            table,
+            indicators,
+            ind_unit,
+            year_of_unit[:n_reporting],
+            sets,
+            row_of_key=lambda unit, number: row_of[dense(unit, numbers.get_indexer(number))],
+        ),
+    ]
+    order = _sorted_positions(
+        _ranks(table["year"]), _ranks(table["commune"]), _ranks(table["criterion"], code_sort_key)
+    )
+    out = table.take(order).reset_index(drop=True)
+    return out, pd.concat(findings, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class _CriterionFacts:
+    """Per row of the (unsorted) criteria table: what the findings need."""
+
+    has_ind: np.ndarray  # any indicator reported
+    all_true: np.ndarray  # every reported indicator met
+    appraisal: np.ndarray  # the criterion's own appraisal: 1 met, 0 not, -1 none
+    self_all_true: np.ndarray  # the indicators' own appraisals: all met
+    self_any_false: np.ndarray  # ... some not met
+
+
+def _criterion_findings(table: pd.DataFrame, facts: _CriterionFacts) -> pd.DataFrame:
+    """Appraisal of a criterion against its indicators' results and their appraisals."""
+    said_met = facts.appraisal == 1
+    known = facts.has_ind & (facts.appraisal >= 0)
+    vs_result = np.flatnonzero(known & (facts.all_true != said_met))
+    vs_self = np.flatnonzero(
+        known & ((facts.self_all_true & ~said_met) | (facts.self_any_false & said_met))
+    )
+    parts = []
+    for sel, check in (
+        (vs_result, FindingCheck.CRITERION_APPRAISAL_VS_RESULT),
+        (vs_self, FindingCheck.CRITERION_VS_INDICATORS),
+    ):
+        part = table.take(sel)
+        columns = zip(
+            part["criterion"].to_numpy(dtype=object, na_value=None),
+            part["self_assessed"].to_numpy(dtype=object, na_value=None),
+            part["indicators_met"].tolist(),
+            part["indicators_reported"].tolist(),
+            facts.all_true[sel].tolist(),
+            facts.self_all_true[sel].tolist(),
+            strict=True,
+        )
+        if check is FindingCheck.CRITERION_APPRAISAL_VS_RESULT:
+            messages = [
+                f"Tiêu chí {c}: xã tự đánh giá '{appraisal_word(a)}' nhưng theo các chỉ tiêu "
+                f"thì {'đạt' if ok else 'chưa đạt'} ({n_met}/{n_rep} chỉ tiêu đạt)."
+                for c, a, n_met, n_rep, ok, _ in columns
+            ]
+        else:
+            messages = [
+                f"Tiêu chí {c}: xã tự đánh giá '{appraisal_word(a)}' nhưng tự đánh giá các "
+                f"chỉ tiêu trong cùng báo cáo là {'đạt' if self_ok else 'chưa đạt'}."
+                for c, a, _, _, _, self_ok in columns
+            ]
+        parts.append(
+            _finding_columns(
+                len(part),
+                year=part["year"].array,
+                commune=part["commune"].array,
+                subject_type="criterion",
+                subject=part["criterion"].array,
+                check=check.value,
+                message=messages,
+                source=source_text(part).array,
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def _missing_indicator_findings(
+    table: pd.DataFrame,
+    indicators: pd.DataFrame,
+    ind_unit: np.ndarray,
+    year_of_unit: np.ndarray,
+    sets: dict[int, CriteriaSet],
+    row_of_key: Callable[[np.ndarray, list], np.ndarray],
+) -> pd.DataFrame:
+    """Indicators the catalog expects but a commune report leaves out.
+
+    Only commune-years that report indicators (``year_of_unit``) are checked;
+    the criterion's own appraisal stands for the missing indicator (and the
+    message says so). ``row_of_key(units, criterion numbers)`` gives the
+    criteria-table row of each pair.
+    """
+    ind_codes, ind_values = _codes(indicators["indicator"])
+    have = np.zeros((len(year_of_unit), len(ind_values) + 1), dtype=bool)
+    have[ind_unit, ind_codes] = True  # code -1 lands in the last column
+    have[:, -1] = False  # an expected code absent from the data is never present
+    units_found, order_found, criteria, codes = [], [], [], []
     for y, cset in sets.items():
-        for c in cset.criteria:
-            skeleton_rows.append((y, cset.id, c.number, len(c.indicators)))
-            expected_rows.extend((y, c.number, i.code) for i in c.indicators)
-    skeleton = pd.DataFrame(
-        skeleton_rows, columns=["year", "criteria_set", "criterion", "indicators_expected"]
-    ).astype({"year": units["year"].dtype, "criterion": "string"})
-    crit_codes, crit_uniques = pd.factorize(
-        pd.concat(
-            [
-                indicators["criterion"].astype("string"),
-                crit_records["criterion"].astype("string"),
-            ],
-            ignore_index=True,
-        )
-    )
-    crit_index = pd.Index(crit_uniques)
-    grid = units.assign(_unit=np.arange(len(units))).merge(skeleton, on="year", how="inner")
-    grid = grid.assign(_crit=crit_index.get_indexer(grid["criterion"]))
-
-    met_ind = indicators["met"].astype("boolean")
-    self_ind = _appraisal_met(indicators["self_assessed"])
-    ind = pd.DataFrame(
-        {
-            "_unit": ind_unit,
-            "_crit": crit_codes[: len(indicators)],
-            "_true": (met_ind == True).fillna(False).astype(bool).to_numpy(),  # noqa: E712
-            "_false": (met_ind == False).fillna(False).astype(bool).to_numpy(),  # noqa: E712
-            "_self_true": (self_ind == True).fillna(False).astype(bool).to_numpy(),  # noqa: E712
-            "_self_false": (self_ind == False).fillna(False).astype(bool).to_numpy(),  # noqa: E712
-            "source": indicators["source"].array,
-        }
-    )
-    int_keys = ["_unit", "_crit"]
-    # plain boolean reductions instead of per-group Python callables
-    agg = ind.groupby(int_keys, sort=False).agg(
-        indicators_reported=("_true", "size"),
-        indicators_met=("_true", "sum"),
-        any_false=("_false", "any"),
-        all_true=("_true", "all"),
-        self_any_false=("_self_false", "any"),
-        self_all_true=("_self_true", "all"),
-        _source=("source", "first"),
-    )
-    agg = agg.reset_index()
-    crit = pd.DataFrame(
-        {
-            "_unit": crit_unit,
-            "_crit": crit_codes[len(indicators) :],
-            "self_assessed": crit_records["self_assessed"].array,
-            "layout": crit_records["layout"].array,
-            "_crit_source": _sources(crit_records).array,
-        }
-    )
-    # merge on one int64 key (unit x criterion): much faster than on two columns
-    n_crit = len(crit_uniques) + 1
-    grid = grid.assign(_key=grid["_unit"].to_numpy(np.int64) * n_crit + grid["_crit"].to_numpy())
-    agg = agg.assign(_key=agg["_unit"].to_numpy(np.int64) * n_crit + agg["_crit"].to_numpy())
-    crit = crit.assign(_key=crit["_unit"].to_numpy(np.int64) * n_crit + crit["_crit"].to_numpy())
-    table = grid.merge(agg.drop(columns=int_keys), on="_key", how="left").merge(
-        crit.drop(columns=int_keys), on="_key", how="left"
-    )
-    table = table.drop(columns="_key")
-    del both, grid, ind, agg, crit  # national scale: free the intermediates early
-    for col in ("indicators_reported", "indicators_met"):
-        table[col] = table[col].astype("Int64").fillna(0).astype("int64")
-
-    reported = table["indicators_reported"] > 0
-    complete = reported & (table["indicators_reported"] >= table["indicators_expected"])
-    from_ind = pd.Series(pd.NA, index=table.index, dtype="boolean")
-    from_ind[reported & table["all_true"].fillna(False).astype(bool)] = True
-    from_ind[reported & table["any_false"].fillna(False).astype(bool)] = False
-    appraisal = _appraisal_met(table["self_assessed"])
-
-    met = pd.Series(pd.NA, index=table.index, dtype="boolean")
-    basis = pd.Series(s.BASIS_NONE, index=table.index, dtype="string")
-    # complete indicator data decides alone
-    sel = complete & from_ind.notna()
-    met[sel] = from_ind[sel]
-    basis[sel] = s.BASIS_INDICATORS
-    # partial indicator data: any unmet indicator fails the criterion; otherwise the
-    # commune's appraisal stands for the indicators it left out
-    partial = reported & ~complete
-    sel = partial & (from_ind == False).fillna(False)  # noqa: E712
-    met[sel] = False
-    basis[sel] = s.BASIS_INDICATORS
-    sel = partial & (from_ind != False).fillna(True) & appraisal.notna()  # noqa: E712
-    met[sel] = appraisal[sel]
-    basis[sel] = s.BASIS_SELF_ASSESSMENT
-    # no indicator data: the criterion appraisal (report or district matrix) stands
-    sel = ~reported & appraisal.notna()
-    met[sel] = appraisal[sel]
-    basis[sel] = np.where(
-        table.loc[sel, "layout"] == s.LAYOUT_DISTRICT_MATRIX,
-        s.BASIS_MATRIX,
-        s.BASIS_SELF_ASSESSMENT,
-    )
-    table = table.assign(
-        met=met,
-        met_basis=basis,
-        source=table["_crit_source"].fillna(table["_source"]).astype("string"),
-    )
-
-    findings = []
-    said_met = (table["self_assessed"] == s.MET).fillna(False).astype(bool)
-    computed = table["all_true"].fillna(False).astype(bool)
-    sel = reported & appraisal.notna() & from_ind.notna() & (computed != said_met)
-    for r in table.loc[sel].itertuples(index=False):
-        computed = bool(r.all_true)
-        said = r.self_assessed == s.MET
-        if computed != said:
-            findings.append(
-                {
-                    "year": r.year,
-                    "commune": r.commune,
-                    "subject_type": "criterion",
-                    "subject": r.criterion,
-                    "check": FindingCheck.CRITERION_APPRAISAL_VS_RESULT.value,
-                    "message": (
-                        f"Tiêu chí {r.criterion}: xã tự đánh giá "
-                        f"'{appraisal_word(r.self_assessed)}' nhưng theo các chỉ tiêu thì "
-                        f"{'đạt' if computed else 'chưa đạt'} "
-                        f"({r.indicators_met}/{r.indicators_reported} chỉ tiêu đạt)."
-                    ),
-                    "source": r.source,
-                }
+        units = np.flatnonzero(year_of_unit == y)
+        if not len(units):
+            continue
+        expected = [(c.number, i.code) for c in cset.criteria for i in c.indicators]
+        cols = ind_values.get_indexer([code for _, code in expected])
+        missing = ~have[np.ix_(units, np.where(cols < 0, len(ind_values), cols))]
+        u, j = np.nonzero(missing)
+        units_found.append(units[u])
+        order_found.append(j)
+        criteria.extend(expected[b][0] for b in j)
+        codes.extend(expected[b][1] for b in j)
+    if not units_found:
+        return _findings([])
+    unit = np.concatenate(units_found)
+    order = np.lexsort((np.concatenate(order_found), unit))  # by unit, then as listed
+    unit = unit[order]
+    criteria = [criteria[k] for k in order]
+    codes = [codes[k] for k in order]
+    picked = table.take(row_of_key(unit, criteria))
+    said = picked["self_assessed"].to_numpy(dtype=object, na_value=None)
+    cache: dict[tuple, str] = {}
+    messages = []
+    for criterion, code, appraisal in zip(criteria, codes, said, strict=True):
+        message = cache.get((criterion, code, appraisal))
+        if message is None:
+            stands = (
+                f"dùng kết quả tự đánh giá tiêu chí {criterion} của xã "
+                f"('{appraisal_word(appraisal)}') thay cho chỉ tiêu này"
+                if appraisal is not None
+                else f"tiêu chí {criterion} không có kết quả tự đánh giá để thay thế"
             )
-    self_all = table["self_all_true"].fillna(False).astype(bool)
-    self_any_false = table["self_any_false"].fillna(False).astype(bool)
-    sel = reported & appraisal.notna() & ((self_all & ~said_met) | (self_any_false & said_met))
-    for r in table.loc[sel].itertuples(index=False):
-        said = r.self_assessed == s.MET
-        if r.self_all_true and not said or r.self_any_false and said:
-            findings.append(
-                {
-                    "year": r.year,
-                    "commune": r.commune,
-                    "subject_type": "criterion",
-                    "subject": r.criterion,
-                    "check": FindingCheck.CRITERION_VS_INDICATORS.value,
-                    "message": (
-                        f"Tiêu chí {r.criterion}: xã tự đánh giá "
-                        f"'{appraisal_word(r.self_assessed)}' nhưng tự đánh giá các chỉ tiêu "
-                        f"trong cùng báo cáo là {'đạt' if r.self_all_true else 'chưa đạt'}."
-                    ),
-                    "source": r.source,
-                }
+            message = cache[(criterion, code, appraisal)] = (
+                f"Báo cáo thiếu chỉ tiêu {code}; {stands}."
             )
-
-    # indicators the catalog expects but a commune report leaves out
-    expected = pd.DataFrame(expected_rows, columns=["year", "criterion", "indicator"]).astype(
-        {"year": units["year"].dtype, "criterion": "string", "indicator": "string"}
+        messages.append(message)
+    return _finding_columns(
+        len(picked),
+        year=picked["year"].array,
+        commune=picked["commune"].array,
+        subject_type="indicator",
+        subject=codes,
+        check=FindingCheck.MISSING_INDICATOR.value,
+        message=messages,
+        source=source_text(picked).array,
     )
-    have = indicators.loc[:, [*unit_cols, "indicator"]]
-    # commune-years that report indicators, in order of first appearance: they
-    # were numbered first above, so their ids are 0 .. n-1
-    unit_id = ind_unit
-    reporting = units.iloc[: (int(unit_id.max()) + 1 if len(unit_id) else 0)]
-    # only commune-years that lack some expected indicator need the anti-join
-    expected_pairs = pd.MultiIndex.from_frame(expected.loc[:, ["year", "indicator"]])
-    is_expected = pd.MultiIndex.from_arrays([have["year"], have["indicator"]]).isin(expected_pairs)
-    n_have = np.bincount(unit_id[is_expected], minlength=len(reporting))
-    n_expected = expected.groupby("year").size()
-    need = reporting["year"].map(n_expected).fillna(0).to_numpy()
-    short = n_have < need
-    # integer keys (commune-year, indicator code) keep the anti-join cheap
-    ind_codes, ind_uniques = pd.factorize(have["indicator"])
-    short_ids = np.flatnonzero(short)
-    expected_coded = expected.assign(_code=pd.Index(ind_uniques).get_indexer(expected["indicator"]))
-    should = pd.DataFrame(
-        {"_unit": short_ids, "year": reporting["year"].to_numpy()[short_ids]}
-    ).merge(expected_coded, on="year")
-    sel = short[unit_id]
-    have_short = pd.DataFrame({"_unit": unit_id[sel], "_code": ind_codes[sel], "_have": True})
-    missing = should.merge(have_short, on=["_unit", "_code"], how="left")
-    missing = missing.loc[missing["_have"].isna()]
-    # the commune names and codes of the (few) missing rows only
-    found = missing["_unit"].to_numpy()
-    missing = pd.DataFrame(
-        {
-            "year": reporting["year"].take(found).array,
-            "commune": reporting["commune"].take(found).array,
-            "commune_code": reporting["commune_code"].take(found).array,
-            "criterion": missing["criterion"].array,
-            "indicator": missing["indicator"].array,
-        }
-    )
-    short_communes = missing["commune"].unique()
-    table_short = table.loc[
-        table["commune"].isin(short_communes),
-        ["year", "commune", "criterion", "self_assessed", "source"],
-    ]
-    info = missing.loc[:, ["year", "commune", "criterion"]].merge(
-        table_short,
-        on=["year", "commune", "criterion"],
-        how="left",
-        validate="many_to_one",
-    )
-    plain = [
-        frame[c].to_numpy(dtype=object, na_value=None)
-        for frame, c in (
-            (missing, "year"),
-            (missing, "commune"),
-            (missing, "criterion"),
-            (missing, "indicator"),
-            (info, "self_assessed"),
-            (info, "source"),
-        )
-    ]
-    for year, commune, criterion, code, said, src in zip(*plain, strict=True):
-        stands = (
-            f"dùng kết quả tự đánh giá tiêu chí {criterion} của xã "
-            f"('{appraisal_word(said)}') thay cho chỉ tiêu này"
-            if said is not None
-            else f"tiêu chí {criterion} không có kết quả tự đánh giá để thay thế"
-        )
-        findings.append(
-            {
-                "year": year,
-                "commune": commune,
-                "subject_type": "indicator",
-                "subject": code,
-                "check": FindingCheck.MISSING_INDICATOR.value,
-                "message": f"Báo cáo thiếu chỉ tiêu {code}; {stands}.",
-                "source": src,
-            }
-        )
-    out = table.loc[:, list(s.CRITERION_COLUMNS)].astype(
-        {"self_assessed": "string", "criteria_set": "string"}
-    )
-    out = out.sort_values(["year", "commune", "criterion"], key=_natural_key).reset_index(drop=True)
-    return out, _findings(findings)
 
 
 # --------------------------------------------------------------------------- communes & district
 
 
 def evaluate_communes(criteria: pd.DataFrame) -> pd.DataFrame:
-    """Criteria met per commune and year, and the NTM status."""
+    """Criteria met per commune and year, and the NTM status.
+
+    One row per (year, commune, commune_code, criteria_set), sorted by year
+    and commune; text columns categorical.
+    """
     keys = ["year", "commune", "commune_code", "criteria_set"]
-    frame = criteria.assign(
-        _met=(criteria["met"] == True).fillna(False),  # noqa: E712
-        _bm=(criteria["self_assessed"] == s.BASICALLY_MET).fillna(False),
-        _rep=criteria["met"].notna(),
+    coded = [_codes(criteria[k]) for k in keys]
+    group_key = np.zeros(len(criteria), dtype=np.int64)
+    for codes, values in coded:
+        group_key = group_key * (len(values) + 1) + np.where(codes < 0, len(values), codes)
+    group, _ = pd.factorize(group_key)
+    n = int(group.max()) + 1 if len(group) else 0
+    met = criteria["met"].astype("boolean")
+    count = np.bincount(group, minlength=n).astype(np.int64)
+    n_met = np.bincount(group, weights=met.fillna(False).to_numpy(bool), minlength=n)
+    n_bm = np.bincount(
+        group,
+        weights=(criteria["self_assessed"] == s.BASICALLY_MET).fillna(False).to_numpy(bool),
+        minlength=n,
     )
-    out = (
-        frame.groupby(keys, dropna=False, observed=True)
-        .agg(
-            criteria_met=("_met", "sum"),
-            criteria_basically_met=("_bm", "sum"),
-            criteria_reported=("_rep", "sum"),
-            criteria_total=("criterion", "size"),
-        )
-        .reset_index()
-    )
-    status = np.where(
-        out["criteria_reported"] == 0,
-        s.STATUS_NO_DATA,
-        np.where(out["criteria_met"] == out["criteria_total"], s.STATUS_NTM, s.STATUS_NOT_NTM),
-    )
-    out = out.assign(status=pd.Series(status, index=out.index, dtype="string"))
-    out = out.astype(
+    n_rep = np.bincount(group, weights=met.notna().to_numpy(bool), minlength=n)
+    first = _first_positions(group, n)
+    columns = {
+        k: _categorical(codes[first], values) if k != "year" else np.asarray(values)[codes[first]]
+        for k, (codes, values) in zip(keys, coded, strict=True)
+    }
+    status = np.where(n_rep == 0, 2, np.where(n_met == count, 0, 1))
+    out = pd.DataFrame(
         {
-            "criteria_met": "int64",
-            "criteria_basically_met": "int64",
-            "criteria_reported": "int64",
-            "criteria_total": "int64",
+            **columns,
+            "criteria_met": n_met.astype(np.int64),
+            "criteria_basically_met": n_bm.astype(np.int64),
+            "criteria_reported": n_rep.astype(np.int64),
+            "criteria_total": count,
+            "status": _categorical(status, (s.STATUS_NTM, s.STATUS_NOT_NTM, s.STATUS_NO_DATA)),
         }
     )
-    return (
-        out.loc[:, list(s.COMMUNE_COLUMNS)].sort_values(["year", "commune"]).reset_index(drop=True)
-    )
+    order = _sorted_positions(*(_ranks(out[k]) for k in keys))
+    return out.take(order).reset_index(drop=True)
 
 
-def _district_of(communes: pd.DataFrame, registry: Registry | None) -> pd.Series:
+def _district_lookup(registry: Registry | None) -> dict[str, str]:
+    """Commune code -> district (or province, for a unit without one)."""
     if registry is None:
-        return pd.Series("", index=communes.index, dtype="string")
+        return {}
     frame = registry.frame
-    lookup = {}
-    for row in frame.itertuples(index=False):
-        lookup.setdefault(row.code, row.district if not pd.isna(row.district) else row.province)
-    return communes["commune_code"].map(lookup).astype("string").fillna("")
+    lookup: dict[str, str] = {}
+    for code, district, province in zip(
+        frame["code"].to_numpy(dtype=object, na_value=None),
+        frame["district"].to_numpy(dtype=object, na_value=None),
+        frame["province"].to_numpy(dtype=object, na_value=None),
+        strict=True,
+    ):
+        lookup.setdefault(code, district if district is not None else province)
+    return lookup
+
+
+def _district_codes(frame: pd.DataFrame, lookup: dict[str, str]) -> tuple[np.ndarray, pd.Index]:
+    """Codes and names of each row's district, by its commune code ("" when unknown)."""
+    codes, values = _codes(frame["commune_code"])
+    names = [lookup.get(v, "") or "" for v in values.tolist()] + [""]
+    name_codes, districts = pd.factorize(pd.Index(names, dtype="str"))
+    return name_codes[codes], pd.Index(districts)
+
+
+def _district_of(frame: pd.DataFrame, lookup: dict[str, str]) -> pd.Series:
+    """District of each row by its commune code ("" when unknown)."""
+    codes, districts = _district_codes(frame, lookup)
+    return pd.Series(
+        pd.Categorical.from_codes(codes, categories=districts), index=frame.index
+    ).astype("string")
 
 
 def evaluate_district(
@@ -746,7 +960,11 @@ def evaluate_district(
     criterion; and one finding per registry commune with no data in a year
     that its district reported.
     """
-    com = communes.assign(district=_district_of(communes, registry))
+    lookup = _district_lookup(registry)
+    com = communes.assign(
+        district=_district_of(communes, lookup),
+        criteria_set=communes["criteria_set"].astype("string"),
+    )
     district = (
         com.assign(_ntm=com["status"] == s.STATUS_NTM)
         .groupby(["year", "district", "criteria_set"], observed=True)
@@ -762,121 +980,166 @@ def evaluate_district(
     ).astype({"communes_total": "int64", "communes_ntm": "int64"})
     district = district.loc[:, list(s.DISTRICT_COLUMNS)]
 
-    crit = criteria.merge(com.loc[:, ["year", "commune", "district"]], on=["year", "commune"])
-    crit = crit.assign(_met=(crit["met"] == True).fillna(False), _rep=crit["met"].notna())  # noqa: E712
-    dcrit = (
-        crit.groupby(["year", "district", "criteria_set", "criterion"], observed=True)
-        .agg(communes_met=("_met", "sum"), communes_reported=("_rep", "sum"))
-        .reset_index()
-    )
+    # criteria per district: count on integer keys, then label the few groups
+    coded = [
+        _codes(criteria["year"]),
+        _district_codes(criteria, lookup),
+        _codes(criteria["criteria_set"]),
+        _codes(criteria["criterion"]),
+    ]
+    group_key = np.zeros(len(criteria), dtype=np.int64)
+    for codes, values in coded:
+        group_key = group_key * (len(values) + 1) + np.where(codes < 0, len(values), codes)
+    valid = np.all([codes >= 0 for codes, _ in coded], axis=0) if len(criteria) else []
+    group, _ = pd.factorize(np.where(valid, group_key, -1), use_na_sentinel=False)
+    n = int(group.max()) + 1 if len(group) else 0
+    met = criteria["met"].astype("boolean")
+    first = _first_positions(group, n)
+    dcrit = pd.DataFrame(
+        {
+            "year": np.asarray(coded[0][1])[coded[0][0][first]],
+            "district": pd.array(np.asarray(coded[1][1], dtype=object)[coded[1][0][first]],
+                                 dtype="string"),
+            "criteria_set": pd.array(
+                np.asarray(coded[2][1], dtype=object)[coded[2][0][first]], dtype="string"
+            ),
+            "criterion": pd.array(
+                np.asarray(coded[3][1], dtype=object)[coded[3][0][first]], dtype="string"
+            ),
+            "communes_met": np.bincount(
+                group, weights=met.fillna(False).to_numpy(bool), minlength=n
+            ).astype(np.int64),
+            "communes_reported": np.bincount(
+                group, weights=met.notna().to_numpy(bool), minlength=n
+            ).astype(np.int64),
+        }
+    ).loc[np.asarray(valid)[first] if len(first) else []]  # fmt: skip
     dcrit = dcrit.assign(
         share_met=(dcrit["communes_met"] / dcrit["communes_reported"].replace(0, np.nan)).astype(
             "Float64"
         )
-    ).astype({"communes_met": "int64", "communes_reported": "int64"})
-    dcrit = dcrit.sort_values(["year", "district", "criterion"], key=_natural_key).reset_index(
-        drop=True
     )
+    order = _sorted_positions(
+        _ranks(dcrit["year"]),
+        _ranks(dcrit["district"]),
+        _ranks(dcrit["criterion"], code_sort_key),
+        _ranks(dcrit["criteria_set"]),
+    )
+    dcrit = dcrit.take(order).reset_index(drop=True)
+    findings = _completeness_findings(com, registry) if registry is not None else _findings([])
+    return district, dcrit, findings
 
+
+def _completeness_findings(com: pd.DataFrame, registry: Registry) -> pd.DataFrame:
+    """One finding per registry commune with no data in a year its district reported."""
     findings = []
-    if registry is not None:
-        present = com.loc[:, ["year", "district", "commune_code"]]
-        groups = (
-            present.loc[:, ["year", "district"]]
-            .dropna()
-            .drop_duplicates()
-            .sort_values(["year", "district"])
+    present = com.loc[:, ["year", "district", "commune_code"]].astype({"commune_code": "string"})
+    groups = (
+        present.loc[:, ["year", "district"]]
+        .dropna()
+        .drop_duplicates()
+        .sort_values(["year", "district"])
+    )
+    for year in groups["year"].unique():
+        # as registry.units(year, assessed_only=True), without its per-row .iloc look-ups
+        units = registry.units(int(year))
+        units = units.loc[
+            units["unit_type"].isin(ASSESSED_UNIT_TYPES).to_numpy(dtype=bool, na_value=False)
+        ]
+        units = units.reset_index(drop=True)
+        units = pd.DataFrame(
+            {
+                "district": units["district"].fillna(units["province"]),
+                "code": units["code"],
+                "name": units["name"],
+                "_order": range(len(units)),
+            }
         )
-        for year in groups["year"].unique():
-            # as registry.units(year, assessed_only=True), without its per-row .iloc look-ups
-            units = registry.units(int(year))
-            units = units.loc[
-                units["unit_type"].isin(ASSESSED_UNIT_TYPES).to_numpy(dtype=bool, na_value=False)
-            ]
-            units = units.reset_index(drop=True)
-            units = pd.DataFrame(
+        units = units.loc[units["code"].notna()]
+        expected = groups.loc[groups["year"] == year].merge(units, on="district")
+        have = (
+            present.loc[present["year"] == year, ["district", "commune_code"]]
+            .drop_duplicates()
+            .rename(columns={"commune_code": "code"})
+            .assign(_have=True)
+        )
+        expected = expected.merge(have, on=["district", "code"], how="left")
+        expected = expected.loc[expected["_have"].isna()].sort_values(
+            ["district", "_order"], kind="stable"
+        )
+        for row in expected.itertuples(index=False):
+            findings.append(
                 {
-                    "district": units["district"].fillna(units["province"]),
-                    "code": units["code"],
-                    "name": units["name"],
-                    "_order": range(len(units)),
+                    "year": year,
+                    "commune": row.name,
+                    "subject_type": "commune",
+                    "subject": row.code,
+                    "check": FindingCheck.MISSING_COMMUNE_REPORT.value,
+                    "message": f"Không có số liệu của {row.name} năm {year}, "
+                    f"dù {row.district} có báo cáo năm đó.",
+                    "source": None,
                 }
             )
-            units = units.loc[units["code"].notna()]
-            expected = groups.loc[groups["year"] == year].merge(units, on="district")
-            have = (
-                present.loc[present["year"] == year, ["district", "commune_code"]]
-                .drop_duplicates()
-                .rename(columns={"commune_code": "code"})
-                .assign(_have=True)
-            )
-            expected = expected.merge(have, on=["district", "code"], how="left")
-            expected = expected.loc[expected["_have"].isna()].sort_values(
-                ["district", "_order"], kind="stable"
-            )
-            for row in expected.itertuples(index=False):
-                findings.append(
-                    {
-                        "year": year,
-                        "commune": row.name,
-                        "subject_type": "commune",
-                        "subject": row.code,
-                        "check": FindingCheck.MISSING_COMMUNE_REPORT.value,
-                        "message": f"Không có số liệu của {row.name} năm {year}, "
-                        f"dù {row.district} có báo cáo năm đó.",
-                        "source": None,
-                    }
-                )
-    return district, dcrit, _findings(findings)
+    return _findings(findings)
 
 
-def add_single_indicator_records(records: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
-    """Let a criterion-level record stand for its criterion's only indicator.
+def _standing_positions(
+    coded: _CodedColumns, y_codes: np.ndarray, y_uniq: np.ndarray, catalog: Catalog
+) -> np.ndarray:
+    """Criterion records that stand for their criterion's only indicator (positions).
 
     Criteria with one indicator carry the criterion number as the indicator
     code ("5"), and some reports (tidy tables especially) give that row only
     once, as the criterion. Where a commune report or tidy table has such a
-    criterion record and no indicator record of the same code, an indicator
-    record with the same value and appraisal is added. District-matrix marks
-    are left alone: they are criterion appraisals, not indicator values.
+    criterion record and no indicator record of the same code, the criterion
+    record is evaluated as the indicator too, with the same value and
+    appraisal. District-matrix marks are left alone: they are criterion
+    appraisals, not indicator values.
     """
-    single = {
-        (y, c.number)
-        for y, cset in _sets_by_year(records["year"].unique(), catalog).items()
-        for c in cset.criteria
-        if len(c.indicators) == 1 and c.indicators[0].code == c.number
-    }
-    if not single:
-        return records
-    codes_by_year: dict[int, set[str]] = {}
-    for y, code in single:
-        codes_by_year.setdefault(int(y), set()).add(code)
-    level = records["level"]
-    year = records["year"]
-    code = records["indicator"].astype("string")
-    candidate = pd.Series(False, index=records.index)
-    for y, codes in codes_by_year.items():
-        candidate |= ((year == y) & code.isin(list(codes))).fillna(False).astype(bool)
-    is_crit = ((level == "criterion") & (records["layout"] != s.LAYOUT_DISTRICT_MATRIX)).fillna(
-        False
+    sets = _sets_by_year(y_uniq, catalog)
+    i_codes, i_values = coded("indicator")
+    # per (distinct year, indicator code): a single-indicator criterion's code?
+    single = np.zeros((len(y_uniq) + 1, len(i_values) + 1), dtype=bool)
+    for k, y in enumerate(y_uniq):
+        cset = sets.get(int(y))
+        if cset is None:
+            continue
+        for c in cset.criteria:
+            if len(c.indicators) == 1 and c.indicators[0].code == c.number:
+                j = i_values.get_indexer([c.number])[0]
+                if j >= 0:
+                    single[k, j] = True
+    none = np.empty(0, dtype=np.int64)
+    if not single.any():
+        return none
+    # only rows of such codes (in any year) need a closer look
+    rows = np.flatnonzero(single.any(axis=0)[i_codes])
+    rows = rows[single[y_codes[rows], i_codes[rows]]]
+    level_codes, level_values = coded("level")
+    layout_codes, layout_values = coded("layout")
+
+    def flags(values: pd.Index, wanted: str) -> np.ndarray:  # per code (+ missing)
+        return np.append(np.asarray(values == wanted, dtype=bool), False)
+
+    is_crit = (
+        flags(level_values, "criterion")[level_codes[rows]]
+        & ~flags(layout_values, s.LAYOUT_DISTRICT_MATRIX)[layout_codes[rows]]
     )
-    crit = records.loc[candidate & is_crit.astype(bool)]
-    if crit.empty:
-        return records
-    # only indicator records of these codes can match: a small anti-join
-    is_ind = (level == "indicator").fillna(False).astype(bool)
-    have = records.loc[candidate & is_ind, ["year", "commune_code", "indicator"]]
-    have = have.assign(_have=True)
-    merged = crit.merge(have, on=["year", "commune_code", "indicator"], how="left")
-    extra = merged.loc[merged["_have"].isna()].drop(columns="_have").assign(level="indicator")
-    if extra.empty:
-        return records
-    return pd.concat([records, extra.loc[:, list(records.columns)]], ignore_index=True)
+    if not is_crit.any():
+        return none
+    is_ind = flags(level_values, "indicator")[level_codes[rows]]
+    # (year, commune code, indicator) as one integer: a small anti-join
+    c_codes, c_values = coded("commune_code")
+    c_rows = c_codes[rows].astype(np.int64)
+    key = (y_codes[rows] * (len(c_values) + 1) + np.where(c_rows < 0, len(c_values), c_rows)) * (
+        len(i_values) + 1
+    ) + i_codes[rows]
+    return rows[is_crit & ~np.isin(key, key[is_ind])]
 
 
 def evaluate(records: pd.DataFrame, *, catalog: Catalog, registry: Registry | None) -> Evaluation:
     """Run every evaluation step over ingested records (``schema.RECORD_COLUMNS``)."""
-    records = add_single_indicator_records(records, catalog)
+    records = as_categorical(records, CATEGORICAL_RECORD_COLUMNS)
     indicators, f1 = evaluate_indicators(records, catalog, registry)
     criteria, f2 = evaluate_criteria(indicators, records, catalog)
     communes = evaluate_communes(criteria)

@@ -22,7 +22,7 @@ from . import config
 from . import schema as s
 from .catalog import Catalog, load_catalog
 from .errors import NoDataError, UsageError
-from .evaluation import Evaluation, evaluate
+from .evaluation import CATEGORICAL_RECORD_COLUMNS, Evaluation, as_categorical, evaluate
 from .ingest import IngestResult, ingest_folder
 from .parsing import neutralise_formula
 from .readers import SKIP_SAMPLE_BESIDE_REAL_DATA
@@ -55,6 +55,8 @@ class CleanSummary:
     rejects: pd.DataFrame
     findings: pd.DataFrame
     written: list[Path] = field(default_factory=list)
+    #: The ingested records (``schema.RECORD_COLUMNS``) the evaluation was run on.
+    records: pd.DataFrame | None = None
 
     @property
     def files_unreadable(self) -> int:
@@ -153,7 +155,9 @@ def run_clean(
         findings=len(findings),
         rejects=len(ingested.rejects),
     )
-    return CleanSummary(raw_dir, None, report, evaluation, ingested.rejects, findings)
+    return CleanSummary(
+        raw_dir, None, report, evaluation, ingested.rejects, findings, records=ingested.records
+    )
 
 
 def _atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
@@ -196,6 +200,11 @@ def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
         table = safe_csv_frame(validate_table(attr, frame))
         path = out_dir / name
         _atomic_write(path, lambda p, t=table: t.to_csv(p, index=False, encoding="utf-8-sig"))
+        written.append(path)
+    if summary.records is not None:
+        path = out_dir / config.RECORDS_FILE
+        records = summary.records
+        _atomic_write(path, lambda p: records.to_parquet(p, index=False))
         written.append(path)
     path = out_dir / config.INGEST_REPORT_FILE
     text = json.dumps(summary.report, ensure_ascii=False, indent=2, default=str)
@@ -261,6 +270,38 @@ def load_processed(processed_dir: str | Path | None = None) -> ProcessedData:
         report=report,
         path=d,
     )
+
+
+def read_records(path: str | Path | None = None) -> pd.DataFrame:
+    """Read the records table that ``ntm clean`` wrote (``schema.RECORD_COLUMNS``).
+
+    The repeated text columns (commune names, codes, file names, appraisal
+    words) are read dictionary-encoded, as pandas categoricals: faster than
+    reading them as strings, a few bytes per row in memory, and what
+    :func:`ntm_analysis.evaluation.evaluate` works on. ``path`` defaults to
+    ``records.parquet`` in the processed-data folder.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path) if path is not None else config.PROCESSED_DATA_DIR / config.RECORDS_FILE
+    if not path.is_file():
+        raise NoDataError(f"No records file at {path}; run 'ntm clean' first.")
+    try:
+        schema = pq.read_schema(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise UsageError(f"{path} is not a readable parquet file ({exc}).") from exc
+    missing = [c for c in s.RECORD_COLUMNS if c not in schema.names]
+    if missing:
+        raise UsageError(f"{path} is not a records table: no column(s) {', '.join(missing)}.")
+    text = [
+        c
+        for c in CATEGORICAL_RECORD_COLUMNS
+        if pa.types.is_string(schema.field(c).type)
+        or pa.types.is_large_string(schema.field(c).type)
+    ]
+    frame = pd.read_parquet(path, columns=list(s.RECORD_COLUMNS), read_dictionary=text)
+    return as_categorical(frame, CATEGORICAL_RECORD_COLUMNS)
 
 
 def _columns(attr: str) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import config
@@ -112,6 +113,8 @@ class Registry:
         self.frame = frame
         self.path = path
         self._spans = spans
+        self._starts = np.array([start.toordinal() for start, _ in spans], dtype=np.int64)
+        self._ends = np.array([end.toordinal() for _, end in spans], dtype=np.int64)
         self._bare = [fold_text(split_unit_prefix(n)[1]) for n in frame["name"]]
         self._districts = {
             fold_text(split_unit_prefix(d)[1]) for d in frame["district"].dropna()
@@ -125,11 +128,17 @@ class Registry:
 
     def units(self, year: int | None = None, *, assessed_only: bool = False) -> pd.DataFrame:
         """Units valid in ``year`` (all units when ``year`` is None)."""
-        keep = [
-            (year is None or self._valid(i, year))
-            and (not assessed_only or self.frame["unit_type"].iloc[i] in ASSESSED_UNIT_TYPES)
-            for i in range(len(self.frame))
-        ]
+        keep = np.ones(len(self.frame), dtype=bool)
+        if year is not None:
+            keep &= (self._starts <= date(year, 12, 31).toordinal()) & (
+                self._ends >= date(year, 1, 1).toordinal()
+            )
+        if assessed_only:
+            keep &= (
+                self.frame["unit_type"]
+                .isin(ASSESSED_UNIT_TYPES)
+                .to_numpy(dtype=bool, na_value=False)
+            )
         return self.frame.loc[keep].reset_index(drop=True)
 
     def is_district_name(self, text: object) -> bool:

@@ -88,7 +88,6 @@ INDICATOR_COLUMNS = (
     "met",  # boolean or NA
     "met_basis",  # BASIS_THRESHOLD | BASIS_SELF_ASSESSMENT | BASIS_NONE
     "self_assessed",
-    "source",
     SOURCE_FILE,
     SOURCE_SHEET,
     SOURCE_ROW,
@@ -106,7 +105,9 @@ CRITERION_COLUMNS = (
     "indicators_expected",  # by the catalog
     "indicators_reported",
     "indicators_met",
-    "source",
+    SOURCE_FILE,  # the criterion's own record, else its first indicator's
+    SOURCE_SHEET,
+    SOURCE_ROW,
 )
 
 COMMUNE_COLUMNS = (

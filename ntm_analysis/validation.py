@@ -46,7 +46,6 @@ INDICATORS_SCHEMA = pa.DataFrameSchema(
         "self_assessed": pa.Column(
             "string", pa.Check.isin(list(s.APPRAISALS)), nullable=True, coerce=True
         ),
-        "source": pa.Column(**_TEXT),
         s.SOURCE_FILE: pa.Column(**_TEXT),
         s.SOURCE_SHEET: pa.Column(**_TEXT),
         s.SOURCE_ROW: pa.Column("Int64", nullable=True, coerce=True),
@@ -81,7 +80,9 @@ CRITERIA_SCHEMA = pa.DataFrameSchema(
         "indicators_expected": _COUNT,
         "indicators_reported": _COUNT,
         "indicators_met": _COUNT,
-        "source": pa.Column(**_TEXT),
+        s.SOURCE_FILE: pa.Column(**_TEXT),
+        s.SOURCE_SHEET: pa.Column(**_TEXT),
+        s.SOURCE_ROW: pa.Column("Int64", nullable=True, coerce=True),
     },
     checks=[
         pa.Check(

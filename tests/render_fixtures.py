@@ -62,7 +62,6 @@ def processed_frames() -> dict[str, pd.DataFrame]:
                             "met": flag,
                             "met_basis": s.BASIS_THRESHOLD,
                             "self_assessed": s.MET,
-                            "source": f"bao-cao-{code}-MAU-synthetic.xlsx › {year} › row 9",
                             s.SOURCE_FILE: f"sample/bao-cao-{code}-MAU-synthetic.xlsx",
                             s.SOURCE_SHEET: str(year),
                             s.SOURCE_ROW: 9,
@@ -83,7 +82,9 @@ def processed_frames() -> dict[str, pd.DataFrame]:
                         "indicators_expected": len(inds),
                         "indicators_reported": len(inds),
                         "indicators_met": sum(flags),
-                        "source": "test",
+                        s.SOURCE_FILE: f"sample/bao-cao-{code}-MAU-synthetic.xlsx",
+                        s.SOURCE_SHEET: str(year),
+                        s.SOURCE_ROW: 8,
                     }
                 )
             total = len(CRITERIA)

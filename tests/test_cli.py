@@ -103,6 +103,7 @@ def test_clean_data_exits_0_and_writes_the_contract(tmp_path):
         config.FINDINGS_FILE,
         config.REJECTS_FILE,
         config.INGEST_REPORT_FILE,
+        config.RECORDS_FILE,
     ):
         assert (out / name).is_file(), name
     communes = pd.read_parquet(out / config.COMMUNES_FILE)

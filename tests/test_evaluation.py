@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from ntm_analysis import schema as s
 from ntm_analysis.catalog import Catalog, criteria_set_from_data
@@ -388,3 +390,307 @@ def test_strict_threshold_from_a_province_set(registry, value, expected):
     result = evaluate(records(*rows), catalog=catalog, registry=registry)
     row = indicator_row(result, "Xã An", "2")
     assert (row["met"], row["threshold_op"]) == (expected, "<")
+
+
+# --------------------------------------------------------------------------- reference check
+#
+# evaluate() works on integer codes for speed; this plain, row-by-row
+# reading of the rules (README "Evaluation rules") checks it on random
+# reports: values around the thresholds, missing values and appraisals, left
+# out indicators and criteria, district-matrix marks, an uncovered year, and
+# two communes that share a name.
+
+REF_REGISTRY_ROWS = [
+    ("001", "Xã An", "A"),
+    ("002", "Xã Bình", "B"),
+    ("003", "Xã Cường", None),
+    ("004", "Xã An", "B"),  # same name as 001, another district
+]
+REF_CODES = ("1.1", "1.2", "2", "3.1", "3.2")
+REF_CRITERIA = ("1", "2", "3")
+
+
+@pytest.fixture
+def ref_registry() -> Registry:
+    return Registry(
+        pd.DataFrame(
+            {
+                "code": [r[0] for r in REF_REGISTRY_ROWS],
+                "name": [r[1] for r in REF_REGISTRY_ROWS],
+                "unit_type": ["xã"] * 4,
+                "district": ["Huyện Thử", "Huyện Thử", "Huyện Thử", "Huyện Khác"],
+                "province": ["Tỉnh Thử"] * 4,
+                "threshold_region": [r[2] for r in REF_REGISTRY_ROWS],
+                "valid_from": [None] * 4,
+                "valid_to": [None] * 4,
+                "note": [None] * 4,
+            }
+        )
+    )
+
+
+_APPRAISALS = st.sampled_from([s.MET, s.BASICALLY_MET, s.NOT_MET, None])
+_VALUES = st.sampled_from([None, 0.0, 1.0, 1.9, 2.0, 39.0, 45.0, 50.0, 79.9, 80.0, 100.0])
+
+
+@st.composite
+def random_records(draw) -> pd.DataFrame:
+    rows = []
+    for code, name, _ in REF_REGISTRY_ROWS:
+        for year in draw(st.sets(st.sampled_from([2022, 2023, 2030]), max_size=2)):
+            layout = draw(st.sampled_from([s.LAYOUT_COMMUNE_REPORT, s.LAYOUT_DISTRICT_MATRIX]))
+            if layout == s.LAYOUT_COMMUNE_REPORT:
+                for ind in draw(st.sets(st.sampled_from(REF_CODES))):
+                    rows.append(
+                        (
+                            year,
+                            name,
+                            code,
+                            "indicator",
+                            ind,
+                            draw(_VALUES),
+                            draw(_APPRAISALS),
+                            layout,
+                        )
+                    )
+            for crit in draw(st.sets(st.sampled_from(REF_CRITERIA))):
+                value = draw(_VALUES) if layout == s.LAYOUT_COMMUNE_REPORT else None
+                rows.append((year, name, code, "criterion", crit, value, draw(_APPRAISALS), layout))
+    rows = draw(st.permutations(rows))
+    return records(
+        *(
+            {
+                **rec(year, "Xã An", code, value, appraisal, level=level, layout=layout),
+                "commune": name,
+                "commune_code": unit,
+                s.SOURCE_FILE: f"{unit}-{year}.xlsx",
+                s.SOURCE_ROW: k + 2,
+            }
+            for k, (year, name, unit, level, code, value, appraisal, layout) in enumerate(rows)
+        )
+    )
+
+
+def _appraisal(code):
+    return {s.MET: True, s.BASICALLY_MET: False, s.NOT_MET: False}.get(code)
+
+
+def reference_evaluation(frame: pd.DataFrame, catalog: Catalog, registry: Registry) -> dict:
+    """The rules, one row at a time: {table: {key: facts}} and the findings as a Counter."""
+    from collections import Counter
+
+    rows = [
+        {k: (None if pd.isna(v) else v) for k, v in r.items()} for r in frame.to_dict("records")
+    ]
+    cset = catalog.sets[0]
+    covered = [r for r in rows if cset.covers(int(r["year"]))]
+    present = {
+        (r["year"], r["commune_code"], r["indicator"]) for r in covered if r["level"] == "indicator"
+    }
+    singles = {
+        c.number
+        for c in cset.criteria
+        if len(c.indicators) == 1 and c.indicators[0].code == c.number
+    }
+    ind_rows = [r for r in covered if r["level"] == "indicator"] + [
+        r
+        for r in covered
+        if r["level"] == "criterion"
+        and r["layout"] != s.LAYOUT_DISTRICT_MATRIX
+        and r["indicator"] in singles
+        and (r["year"], r["commune_code"], r["indicator"]) not in present
+    ]
+    findings = Counter()
+    indicators = {}
+    for r in ind_rows:
+        ind = cset.indicator(r["indicator"])
+        t = (
+            ind.threshold_for(registry.region_of(r["commune_code"], r["year"]), r["year"])
+            if ind
+            else None
+        )
+        value, said = r["value"], _appraisal(r["self_assessed"])
+        by_value = None
+        if t is not None and value is not None and (t.op == "yes" or t.value is not None):
+            import operator
+
+            compare = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
+            by_value = value >= 0.5 if t.op == "yes" else compare[t.op](value, t.value)
+        if by_value is not None:
+            met, basis = by_value, s.BASIS_THRESHOLD
+            if said is not None and said != by_value:
+                findings[(r["year"], r["commune"], r["indicator"], "appraisal_vs_threshold")] += 1
+        elif said is not None:
+            met, basis = said, s.BASIS_SELF_ASSESSMENT
+        else:
+            met, basis = None, s.BASIS_NONE
+        indicators[(r["year"], r["commune_code"], r["indicator"])] = (met, basis)
+    units = {(r["year"], r["commune"], r["commune_code"]) for r in covered}
+    reporting = {(r["year"], r["commune_code"]) for r in ind_rows}
+    criteria, communes = {}, {}
+    for year, name, code in units:
+        n_met = n_rep = n_bm = 0
+        for c in cset.criteria:
+            mets = [
+                m for (y, u, i), (m, _) in indicators.items()
+                if (y, u) == (year, code) and cset.indicator(i) is not None
+                and cset.indicator(i).criterion == c.number
+            ]  # fmt: skip
+            mets += [
+                indicators[(year, code, i)][0]
+                for i in {
+                    r["indicator"]
+                    for r in ind_rows
+                    if (r["year"], r["commune_code"]) == (year, code)
+                }
+                if cset.indicator(i) is None and i.split(".")[0] == c.number
+            ]
+            own = [
+                r
+                for r in covered
+                if (r["year"], r["commune_code"], r["level"]) == (year, code, "criterion")
+                and r["indicator"] == c.number
+            ]
+            said = _appraisal(own[0]["self_assessed"]) if own else None
+            complete = len(mets) >= len(c.indicators)
+            if mets and complete and (all(m is True for m in mets) or False in mets):
+                met, basis = False not in mets, s.BASIS_INDICATORS
+            elif mets and not complete and False in mets:
+                met, basis = False, s.BASIS_INDICATORS
+            elif (mets and not complete or not mets) and said is not None:
+                matrix = not mets and own[0]["layout"] == s.LAYOUT_DISTRICT_MATRIX
+                met, basis = said, s.BASIS_MATRIX if matrix else s.BASIS_SELF_ASSESSMENT
+            else:
+                met, basis = None, s.BASIS_NONE
+            if mets and said is not None and all(m is True for m in mets) != said:
+                findings[(year, name, c.number, "criterion_appraisal_vs_result")] += 1
+            criteria[(year, code, c.number)] = (
+                met,
+                basis,
+                len(c.indicators),
+                len(mets),
+                mets.count(True),
+            )
+            n_met += met is True
+            n_rep += met is not None
+            n_bm += bool(own) and own[0]["self_assessed"] == s.BASICALLY_MET
+            if (year, code) in reporting:
+                for i in c.indicators:
+                    if (year, code, i.code) not in indicators:
+                        findings[(year, name, i.code, "missing_indicator")] += 1
+        status = (
+            s.STATUS_NO_DATA
+            if n_rep == 0
+            else s.STATUS_NTM
+            if n_met == len(cset.criteria)
+            else s.STATUS_NOT_NTM
+        )
+        communes[(year, code)] = (n_met, n_bm, n_rep, len(cset.criteria), status)
+    return {
+        "indicators": indicators,
+        "criteria": criteria,
+        "communes": communes,
+        "findings": findings,
+    }
+
+
+def _as_reference(result) -> dict:
+    from collections import Counter
+
+    def rows(frame, key, facts):
+        plain = frame.astype(object).where(frame.notna(), None)
+        return {tuple(r[k] for k in key): tuple(r[f] for f in facts) for _, r in plain.iterrows()}
+
+    f = result.findings
+    checks = {"appraisal_vs_threshold", "criterion_appraisal_vs_result", "missing_indicator"}
+    return {
+        "indicators": rows(
+            result.indicators, ("year", "commune_code", "indicator"), ("met", "met_basis")
+        ),
+        "criteria": rows(
+            result.criteria,
+            ("year", "commune_code", "criterion"),
+            ("met", "met_basis", "indicators_expected", "indicators_reported", "indicators_met"),
+        ),
+        "communes": rows(
+            result.communes,
+            ("year", "commune_code"),
+            (
+                "criteria_met",
+                "criteria_basically_met",
+                "criteria_reported",
+                "criteria_total",
+                "status",
+            ),
+        ),
+        "findings": Counter(
+            (r.year, r.commune, r.subject, r.check)
+            for r in f.loc[f["check"].isin(checks)].itertuples(index=False)
+        ),
+    }
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(frame=random_records())
+def test_evaluation_follows_the_rules_row_by_row(catalog, ref_registry, frame):
+    result = evaluate(frame, catalog=catalog, registry=ref_registry)
+    assert _as_reference(result) == reference_evaluation(frame, catalog, ref_registry)
+    ind = result.indicators
+    natural = [tuple(int(p) for p in str(c).split(".")) for c in ind["indicator"]]
+    keys = list(zip(ind["year"], ind["commune"].astype(str), natural, strict=True))
+    assert keys == sorted(keys)  # year, commune, indicator in natural order
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(
+        {c: "string" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    )
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(frame=random_records())
+def test_categorical_and_string_records_give_the_same_tables(catalog, ref_registry, frame):
+    """Records read dictionary-encoded (any category order) evaluate like plain strings."""
+    text = [c for c in frame.columns if frame[c].dtype == object]
+    shuffled = frame.assign(
+        **{
+            c: pd.Categorical(frame[c], categories=sorted(frame[c].dropna().unique(), reverse=True))
+            for c in text
+        }
+    )
+    a = evaluate(frame.astype({c: "string" for c in text}), catalog=catalog, registry=ref_registry)
+    b = evaluate(shuffled, catalog=catalog, registry=ref_registry)
+    for table in (
+        "indicators",
+        "criteria",
+        "communes",
+        "district",
+        "district_criteria",
+        "findings",
+    ):
+        pd.testing.assert_frame_equal(_plain(getattr(a, table)), _plain(getattr(b, table)))
+
+
+def test_text_columns_of_the_large_tables_are_categorical(catalog, registry):
+    result = evaluate(records(*full_report(2023, "Xã An")), catalog=catalog, registry=registry)
+    for table, column in (
+        ("indicators", "commune"),
+        ("indicators", "met_basis"),
+        ("criteria", "criterion"),
+        ("communes", "status"),
+    ):
+        assert isinstance(getattr(result, table)[column].dtype, pd.CategoricalDtype), (
+            table,
+            column,
+        )
+    # the criterion's source is its own record's
+    row = criterion_row(result, "Xã An", "1")
+    assert (row["source_file"], row["source_sheet"], row["source_row"]) == (
+        "Xã An.xlsx",
+        "2023",
+        10,
+    )

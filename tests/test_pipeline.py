@@ -9,8 +9,19 @@ import pandas as pd
 import pytest
 
 from ntm_analysis import config
+from ntm_analysis import schema as s
+from ntm_analysis.catalog import load_catalog
 from ntm_analysis.errors import NoDataError, UsageError
-from ntm_analysis.pipeline import clean_folder, load_processed, run_clean, safe_csv_frame
+from ntm_analysis.evaluation import evaluate
+from ntm_analysis.pipeline import (
+    clean_folder,
+    load_processed,
+    read_records,
+    run_clean,
+    safe_csv_frame,
+)
+from ntm_analysis.registry import load_registry
+from ntm_analysis.validation import validate_table
 
 
 def write_tidy(path, rows):
@@ -91,3 +102,29 @@ def test_check_writes_nothing(sample_raw_dir):
 def test_raw_folder_must_exist(tmp_path):
     with pytest.raises(UsageError, match="not found"):
         run_clean(tmp_path / "nowhere")
+
+
+def test_records_are_written_and_read_back_as_categoricals(cleaned_sample, processed_sample_dir):
+    records = read_records(processed_sample_dir / config.RECORDS_FILE)
+    assert list(records.columns) == list(s.RECORD_COLUMNS)
+    assert len(records) == len(cleaned_sample.records) > 0
+    for column in ("commune", "commune_code", "indicator", "self_assessed", "source_file"):
+        assert isinstance(records[column].dtype, pd.CategoricalDtype), column
+    assert records["value"].dtype == "Float64"
+    # evaluating the records read back gives the tables that were written
+    catalog, registry = load_catalog(), load_registry()
+    again = evaluate(records, catalog=catalog, registry=registry)
+    written = load_processed(processed_sample_dir)
+    for table in ("indicators", "criteria", "communes", "district", "district_criteria"):
+        got = validate_table(table, getattr(again, table))
+        pd.testing.assert_frame_equal(got, getattr(written, table), check_dtype=False)
+
+
+def test_read_records_errors_are_one_clear_line(tmp_path, processed_sample_dir):
+    with pytest.raises(NoDataError, match="run 'ntm clean' first"):
+        read_records(tmp_path / "missing.parquet")
+    (tmp_path / "bad.parquet").write_text("not parquet", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a readable parquet file"):
+        read_records(tmp_path / "bad.parquet")
+    with pytest.raises(UsageError, match="not a records table: no column"):
+        read_records(processed_sample_dir / config.COMMUNES_FILE)
