@@ -180,11 +180,22 @@ def as_categorical(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 
 def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes (-1 for missing) and the distinct values of a column."""
+    """Integer codes (-1 for missing) and the distinct values of a column.
+
+    Codes keep the smallest integer type that holds them (a categorical's
+    own codes, not a copy): cast before doing arithmetic with them.
+    """
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.cat.codes.to_numpy(dtype=np.int64), col.cat.categories
+        return np.asarray(col.array.codes), col.cat.categories
+    if col.dtype.kind in "iu" and len(col):  # years and other small-range integers
+        values = col.to_numpy()
+        low, high = int(values.min()), int(values.max())
+        if high - low < 10_000:
+            present = np.bincount(values - low, minlength=high - low + 1) > 0
+            lut = (np.cumsum(present) - 1).astype(np.int16)
+            return lut[values - low], pd.Index(np.flatnonzero(present) + low)
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    return codes.astype(np.int64, copy=False), pd.Index(uniques)
+    return codes, pd.Index(uniques)
 
 
 def _shared_codes(*cols: pd.Series) -> tuple[list[np.ndarray], pd.Index]:
@@ -275,8 +286,8 @@ def _sorted_positions(*ranks: np.ndarray) -> np.ndarray:
 
 def _year_codes(year: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Codes of the year column (-1: missing) and its distinct years as ints."""
-    codes, uniques = pd.factorize(year, use_na_sentinel=True)
-    return codes.astype(np.int64, copy=False), np.asarray(uniques, dtype=np.int64)
+    codes, uniques = _codes(year)
+    return codes, np.asarray(uniques, dtype=np.int64)
 
 
 def _appraisal_codes(appraisal: pd.Series) -> np.ndarray:
@@ -315,6 +326,18 @@ class _ThresholdTable:
     source: list  # legal source or None
     cube: np.ndarray  # table row per (year, region, indicator code); -1: no set
     region: np.ndarray  # region index per (year, commune code)
+
+    def frame(self) -> pd.DataFrame:
+        """The table's columns as a frame (text categorical), to take rows from."""
+        return pd.DataFrame(
+            {
+                "criteria_set": pd.Categorical(self.criteria_set),
+                "threshold": pd.arrays.FloatingArray(self.value, np.isnan(self.value)),
+                "threshold_op": _categorical(self.op, THRESHOLD_OPS),
+                "threshold_text": pd.Categorical(pd.Series(self.text, dtype="string")),
+                "threshold_source": pd.Categorical(pd.Series(self.source, dtype="string")),
+            }
+        )
 
     def rows(self, year: np.ndarray, code: np.ndarray, indicator: np.ndarray) -> np.ndarray:
         """Table row per record, from its codes (-1: no set covers its year)."""
@@ -402,12 +425,10 @@ def _compare(value: np.ndarray, threshold: np.ndarray, op: np.ndarray) -> tuple[
     return known, met & known
 
 
-def _fill_categorical(a: pd.Series, b_codes: np.ndarray, b_values: pd.Index) -> pd.Categorical:
-    """``a`` with its gaps filled from ``b_values[b_codes]`` (code -1: no value)."""
-    a_codes, a_values = _codes(a)
-    values = a_values.append(b_values[~b_values.isin(a_values)])
-    b_shared = np.append(values.get_indexer(b_values), -1)[b_codes]
-    return _categorical(np.where(a_codes >= 0, a_codes, b_shared), values)
+def _fill_categorical(a: pd.Series, b: pd.Series) -> pd.Categorical:
+    """Categorical ``a`` with its gaps filled from categorical ``b`` (same length)."""
+    (a_codes, b_codes), values = _shared_codes(a, b)
+    return _categorical(np.where(a_codes >= 0, a_codes, b_codes), values)
 
 
 def evaluate_indicators(
@@ -426,52 +447,52 @@ def evaluate_indicators(
     c_codes, c_values = coded("commune_code")
     i_codes, i_values = coded("indicator")
     table = _threshold_table(y_uniq, c_values, i_values, catalog, registry)
-    # indicator rows, then criterion rows standing for their only indicator
-    # (counted as read after all others), of years a set covers
+    # indicator rows, then criterion rows standing for their only indicator,
+    # of years a set covers
     is_indicator = np.append(np.asarray(level_values == "indicator", dtype=bool), False)
-    pos = np.flatnonzero(is_indicator[level_codes])
     standing = _standing_positions(coded, y_codes, y_uniq, catalog)
-    read_order = np.concatenate([pos, len(records) + np.arange(len(standing))])
-    pos = np.concatenate([pos, standing])
-    y_pos = y_codes[pos]
-    trow = table.rows(y_pos, c_codes[pos], i_codes[pos])
-    covered = np.flatnonzero(trow >= 0)
-    pos, read_order, trow, y_pos = pos[covered], read_order[covered], trow[covered], y_pos[covered]
+    pos = np.concatenate([np.flatnonzero(is_indicator[level_codes]), standing])
+    trow = table.rows(y_codes[pos], c_codes[pos], i_codes[pos])
+    if (trow < 0).any():
+        covered = np.flatnonzero(trow >= 0)
+        pos, trow = pos[covered], trow[covered]
     # in (year, commune, indicator) order
     commune_codes, commune_values = coded("commune")
     order = _sorted_positions(
-        _rank_lut(pd.Index(y_uniq))[y_pos],
+        _rank_lut(pd.Index(y_uniq))[y_codes[pos]],
         _rank_lut(commune_values)[commune_codes[pos]],
         _rank_lut(i_values, code_sort_key)[i_codes[pos]],
     )
-    pos, read_order, trow = pos[order], read_order[order], trow[order]
-    # one take of the large frame, of the columns the table needs
+    pos, trow = pos[order], trow[order]
+    # one take of the large frame, of the columns the table needs, and one of
+    # the small threshold table
     ind = records.loc[:, [c for c in records.columns if c in s.INDICATOR_COLUMNS]].take(pos)
+    thresholds = table.frame().take(trow)
 
-    value = ind["value"].to_numpy(dtype=np.float64, na_value=np.nan)
+    value = ind["value"].astype("Float64").array
     threshold = table.value[trow]
-    known, by_value = _compare(value, threshold, table.op[trow])
+    known, by_value = _compare(
+        value.to_numpy(np.float64, na_value=np.nan), threshold, table.op[trow]
+    )
     appraisal = _appraisal_codes(ind["self_assessed"])
     met = np.where(known, by_value, appraisal == 1)
     decided = known | (appraisal >= 0)
-    basis = np.where(known, 0, np.where(appraisal >= 0, 1, 2))
-    text_codes, text_values = pd.factorize(pd.Series(table.text, dtype="string"))
-    text_values = pd.Index(text_values)
+    basis = np.where(known, np.int8(0), np.where(appraisal >= 0, np.int8(1), np.int8(2)))
     out = pd.DataFrame(
         {
             "year": ind["year"].array,
             "commune": ind["commune"].array,
             "commune_code": ind["commune_code"].array,
-            "criteria_set": _categorical(trow, table.criteria_set),
+            "criteria_set": thresholds["criteria_set"].array,
             "criterion": ind["criterion"].array,
             "indicator": ind["indicator"].array,
-            "value": pd.array(value, dtype="Float64"),
+            "value": value,
             "value_text": ind["value_text"].array,
             "unit": ind["unit"].array,
-            "target_text": _fill_categorical(ind["target_text"], text_codes[trow], text_values),
-            "threshold": pd.array(threshold, dtype="Float64"),
-            "threshold_op": _categorical(table.op[trow], THRESHOLD_OPS),
-            "threshold_source": _categorical(trow, pd.Index(table.source, dtype="str")),
+            "target_text": _fill_categorical(ind["target_text"], thresholds["threshold_text"]),
+            "threshold": thresholds["threshold"].array,
+            "threshold_op": thresholds["threshold_op"].array,
+            "threshold_source": thresholds["threshold_source"].array,
             "met": _boolean(met, decided),
             "met_basis": _categorical(
                 basis, (s.BASIS_THRESHOLD, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE)
@@ -479,12 +500,15 @@ def evaluate_indicators(
             "self_assessed": ind["self_assessed"].array,
             s.SOURCE_FILE: ind[s.SOURCE_FILE].array,
             s.SOURCE_SHEET: ind[s.SOURCE_SHEET].array,
-            s.SOURCE_ROW: pd.array(ind[s.SOURCE_ROW], dtype="Int64"),
+            s.SOURCE_ROW: ind[s.SOURCE_ROW].astype("Int64").array,
         }
     )
-    disagree = known & (appraisal >= 0) & (by_value != (appraisal == 1))
-    flagged = np.flatnonzero(disagree)
-    flagged = flagged[np.argsort(read_order[flagged], kind="stable")]  # as they were read
+    flagged = np.flatnonzero(known & (appraisal >= 0) & (by_value != (appraisal == 1)))
+    # in the order they were read (rows standing for an indicator come last)
+    read_order = np.where(
+        np.isin(pos[flagged], standing), len(records) + pos[flagged], pos[flagged]
+    )
+    flagged = flagged[np.argsort(read_order, kind="stable")]
     return out, _threshold_findings(out.take(flagged), table, trow[flagged])
 
 
@@ -585,9 +609,9 @@ def evaluate_criteria(
     (code_i, code_c), codes = _shared_codes(
         indicators["commune_code"], crit_records["commune_code"]
     )
-    unit_key = np.concatenate([year_i, year_c]) * (len(communes) + 1) + np.concatenate(
-        [com_i, com_c]
-    )
+    unit_key = np.concatenate([year_i, year_c]).astype(np.int64) * (
+        len(communes) + 1
+    ) + np.concatenate([com_i, com_c])
     unit_key = unit_key * (len(codes) + 1) + np.concatenate([code_i, code_c])
     unit_all, _ = pd.factorize(unit_key)
     first = _first_positions(unit_all, int(unit_all.max()) + 1 if len(unit_all) else 0)
@@ -1131,9 +1155,10 @@ def _standing_positions(
     # (year, commune code, indicator) as one integer: a small anti-join
     c_codes, c_values = coded("commune_code")
     c_rows = c_codes[rows].astype(np.int64)
-    key = (y_codes[rows] * (len(c_values) + 1) + np.where(c_rows < 0, len(c_values), c_rows)) * (
-        len(i_values) + 1
-    ) + i_codes[rows]
+    key = (
+        y_codes[rows].astype(np.int64) * (len(c_values) + 1)
+        + np.where(c_rows < 0, len(c_values), c_rows)
+    ) * (len(i_values) + 1) + i_codes[rows]
     return rows[is_crit & ~np.isin(key, key[is_ind])]
 
 

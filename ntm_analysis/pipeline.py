@@ -301,6 +301,7 @@ def read_records(path: str | Path | None = None) -> pd.DataFrame:
         or pa.types.is_large_string(schema.field(c).type)
     ]
     frame = pd.read_parquet(path, columns=list(s.RECORD_COLUMNS), read_dictionary=text)
+    pa.default_memory_pool().release_unused()  # the decode buffers, back to the system
     return as_categorical(frame, CATEGORICAL_RECORD_COLUMNS)
 
 
