@@ -567,11 +567,14 @@ def code_sort_key(code: object) -> tuple[int, ...]:
 
 
 def _first_positions(keys: np.ndarray, size: int) -> np.ndarray:
-    """Per key in ``range(size)``: the position of its first row (-1: no row)."""
-    first = np.full(size, -1, dtype=np.int64)
-    if len(keys):
-        new = ~pd.Series(keys).duplicated().to_numpy()
-        first[keys[new]] = np.flatnonzero(new)
+    """Per key in ``range(size)``: the position of its first row (-1: no row).
+
+    >>> _first_positions(np.array([2, 0, 2, 0]), 4).tolist()
+    [1, -1, 0, -1]
+    """
+    first = np.full(size, len(keys), dtype=np.int64)
+    np.minimum.at(first, keys, np.arange(len(keys)))
+    first[first == len(keys)] = -1
     return first
 
 
@@ -1055,56 +1058,46 @@ def evaluate_district(
 
 
 def _completeness_findings(com: pd.DataFrame, registry: Registry) -> pd.DataFrame:
-    """One finding per registry commune with no data in a year its district reported."""
-    findings = []
-    present = com.loc[:, ["year", "district", "commune_code"]].astype({"commune_code": "string"})
-    groups = (
-        present.loc[:, ["year", "district"]]
-        .dropna()
-        .drop_duplicates()
-        .sort_values(["year", "district"])
-    )
-    for year in groups["year"].unique():
-        # as registry.units(year, assessed_only=True), without its per-row .iloc look-ups
-        units = registry.units(int(year))
-        units = units.loc[
-            units["unit_type"].isin(ASSESSED_UNIT_TYPES).to_numpy(dtype=bool, na_value=False)
+    """One finding per registry commune with no data in a year its district reported.
+
+    Ordered by year, district and the registry's own order of communes.
+    """
+    rows = []
+    years = com["year"].to_numpy()
+    districts = com["district"].to_numpy(dtype=object, na_value=None)
+    codes = com["commune_code"].astype("string").to_numpy(dtype=object, na_value=None)
+    for year in sorted({int(y) for y in pd.unique(years)}):
+        sel = years == year
+        present = set(zip(districts[sel], codes[sel], strict=True))
+        reported = {d for d in districts[sel] if d is not None}
+        # as registry.units(year, assessed_only=True), in the registry's order
+        units = registry.units(year, assessed_only=True)
+        units = units.loc[units["code"].notna().to_numpy(dtype=bool)]
+        unit_district = units["district"].fillna(units["province"]).to_numpy(dtype=object)
+        missing = [
+            (district, k)
+            for k, (district, code) in enumerate(
+                zip(unit_district, units["code"].to_numpy(dtype=object), strict=True)
+            )
+            if district in reported and (district, code) not in present
         ]
-        units = units.reset_index(drop=True)
-        units = pd.DataFrame(
-            {
-                "district": units["district"].fillna(units["province"]),
-                "code": units["code"],
-                "name": units["name"],
-                "_order": range(len(units)),
-            }
-        )
-        units = units.loc[units["code"].notna()]
-        expected = groups.loc[groups["year"] == year].merge(units, on="district")
-        have = (
-            present.loc[present["year"] == year, ["district", "commune_code"]]
-            .drop_duplicates()
-            .rename(columns={"commune_code": "code"})
-            .assign(_have=True)
-        )
-        expected = expected.merge(have, on=["district", "code"], how="left")
-        expected = expected.loc[expected["_have"].isna()].sort_values(
-            ["district", "_order"], kind="stable"
-        )
-        for row in expected.itertuples(index=False):
-            findings.append(
+        missing.sort(key=lambda m: (m[0], m[1]))  # by district, then registry order
+        names = units["name"].to_numpy(dtype=object)
+        unit_codes = units["code"].to_numpy(dtype=object)
+        for district, k in missing:
+            rows.append(
                 {
                     "year": year,
-                    "commune": row.name,
+                    "commune": names[k],
                     "subject_type": "commune",
-                    "subject": row.code,
+                    "subject": unit_codes[k],
                     "check": FindingCheck.MISSING_COMMUNE_REPORT.value,
-                    "message": f"Không có số liệu của {row.name} năm {year}, "
-                    f"dù {row.district} có báo cáo năm đó.",
+                    "message": f"Không có số liệu của {names[k]} năm {year}, "
+                    f"dù {district} có báo cáo năm đó.",
                     "source": None,
                 }
             )
-    return _findings(findings)
+    return _findings(rows)
 
 
 def _standing_positions(
