@@ -35,7 +35,7 @@ import pandas as pd
 from . import schema as s
 from .catalog import Catalog, CriteriaSet
 from .errors import FindingCheck
-from .registry import ASSESSED_UNIT_TYPES, Registry
+from .registry import Registry
 
 #: Text columns of the records that evaluation handles as categoricals.
 CATEGORICAL_RECORD_COLUMNS = (
