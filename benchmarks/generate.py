@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis import schema as s
+from ntm_analysis.evaluation import records_order
 from ntm_analysis.registry import REGISTRY_COLUMNS
 
 #: Syllables of invented commune names (never a district syllable, so a
@@ -293,6 +294,7 @@ def make_records(
         )
         frames.extend([crit, ind])
     out = pd.concat(frames, ignore_index=True)
+    out = out.take(records_order(out)).reset_index(drop=True)  # as ntm clean writes them
     return out.astype(
         {
             "year": "int64",

@@ -431,6 +431,30 @@ def _fill_categorical(a: pd.Series, b: pd.Series) -> pd.Categorical:
     return _categorical(np.where(a_codes >= 0, a_codes, b_codes), values)
 
 
+def records_order(records: pd.DataFrame) -> np.ndarray:
+    """Positions that put records in their file order: indicator rows first, then
+    criterion rows, each by year, commune and code (numeric order).
+
+    ``ntm clean`` writes ``records.parquet`` in this order. Evaluation is
+    correct for records in any order; in this one, its indicator rows need no
+    sorting.
+    """
+    coded = _CodedColumns(records)
+    level_codes, level_values = coded("level")
+    level_rank = np.append(np.where(np.asarray(level_values == "indicator", dtype=bool), 0, 1), 2)[
+        level_codes
+    ]
+    y_codes, y_uniq = _year_codes(records["year"])
+    commune_codes, commune_values = coded("commune")
+    i_codes, i_values = coded("indicator")
+    return _sorted_positions(
+        level_rank,
+        _rank_lut(pd.Index(y_uniq))[y_codes],
+        _rank_lut(commune_values)[commune_codes],
+        _rank_lut(i_values, code_sort_key)[i_codes],
+    )
+
+
 def evaluate_indicators(
     records: pd.DataFrame, catalog: Catalog, registry: Registry | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

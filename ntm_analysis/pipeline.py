@@ -22,7 +22,13 @@ from . import config
 from . import schema as s
 from .catalog import Catalog, load_catalog
 from .errors import NoDataError, UsageError
-from .evaluation import CATEGORICAL_RECORD_COLUMNS, Evaluation, as_categorical, evaluate
+from .evaluation import (
+    CATEGORICAL_RECORD_COLUMNS,
+    Evaluation,
+    as_categorical,
+    evaluate,
+    records_order,
+)
 from .ingest import IngestResult, ingest_folder
 from .parsing import neutralise_formula
 from .readers import SKIP_SAMPLE_BESIDE_REAL_DATA
@@ -203,7 +209,7 @@ def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
         written.append(path)
     if summary.records is not None:
         path = out_dir / config.RECORDS_FILE
-        records = summary.records
+        records = summary.records.take(records_order(summary.records))
         _atomic_write(path, lambda p: records.to_parquet(p, index=False))
         written.append(path)
     path = out_dir / config.INGEST_REPORT_FILE

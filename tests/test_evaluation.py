@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from ntm_analysis import schema as s
 from ntm_analysis.catalog import Catalog, criteria_set_from_data
-from ntm_analysis.evaluation import evaluate
+from ntm_analysis.evaluation import evaluate, records_order
 from ntm_analysis.registry import Registry
 
 SRC = "test decision"
@@ -694,3 +694,15 @@ def test_text_columns_of_the_large_tables_are_categorical(catalog, registry):
         "2023",
         10,
     )
+
+
+def test_records_order_is_level_year_commune_then_numeric_code():
+    frame = records(
+        rec(2023, "Xã Bình", "2", level="criterion"),
+        rec(2023, "Xã Bình", "10.1"),
+        rec(2022, "Xã Bình", "2"),
+        rec(2023, "Xã An", "2.1"),
+        rec(2023, "Xã Bình", "2.1"),
+    )
+    order = records_order(frame)
+    assert order.tolist() == [2, 3, 4, 1, 0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -12,7 +13,7 @@ from ntm_analysis import config
 from ntm_analysis import schema as s
 from ntm_analysis.catalog import load_catalog
 from ntm_analysis.errors import NoDataError, UsageError
-from ntm_analysis.evaluation import evaluate
+from ntm_analysis.evaluation import evaluate, records_order
 from ntm_analysis.pipeline import (
     clean_folder,
     load_processed,
@@ -111,6 +112,10 @@ def test_records_are_written_and_read_back_as_categoricals(cleaned_sample, proce
     for column in ("commune", "commune_code", "indicator", "self_assessed", "source_file"):
         assert isinstance(records[column].dtype, pd.CategoricalDtype), column
     assert records["value"].dtype == "Float64"
+    # in file order: indicator rows first, each level by year, commune and code
+    assert (records_order(records) == np.arange(len(records))).all()
+    levels = records["level"].astype(str).tolist()
+    assert levels == sorted(levels, key=lambda v: v != "indicator")
     # evaluating the records read back gives the tables that were written
     catalog, registry = load_catalog(), load_registry()
     again = evaluate(records, catalog=catalog, registry=registry)
