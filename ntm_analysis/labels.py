@@ -282,6 +282,20 @@ def department_name(department_id: str, lang: str = config.DEFAULT_LANG) -> str:
     return label(f"dept_{department_id}", lang) if department_id in DEPARTMENTS else department_id
 
 
+class _MarkStripper(dict):
+    """``str.translate`` table that drops combining marks: each character maps to its
+    NFD form without marks, worked out the first time the character is met."""
+
+    def __missing__(self, ordinal: int) -> str:
+        decomposed = unicodedata.normalize("NFD", chr(ordinal))
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+        self[ordinal] = stripped
+        return stripped
+
+
+_STRIP_MARKS = _MarkStripper()
+
+
 def vi_sort_key(text: object) -> tuple[str, str]:
     """Sort key for Vietnamese names: letters first, diacritics only to break ties, "đ" after "d".
 
@@ -289,11 +303,9 @@ def vi_sort_key(text: object) -> tuple[str, str]:
     ['Xã Dực Yên', 'Xã Đại Bình', 'Xã Đầm Hà', 'Xã Tân Bình']
     """
     raw = "" if text is None else str(text)
-    folded = raw.casefold().replace("đ", "d\uffff")
-    folded = "".join(
-        c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c)
-    )
-    return folded, raw
+    # per character, the same as NFD of the whole text without its combining marks
+    # (canonical reordering only moves marks), at a dict look-up per character
+    return raw.casefold().replace("đ", "d\uffff").translate(_STRIP_MARKS), raw
 
 
 def criterion_names(source: object, lang: str = config.DEFAULT_LANG) -> dict[str, str]:
