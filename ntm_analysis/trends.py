@@ -22,11 +22,15 @@ with a new meaning after the 07/2025 reform, so a code alone is not a key.
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import labels as lb
 from . import schema as s
@@ -61,6 +65,11 @@ COMMUNE_KEY = ["commune_code", "commune"]
 
 
 # --------------------------------------------------------------------------- helpers
+#
+# The text columns of the tables come either as categoricals (from evaluate) or as
+# plain strings (read back from disk). The work below runs on integer codes (a
+# categorical's own codes, or one pd.factorize), and every order is taken from the
+# values: the order of a categorical's categories never shows in a result.
 
 
 def code_sort_key(code: object) -> tuple[int, ...]:
@@ -72,45 +81,334 @@ def code_sort_key(code: object) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 10**6 for p in str(code).split("."))
 
 
+def _code_order(code: object) -> tuple[tuple[int, ...], str]:
+    """:func:`code_sort_key`, then the text itself for codes it cannot tell apart ("1.a", "1.b")."""
+    return code_sort_key(code), str(code)
+
+
+#: Display order of the values of some columns; any other text column sorts by its value.
+_VALUE_ORDER = {"criterion": _code_order, "indicator": _code_order, "commune": lb.vi_sort_key}
+
+
 def sort_codes(codes) -> list[str]:
     """Distinct codes in numeric order, NA dropped.
 
     >>> sort_codes(["10", "2", "2", "1"])
     ['1', '2', '10']
+    >>> sort_codes(pd.Series(["10", None, "2"], dtype="category"))
+    ['2', '10']
     """
-    return sorted({str(c) for c in codes if not pd.isna(c)}, key=code_sort_key)
+    if isinstance(codes, pd.Series):
+        codes = codes.dropna().unique()
+    return sorted({str(c) for c in codes if not pd.isna(c)}, key=_code_order)
+
+
+def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of a column (-1 for NA) and the distinct values they index.
+
+    A categorical gives its own codes (of its small integer dtype) and categories
+    (in whatever order, unused ones included); an integer column without NA its
+    offsets from the smallest value; anything else is factorised.
+    """
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.array.codes, col.cat.categories
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iu" and len(col):
+        values = col.to_numpy(dtype=np.int64)
+        low, high = int(values.min()), int(values.max())
+        if high - low <= 2 * len(values):
+            return values - low, pd.Index(np.arange(low, high + 1))
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return codes.astype(np.int64, copy=False), pd.Index(uniques)
+
+
+def _value_ranks(values: pd.Index, name: object) -> np.ndarray:
+    """Rank of each of ``values`` in display order (see ``_VALUE_ORDER``), from 0."""
+    return _ranks_of(tuple(values.tolist()), _VALUE_ORDER.get(name))
+
+
+@functools.lru_cache(maxsize=16)
+def _ranks_of(plain: tuple, key) -> np.ndarray:
+    # cached: the tables of one evaluation share their commune names, whose
+    # Vietnamese keys cost the most (the result is read-only)
+    if key is None:
+        order = sorted(range(len(plain)), key=plain.__getitem__)
+    else:
+        order = sorted(range(len(plain)), key=lambda j: key(plain[j]))
+    ranks = np.empty(len(plain), dtype=np.int64)
+    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(plain))
+    ranks.flags.writeable = False
+    return ranks
+
+
+def _is_text(dtype: object) -> bool:
+    return pd.api.types.is_object_dtype(dtype) or isinstance(
+        dtype, (pd.CategoricalDtype, pd.StringDtype)
+    )
+
+
+def _sort_ranks(col: pd.Series, *, descending: bool = False) -> tuple[np.ndarray, int]:
+    """Dense rank of each row in the column's display order, NA last; and the number of ranks."""
+    if col.name in _VALUE_ORDER or _is_text(col.dtype):
+        codes, values = _codes(col)
+        ranks = _value_ranks(values, col.name)
+        size = len(values)
+    else:
+        numbers = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        known = ~np.isnan(numbers)
+        distinct = np.unique(numbers[known])
+        ranks = np.arange(len(distinct), dtype=np.int64)
+        codes = np.where(known, np.searchsorted(distinct, numbers), -1)
+        size = len(distinct)
+    if descending:
+        ranks = size - 1 - ranks
+    return np.append(ranks, size)[codes], size + 1  # code -1 (NA) takes the last rank
+
+
+#: Bound of the combined integer keys (kept well inside int64).
+_MAX_KEY = 2**62
+
+
+def _sort(frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = True) -> pd.DataFrame:
+    """``frame`` sorted by ``by`` in display order (see :func:`column_sort_key`), NA last,
+    ties in their current order; index reset."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    return frame.take(_sort_order(frame, by, ascending)).reset_index(drop=True)
+
+
+def _sort_order(
+    frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = True
+) -> np.ndarray:
+    """The row order of :func:`_sort` (columns of ``by`` not in ``frame`` are left out)."""
+    flags = [ascending] * len(by) if isinstance(ascending, bool) else list(ascending)
+    ranked = [
+        _sort_ranks(frame[c], descending=not a)
+        for c, a in zip(by, flags, strict=True)
+        if c in frame.columns
+    ]
+    # one integer key: the columns' ranks in mixed radix, then the row number, so that
+    # every key is distinct and ties keep their order
+    ranked.append((np.arange(len(frame)), len(frame)))
+    key, bound = np.zeros(len(frame), dtype=np.int64), 1
+    for ranks, size in ranked:
+        if bound * size > _MAX_KEY:
+            distinct, key = np.unique(key, return_inverse=True)
+            bound = len(distinct)
+        key, bound = key * size + ranks, bound * size
+    return np.argsort(key)
 
 
 def column_sort_key(col: pd.Series) -> pd.Series:
-    """Sort key of a column: numeric rank of codes, Vietnamese order of commune names."""
-    if col.name in ("criterion", "indicator"):
-        ranks = {c: i for i, c in enumerate(sort_codes(col.dropna().unique()))}
-        return col.map(ranks, na_action="ignore").astype("Int64")
-    if col.name == "commune":
-        names = sorted(col.dropna().unique(), key=lb.vi_sort_key)
-        return col.map({c: i for i, c in enumerate(names)}, na_action="ignore").astype("Int64")
-    return col
+    """Sort key of a column: numeric rank of codes, Vietnamese order of commune names.
+
+    A categorical column is ranked by its values, not by the order of its
+    categories; any other column is its own key.
+
+    >>> col = pd.Series(pd.Categorical(["10", "2"], categories=["10", "2"]), name="criterion")
+    >>> column_sort_key(col).tolist()
+    [1, 0]
+    """
+    if col.name not in _VALUE_ORDER and not isinstance(col.dtype, pd.CategoricalDtype):
+        return col
+    codes, values = _codes(col)
+    ranks = pd.array(np.append(_value_ranks(values, col.name), 0)[codes], dtype="Int64")
+    ranks[codes < 0] = pd.NA
+    return pd.Series(ranks, index=col.index, name=col.name)
 
 
 _code_key = column_sort_key
 
 
-def _sort(frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = True) -> pd.DataFrame:
-    by = [c for c in by if c in frame.columns]
-    if not by or frame.empty:
-        return frame.reset_index(drop=True)
-    return frame.sort_values(by, key=_code_key, ascending=ascending, kind="stable").reset_index(
-        drop=True
-    )
+def _combine(coded: Sequence[tuple[np.ndarray, int]]) -> tuple[np.ndarray, int]:
+    """One int64 id per row for a combination of coded columns, given as (codes, number of
+    distinct values) pairs; and the bound of the ids (mixed radix, one more digit for NA)."""
+    ids, bound = None, 1
+    for codes, n_values in coded:
+        size = n_values + 1
+        if ids is None:
+            ids = codes.astype(np.int64)
+        else:
+            if bound * size > _MAX_KEY:  # renumber the ids so far, densely
+                ids, uniques = pd.factorize(ids)
+                bound = len(uniques)
+            ids *= size  # in place: one array for all the keys
+            ids += codes
+        ids += 1
+        bound *= size
+    return ids, bound
 
 
-def _is_true(met: pd.Series) -> pd.Series:
+def _group_ids(coded: Sequence[tuple[np.ndarray, int]]) -> tuple[np.ndarray, int]:
+    """Group number of each row (0 .. n_groups - 1, in no particular order) over coded
+    columns given as (codes, number of distinct values) pairs; and the number of groups.
+
+    The columns are combined in mixed radix from the fewest values to the most; the
+    ids so far are renumbered densely by a count (no hashing) whenever the next
+    column would make the possible ids outnumber the rows. A column that the ones
+    before it already determine (the commune name, once the code is in) adds no
+    group and is skipped; only when the ids still grow too many are they hashed.
+    """
+    n = len(coded[0][0]) if coded else 0
+    if not n:
+        return np.zeros(0, dtype=np.int64), 0
+    limit = 2 * n + 1024
+    ids, bound, dense = np.zeros(n, dtype=np.int64), 1, True
+    for codes, n_values in sorted(coded, key=lambda c: c[1]):
+        size = n_values + 1  # one more for NA
+        if bound * size > limit:
+            if not dense:
+                ids, bound = _dense(ids, bound)
+            if bound * size > limit and _determined(ids, bound, codes):
+                dense = True
+                continue
+        ids *= size
+        ids += codes
+        ids += 1
+        bound *= size
+        dense = False
+    return (ids, bound) if dense else _dense(ids, bound)
+
+
+def _dense(ids: np.ndarray, bound: int) -> tuple[np.ndarray, int]:
+    """``ids`` renumbered 0 .. n - 1 (n distinct ids), by a count when their bound is small."""
+    if bound <= 2 * len(ids) + 1024:
+        present = np.bincount(ids, minlength=bound) > 0
+        return (np.cumsum(present) - 1)[ids], int(present.sum())
+    ids, uniques = pd.factorize(ids)
+    return ids, len(uniques)
+
+
+def _determined(ids: np.ndarray, n_ids: int, codes: np.ndarray) -> bool:
+    """Whether every id (0 .. n_ids - 1) goes with one code only."""
+    table = np.zeros(n_ids, dtype=np.int64)
+    table[ids] = codes  # any row's code per id; then check every row against it
+    return bool(np.array_equal(table[ids], codes))
+
+
+def _first_rows(group: np.ndarray, n_groups: int) -> np.ndarray:
+    """The first row of each group."""
+    first = np.full(n_groups, len(group), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(group)))
+    return first
+
+
+def _groups(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Group number of each row over ``keys`` (NA a value of its own; in no particular
+    order) and each group's first row."""
+    group, n_groups = _group_ids([(c, len(v)) for c, v in (_codes(frame[k]) for k in keys)])
+    return group, _first_rows(group, n_groups)
+
+
+def _group_counts(
+    frame: pd.DataFrame, keys: Sequence[str], state: np.ndarray, n_states: int
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The groups of ``frame`` over ``keys`` (one row each, NA a value of its own, in no
+    particular order) and, per group, how many rows are in each ``state`` (0 .. n_states - 1).
+
+    The key values are decoded from the combined integer ids: no pass over the rows
+    beyond the codes and one count.
+    """
+    coded = [_codes(frame[k]) for k in keys]
+    if math.prod(len(v) + 1 for _, v in coded) * n_states > _MAX_KEY:  # too many to decode
+        group, first = _groups(frame, keys)
+        counts = np.bincount(group * n_states + state, minlength=len(first) * n_states)
+        return frame.loc[:, keys].take(first).reset_index(drop=True), counts.reshape(-1, n_states)
+    ids, bound = _combine([(c, len(v)) for c, v in coded])
+    ids *= n_states
+    ids += state
+    if bound * n_states <= 2 * len(ids) + 1024:  # few possible ids: count them all
+        counts = np.bincount(ids, minlength=bound * n_states).reshape(bound, n_states)
+        present = np.flatnonzero(counts.any(axis=1))
+        counts = counts[present]
+    else:
+        group, uniques = pd.factorize(ids // n_states)
+        counts = np.bincount(group * n_states + ids % n_states, minlength=len(uniques) * n_states)
+        present, counts = uniques, counts.reshape(-1, n_states)
+    columns = {}
+    for key, (_, values) in reversed(list(zip(keys, coded, strict=True))):
+        present, digit = np.divmod(present, len(values) + 1)  # the digit is code + 1
+        columns[key] = _from_codes(frame[key], values, digit - 1)
+    return pd.DataFrame({k: columns[k] for k in keys}), counts
+
+
+def _from_codes(col: pd.Series, values: pd.Index, codes: np.ndarray) -> pd.Series:
+    """A column of ``col``'s dtype from codes into ``values`` (see :func:`_codes`)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=col.dtype), name=col.name)
+    taken = pd.api.extensions.take(values.array, codes, allow_fill=True)
+    return pd.Series(taken, name=col.name).astype(col.dtype)
+
+
+def _shared_codes(cols: Sequence[pd.Series]) -> tuple[list[np.ndarray], pd.Index]:
+    """Codes of several columns in one shared coding (categorical or not, any categories),
+    and the values they index."""
+    coded = [_codes(c) for c in cols]
+    values = coded[0][1]
+    for _, uniques in coded[1:]:
+        if not uniques.equals(values):
+            values = values.append(uniques[~uniques.isin(values)])
+    out = []
+    for codes, uniques in coded:
+        if uniques.equals(values):
+            out.append(codes)
+        else:
+            out.append(np.append(values.get_indexer(uniques), -1)[codes])
+    return out, values
+
+
+def _codes_in(col: pd.Series, values: pd.Index) -> np.ndarray:
+    """Position of each row's value in ``values`` (distinct), -1 for NA or a value not there."""
+    codes, uniques = _codes(col)
+    if uniques.equals(values):
+        return codes
+    return np.append(values.get_indexer(uniques), -1)[codes]
+
+
+def _match(left: pd.DataFrame, right: pd.DataFrame, keys: Sequence[str]) -> np.ndarray:
+    """Per row of ``left``, the position of the first row of ``right`` with equal ``keys``
+    (-1 if none). Values are compared, whatever the dtypes and categories."""
+    coded = []
+    for k in keys:
+        (codes_left, codes_right), values = _shared_codes([left[k], right[k]])
+        coded.append((np.concatenate([codes_left, codes_right]), len(values)))
+    both, _ = _combine(coded)
+    ids_left, ids_right = both[: len(left)], both[len(left) :]
+    first = ~pd.Index(ids_right).duplicated()
+    hit = pd.Index(ids_right[first]).get_indexer(ids_left)
+    return _at(np.flatnonzero(first), hit, -1)
+
+
+def _take(col: pd.Series, positions: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    """``col`` at ``positions``, NA where a position is -1."""
+    values = pd.api.extensions.take(col.array, positions, allow_fill=True)
+    return pd.Series(values, index=index, name=col.name)
+
+
+def _text(labels: Sequence[object], codes: np.ndarray, index: pd.Index | None = None) -> pd.Series:
+    """String column ``labels[code]`` per row (NA for code -1), built by one pyarrow take,
+    without a Python object per row. ``labels`` may be a list or a text Index."""
+    if isinstance(labels, pd.Index) and _is_text(labels.dtype):
+        values = pa.array(labels.astype("string").array)
+    else:
+        texts = [None if pd.isna(v) else str(v) for v in labels]
+        values = pa.array(texts, type=pa.large_string())
+    taken = values.take(pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(taken), index=index)
+
+
+def _text_of(col: pd.Series, fn) -> pd.Series:
+    """String column ``fn(value)`` per row, ``fn`` called once per distinct value (NA stays NA)."""
+    codes, values = _codes(col)
+    return _text([fn(v) for v in values], codes, col.index)
+
+
+def _is_true(met: pd.Series) -> np.ndarray:
     """``met == True`` with NA as False (a nullable boolean column)."""
-    return met.astype("boolean").fillna(False).astype(bool)
+    return met.astype("boolean").to_numpy(dtype=bool, na_value=False)
 
 
-def _is_false(met: pd.Series) -> pd.Series:
-    return (~met.astype("boolean")).fillna(False).astype(bool)
+def _is_false(met: pd.Series) -> np.ndarray:
+    return (~met.astype("boolean")).to_numpy(dtype=bool, na_value=False)
 
 
 def _by(by: str | Sequence[str] | None) -> list[str]:
@@ -134,21 +432,24 @@ def _join_codes(codes: Sequence[str], names: Mapping[str, str]) -> str:
 # --------------------------------------------------------------------------- standing
 
 
+#: Bands of :func:`commune_standing`, by the codes :func:`_band` computes.
+_BANDS = (lb.NO_DATA, lb.BAND_ALL, lb.BAND_FLOOR, lb.BAND_BELOW, lb.BAND_NOT_ALL)
+
+
 def _band(communes: pd.DataFrame, floor: int | None) -> pd.Series:
-    met = communes["criteria_met"]
-    total = communes["criteria_total"]
-    full = total == FULL_SET_CRITERIA
-    choices = np.select(
+    met = communes["criteria_met"].to_numpy()
+    full = _equals(communes["criteria_total"], FULL_SET_CRITERIA) & (floor is not None)
+    codes = np.select(
         [
-            (communes["status"] == s.STATUS_NO_DATA).to_numpy(bool),
-            (communes["status"] == s.STATUS_NTM).to_numpy(bool),
-            (full & (floor is not None) & (met >= (floor or 0))).to_numpy(bool),
-            (full & (floor is not None)).to_numpy(bool),
+            _is_value(communes["status"], s.STATUS_NO_DATA),
+            _is_value(communes["status"], s.STATUS_NTM),
+            full & (met >= (floor or 0)),
+            full,
         ],
-        [lb.NO_DATA, lb.BAND_ALL, lb.BAND_FLOOR, lb.BAND_BELOW],
-        default=lb.BAND_NOT_ALL,
+        [0, 1, 2, 3],
+        default=4,
     )
-    return pd.Series(choices, index=communes.index, dtype="string")
+    return _text(_BANDS, codes, communes.index)
 
 
 def commune_standing(
@@ -162,19 +463,24 @@ def commune_standing(
     commune that appears that year) and ``criteria_met_change``. Sorted by year,
     then criteria met (most first), then commune.
     """
-    frame = communes
-    frame = frame.sort_values(["commune_code", "commune", "year"], kind="stable")
-    grouped = frame.groupby(COMMUNE_KEY, dropna=False, sort=False)
-    prev_year = grouped["year"].shift(1)
-    prev_met = grouped["criteria_met"].shift(1)
-    frame = frame.assign(
-        criteria_short=frame["criteria_total"] - frame["criteria_met"],
-        band=_band(frame, floor),
-        previous_year=prev_year.astype("Int64"),
-        criteria_met_change=(frame["criteria_met"] - prev_met).astype("Int64"),
+    # each commune's previous row: the one before it in (commune, year) order
+    group, _ = _groups(communes, COMMUNE_KEY)
+    order = np.lexsort((communes["year"].to_numpy(), group))  # stable: ties keep their order
+    previous = np.full(len(communes), -1, dtype=np.int64)
+    previous[order[1:]] = np.where(group[order[1:]] == group[order[:-1]], order[:-1], -1)
+    met = communes["criteria_met"]
+    frame = communes.assign(
+        criteria_short=communes["criteria_total"] - met,
+        band=_band(communes, floor),
+        previous_year=_take(communes["year"], previous, communes.index).astype("Int64"),
+        criteria_met_change=(met - _take(met, previous, communes.index)).astype("Int64"),
     )
     frame = _in_year(frame, year)
-    return _sort(frame, ["year", "criteria_met", "commune"], ascending=[True, False, True])
+    return _sort(
+        frame,
+        ["year", "criteria_met", "commune", "commune_code"],
+        ascending=[True, False, True, True],
+    )
 
 
 def district_summary(
@@ -199,14 +505,15 @@ def district_summary(
     ``communes_below_floor``.
     """
     keys = _by(by) + ["year", "criteria_set"]
+    reported = ~_equals(communes["status"], s.STATUS_NO_DATA)
     frame = communes.assign(
-        _ntm=communes["status"] == s.STATUS_NTM,
-        _rep=communes["status"] != s.STATUS_NO_DATA,
-        _met_rep=communes["criteria_met"].where(communes["status"] != s.STATUS_NO_DATA),
+        _ntm=_equals(communes["status"], s.STATUS_NTM),
+        _rep=reported,
+        _met_rep=communes["criteria_met"].where(reported),
         _below=(
-            (communes["criteria_total"] == FULL_SET_CRITERIA)
-            & (communes["status"] != s.STATUS_NO_DATA)
-            & (communes["criteria_met"] < (floor if floor is not None else -1))
+            _equals(communes["criteria_total"], FULL_SET_CRITERIA)
+            & reported
+            & _equals(communes["criteria_met"] < (floor if floor is not None else -1), True)
         ),
     )
     out = (
@@ -223,11 +530,12 @@ def district_summary(
         .reset_index()
     )
     out = out.assign(
+        communes_total=out["communes_total"].astype("Int64"),
         share_ntm=(out["communes_ntm"] / out["communes_total"]).astype("Float64"),
         mean_criteria_met=out["mean_criteria_met"].astype("Float64"),
         min_criteria_met=out["min_criteria_met"].astype("Int64"),
     )
-    out = _sort(out, _by(by) + ["year"])
+    out = _sort(out, _by(by) + ["year", "criteria_set"])
     prev = (
         out.groupby(_by(by), dropna=False, sort=False)["communes_ntm"].shift(1)
         if by
@@ -245,10 +553,10 @@ def district_summary(
             .agg(criteria_met_by_all=("_all", "sum"), criteria_met_by_none=("_none", "sum"))
             .reset_index()
         )
-        out = out.merge(per, on=keys, how="left")
+        hit = _match(out, per, keys)
         out = out.assign(
-            criteria_met_by_all=out["criteria_met_by_all"].astype("Int64"),
-            criteria_met_by_none=out["criteria_met_by_none"].astype("Int64"),
+            criteria_met_by_all=_take(per["criteria_met_by_all"], hit, out.index).astype("Int64"),
+            criteria_met_by_none=_take(per["criteria_met_by_none"], hit, out.index).astype("Int64"),
         )
     cols = keys[:-1] + [
         "criteria_set",
@@ -269,20 +577,14 @@ def district_summary(
 
 def _shares(frame: pd.DataFrame, code: str, by: list[str]) -> pd.DataFrame:
     keys = by + ["year", "criteria_set"] + (["criterion"] if code == "indicator" else []) + [code]
-    work = frame.assign(
-        _met=_is_true(frame["met"]),
-        _not=_is_false(frame["met"]),
-        _rep=frame["met"].notna(),
-    )
-    out = (
-        work.groupby(keys, dropna=False, observed=True)
-        .agg(
-            communes_total=("commune", "size"),
-            communes_reported=("_rep", "sum"),
-            communes_met=("_met", "sum"),
-            communes_not_met=("_not", "sum"),
-        )
-        .reset_index()
+    # per group, rows with met NA, False, True
+    state = frame["met"].astype("boolean").to_numpy(dtype=np.int8, na_value=-1) + 1
+    out, counts = _group_counts(frame, keys, state, 3)
+    out = out.assign(
+        communes_total=pd.array(counts.sum(axis=1), dtype="Int64"),
+        communes_reported=counts[:, 1] + counts[:, 2],
+        communes_met=counts[:, 2],
+        communes_not_met=counts[:, 1],
     )
     out = out.assign(
         communes_no_data=out["communes_total"] - out["communes_reported"],
@@ -291,10 +593,11 @@ def _shares(frame: pd.DataFrame, code: str, by: list[str]) -> pd.DataFrame:
             out["communes_met"] / out["communes_reported"].replace(0, np.nan)
         ).astype("Float64"),
     )
-    out = _sort(out, by + [code, "year"])
+    ties = ["criteria_set", "criterion"] if code == "indicator" else ["criteria_set"]
+    out = _sort(out, by + [code, "year"] + ties)
     prev = out.groupby(by + ["criteria_set", code], dropna=False, sort=False)["share_met"].shift(1)
     out = out.assign(share_met_change=(out["share_met"] - prev).astype("Float64"))
-    return _sort(out, by + ["year", code])
+    return _sort(out, by + ["year", code] + ties)
 
 
 def criterion_shares(
@@ -346,6 +649,113 @@ class YearComparison:
     criteria: pd.DataFrame
 
 
+def _pair_years(
+    frame: pd.DataFrame, keys: list[str], year_from: int, year_to: int
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame]:
+    """The full outer join of the rows of ``year_from`` and ``year_to`` on ``keys``.
+
+    Returns the rows of either year; per pair, the row of each year (-1 when
+    missing); and the pairs' keys. The pairs are in the display order of
+    ``keys`` (see :func:`_sort`).
+    """
+    rows = frame.loc[frame["year"].isin([year_from, year_to]).to_numpy(bool)]
+    rows = rows.reset_index(drop=True)
+    group, n_groups = _group_ids([(c, len(v)) for c, v in (_codes(rows[k]) for k in keys)])
+    in_from = np.flatnonzero(_equals(rows["year"], year_from))
+    in_to = np.flatnonzero(_equals(rows["year"], year_to))
+    if _at_most_once(group[in_from]) and _at_most_once(group[in_to]):  # one pair per group
+        row_from = np.full(n_groups, -1, dtype=np.int64)
+        row_from[group[in_from]] = in_from
+        row_to = np.full(n_groups, -1, dtype=np.int64)
+        row_to[group[in_to]] = in_to
+    else:  # a key repeated within a year: every pairing, as a merge makes them
+        pairs = pd.DataFrame({"_g": group[in_from], "_from": in_from}).merge(
+            pd.DataFrame({"_g": group[in_to], "_to": in_to}), on="_g", how="outer"
+        )
+        row_from = pairs["_from"].fillna(-1).to_numpy(np.int64)
+        row_to = pairs["_to"].fillna(-1).to_numpy(np.int64)
+    keyed = rows.loc[:, keys].take(np.where(row_from >= 0, row_from, row_to))
+    order = _sort_order(keyed, keys)
+    keyed = keyed.take(order).reset_index(drop=True)
+    return rows, row_from[order], row_to[order], keyed
+
+
+def _at_most_once(ids: np.ndarray) -> bool:
+    return np.bincount(ids).max(initial=0) <= 1
+
+
+def _at(values: np.ndarray, positions: np.ndarray, fill: object) -> np.ndarray:
+    """``values[positions]``, ``fill`` where a position is -1."""
+    out = np.full(len(positions), fill, dtype=values.dtype)
+    hit = positions >= 0
+    out[hit] = values[positions[hit]]
+    return out
+
+
+def _equals(col: pd.Series, value: object) -> np.ndarray:
+    """``col == value`` with NA as False."""
+    return (col == value).to_numpy(dtype=bool, na_value=False)
+
+
+def _is_value(col: pd.Series, value: str) -> np.ndarray:
+    """``col == value`` with NA as False, for a text column: on the codes of a categorical."""
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return _equals(col, value)
+    codes, values = _codes(col)
+    hit = values.get_indexer([value])[0]  # categories are distinct: one code at most
+    return codes == hit if hit >= 0 else np.zeros(len(col), dtype=bool)
+
+
+def _joined(groups: np.ndarray, texts: pd.Series, n_groups: int) -> pd.Series:
+    """The ``texts`` of each group (0 .. n_groups - 1) "; "-joined in their order ("" for a
+    group without any); texts of group -1 are left out. One pyarrow join, no Python loop.
+
+    >>> _joined(np.array([1, 0, 1, -1]), pd.Series(["a", "b", "c", "d"]), 3).tolist()
+    ['b', 'a; c', '']
+    """
+    order = np.argsort(groups, kind="stable")
+    order = order[groups[order] >= 0]
+    offsets = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups[order], minlength=n_groups), out=offsets[1:])
+    values = pa.array(texts.astype("string").array)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), values.take(pa.array(order)))
+    joined = pc.binary_join(lists, pa.scalar("; ", values.type))
+    return pd.Series(pd.arrays.ArrowStringArray(joined))
+
+
+#: Change of a commune × criterion cell (:func:`compare_years`), by code.
+_CHANGES = (
+    lb.NOT_COMPARABLE,
+    lb.NO_DATA,
+    lb.GAINED,
+    lb.LOST,
+    lb.UNCHANGED_MET,
+    lb.UNCHANGED_NOT_MET,
+)
+
+
+def _cell_changes(rows: pd.DataFrame, row_from: np.ndarray, row_to: np.ndarray) -> np.ndarray:
+    """Code in ``_CHANGES`` of each commune × criterion pair."""
+    set_codes, _ = _codes(rows["criteria_set"])
+    set_from, set_to = _at(set_codes, row_from, -1), _at(set_codes, row_to, -1)
+    met, not_met = _is_true(rows["met"]), _is_false(rows["met"])
+    met_from, met_to = _at(met, row_from, False), _at(met, row_to, False)
+    not_from, not_to = _at(not_met, row_from, False), _at(not_met, row_to, False)
+    return np.select(
+        [
+            (set_from >= 0) & (set_to >= 0) & (set_from != set_to),
+            ~(met_from | not_from) | ~(met_to | not_to),
+            not_from & met_to,
+            met_from & not_to,
+            met_from & met_to,
+        ],
+        [0, 1, 2, 3, 4],
+        default=5,
+    )
+
+
 def compare_years(
     criteria: pd.DataFrame,
     communes: pd.DataFrame | None,
@@ -368,95 +778,66 @@ def compare_years(
 
         communes = evaluate_communes(criteria)
     name_map = _names(names, lang)
-    cols = COMMUNE_KEY + ["criteria_set", "criterion", "met"]
-    a = criteria.loc[criteria["year"] == year_from, cols]
-    b = criteria.loc[criteria["year"] == year_to, cols]
-    cells = a.merge(b, on=COMMUNE_KEY + ["criterion"], how="outer", suffixes=("_from", "_to"))
-    met_from = cells["met_from"].astype("boolean")
-    met_to = cells["met_to"].astype("boolean")
-    same_set = (cells["criteria_set_from"] == cells["criteria_set_to"]).fillna(False)
-    change = np.select(
-        [
-            ~same_set.to_numpy(bool)
-            & cells["criteria_set_from"].notna().to_numpy(bool)
-            & cells["criteria_set_to"].notna().to_numpy(bool),
-            (met_from.isna() | met_to.isna()).to_numpy(bool),
-            (~met_from & met_to).fillna(False).to_numpy(bool),
-            (met_from & ~met_to).fillna(False).to_numpy(bool),
-            (met_from & met_to).fillna(False).to_numpy(bool),
-        ],
-        [lb.NOT_COMPARABLE, lb.NO_DATA, lb.GAINED, lb.LOST, lb.UNCHANGED_MET],
-        default=lb.UNCHANGED_NOT_MET,
+
+    # per commune × criterion: a full outer join of the two years, on integer keys
+    cols = ["year", *COMMUNE_KEY, "criteria_set", "criterion", "met"]
+    rows, row_from, row_to, cells = _pair_years(
+        criteria.loc[:, cols], ["commune", "criterion", "commune_code"], year_from, year_to
     )
+    met = rows["met"].astype("boolean")
+    change = _cell_changes(rows, row_from, row_to)
     cells = cells.assign(
-        met_from=met_from,
-        met_to=met_to,
-        change=pd.Series(change, index=cells.index, dtype="string"),
-    )
-    cells = cells.assign(year_from=year_from, year_to=year_to).loc[
+        year_from=year_from,
+        year_to=year_to,
+        criteria_set_from=_take(rows["criteria_set"], row_from),
+        criteria_set_to=_take(rows["criteria_set"], row_to),
+        met_from=_take(met, row_from),
+        met_to=_take(met, row_to),
+        change=_text(_CHANGES, change),
+    ).loc[
         :,
         ["year_from", "year_to"]
         + COMMUNE_KEY
         + ["criteria_set_from", "criteria_set_to", "criterion", "met_from", "met_to", "change"],
     ]
-    cells = _sort(cells, ["commune", "criterion"])
 
     # per commune
-    ccols = COMMUNE_KEY + ["criteria_set", "criteria_met", "criteria_total", "status"]
-    ca = communes.loc[communes["year"] == year_from, ccols].assign(_p=True)
-    cb = communes.loc[communes["year"] == year_to, ccols].assign(_p=True)
-    per = ca.merge(cb, on=COMMUNE_KEY, how="outer", suffixes=("_from", "_to"))
-    # cells are sorted by commune, then criterion number: joins keep numeric order
-    moved = cells.loc[cells["change"].isin([lb.GAINED, lb.LOST]).fillna(False).astype(bool)]
-    labels_of = {c: lb.criterion_label(c, name_map) for c in moved["criterion"].unique()}
-    moved = moved.assign(_name=moved["criterion"].map(labels_of).astype("string"))
-    joined: dict[tuple, dict[str, list[str]]] = {}
-    for code, name, crit, label, change in zip(
-        moved["commune_code"].tolist(),
-        moved["commune"].tolist(),
-        moved["criterion"].tolist(),
-        moved["_name"].tolist(),
-        moved["change"].tolist(),
-        strict=True,
-    ):
-        entry = joined.setdefault(
-            (code, name), {"gained": [], "gained_names": [], "lost": [], "lost_names": []}
-        )
-        col = "gained" if change == lb.GAINED else "lost"
-        entry[col].append(crit)
-        entry[f"{col}_names"].append(label)
-    part = pd.DataFrame(
-        [
-            {"commune_code": k[0], "commune": k[1], **{c: "; ".join(v) for c, v in e.items()}}
-            for k, e in joined.items()
-        ],
-        columns=COMMUNE_KEY + ["gained", "gained_names", "lost", "lost_names"],
-    ).astype({"commune_code": per["commune_code"].dtype, "commune": per["commune"].dtype})
-    per = per.merge(part, on=COMMUNE_KEY, how="left")
-    present_from = per["_p_from"].notna()
-    present_to = per["_p_to"].notna()
+    ccols = ["year", *COMMUNE_KEY, "criteria_set", "criteria_met", "status"]
+    com, com_from, com_to, per = _pair_years(
+        communes.loc[:, ccols], ["commune", "commune_code"], year_from, year_to
+    )
+    # cells are sorted by commune, then criterion number: the joins keep numeric order
+    moved = np.isin(change, [_CHANGES.index(lb.GAINED), _CHANGES.index(lb.LOST)])
+    owner = _match(cells.loc[moved], per, COMMUNE_KEY)
+    gained = change[moved] == _CHANGES.index(lb.GAINED)
+    numbers = _text_of(cells["criterion"].loc[moved], str)
+    labels = _text_of(cells["criterion"].loc[moved], lambda c: lb.criterion_label(c, name_map))
+    lists = {
+        "gained": _joined(np.where(gained, owner, -1), numbers, len(per)),
+        "gained_names": _joined(np.where(gained, owner, -1), labels, len(per)),
+        "lost": _joined(np.where(gained, -1, owner), numbers, len(per)),
+        "lost_names": _joined(np.where(gained, -1, owner), labels, len(per)),
+    }
+    present_from, present_to = com_from >= 0, com_to >= 0
+    status_from, status_to = _take(com["status"], com_from), _take(com["status"], com_to)
+    ntm_from, ntm_to = _equals(status_from, s.STATUS_NTM), _equals(status_to, s.STATUS_NTM)
+    met_from = _take(com["criteria_met"], com_from).astype("Int64")
+    met_to = _take(com["criteria_met"], com_to).astype("Int64")
     per = per.assign(
         year_from=year_from,
         year_to=year_to,
+        criteria_set_from=_take(com["criteria_set"], com_from),
+        criteria_set_to=_take(com["criteria_set"], com_to),
         present_from=present_from,
         present_to=present_to,
-        criteria_met_from=per["criteria_met_from"].astype("Int64"),
-        criteria_met_to=per["criteria_met_to"].astype("Int64"),
-        criteria_met_change=(per["criteria_met_to"] - per["criteria_met_from"]).astype("Int64"),
-        dropped_below_standard=(
-            (per["status_from"] == s.STATUS_NTM) & (per["status_to"] != s.STATUS_NTM) & present_to
-        )
-        .fillna(False)
-        .astype(bool),
-        newly_ntm=(
-            (per["status_to"] == s.STATUS_NTM) & (per["status_from"] != s.STATUS_NTM) & present_from
-        )
-        .fillna(False)
-        .astype(bool),
-        gained=per["gained"].fillna("").astype("string"),
-        gained_names=per["gained_names"].fillna("").astype("string"),
-        lost=per["lost"].fillna("").astype("string"),
-        lost_names=per["lost_names"].fillna("").astype("string"),
+        criteria_met_from=met_from,
+        criteria_met_to=met_to,
+        criteria_met_change=met_to - met_from,
+        status_from=status_from,
+        status_to=status_to,
+        dropped_below_standard=ntm_from & ~ntm_to & status_to.notna().to_numpy() & present_to,
+        newly_ntm=ntm_to & ~ntm_from & status_from.notna().to_numpy() & present_from,
+        **lists,
     )
     per = per.loc[
         :,
@@ -480,14 +861,16 @@ def compare_years(
             "lost_names",
         ],
     ]
-    per = _sort(per, ["commune"])
 
     # district shares
-    shares = criterion_shares(criteria.loc[criteria["year"].isin([year_from, year_to])])
-    sa = shares.loc[shares["year"] == year_from, ["criteria_set", "criterion", "share_met"]]
-    sb = shares.loc[shares["year"] == year_to, ["criteria_set", "criterion", "share_met"]]
-    crit = sa.merge(sb, on="criterion", how="outer", suffixes=("_from", "_to"))
-    crit = crit.rename(columns={"share_met_from": "share_from", "share_met_to": "share_to"})
+    shares = criterion_shares(rows)
+    shares, share_from, share_to, crit = _pair_years(shares, ["criterion"], year_from, year_to)
+    crit = crit.assign(
+        criteria_set_from=_take(shares["criteria_set"], share_from),
+        criteria_set_to=_take(shares["criteria_set"], share_to),
+        share_from=_take(shares["share_met"], share_from),
+        share_to=_take(shares["share_met"], share_to),
+    )
     delta = (crit["share_to"] - crit["share_from"]).astype("Float64").round(12)
     comparable = (crit["criteria_set_from"] == crit["criteria_set_to"]).fillna(False).astype(bool)
     trend = np.select(
@@ -505,7 +888,7 @@ def compare_years(
         comparable=comparable,
         share_change=delta.where(comparable),
         trend=pd.Series(trend, index=crit.index, dtype="string"),
-        criterion_name=crit["criterion"].map(name_map).astype("string"),
+        criterion_name=_text_of(crit["criterion"], name_map.get),
     ).loc[
         :,
         [
@@ -522,7 +905,8 @@ def compare_years(
             "trend",
         ],
     ]
-    return YearComparison(year_from, year_to, per, cells, _sort(crit, ["criterion"]))
+    crit = _sort(crit, ["criterion", "criteria_set_from", "criteria_set_to"])
+    return YearComparison(year_from, year_to, per, cells, crit)
 
 
 # --------------------------------------------------------------------------- gaps
@@ -550,13 +934,6 @@ def gap_to_target(indicators: pd.DataFrame, year: int | None = None) -> pd.DataF
     >>> gap_to_target(t)["gap"].tolist()
     [1.1, 6.8]
     """
-    frame = _in_year(indicators, year)
-    numeric = frame["threshold_op"].isin(NUMERIC_OPS).fillna(False) & frame["threshold"].notna()
-    frame = frame.loc[numeric.astype(bool)]
-    value = frame["value"].astype("Float64")
-    threshold = frame["threshold"].astype("Float64")
-    higher = frame["threshold_op"].isin(HIGHER_OPS).fillna(False).astype(bool)
-    gap = (threshold - value).where(higher, value - threshold).round(9)
     cols = [
         c
         for c in [
@@ -572,9 +949,20 @@ def gap_to_target(indicators: pd.DataFrame, year: int | None = None) -> pd.DataF
             "threshold",
             "met",
         ]
-        if c in frame.columns
+        if c in indicators.columns
     ]
-    out = frame.loc[:, cols].assign(
+    # the columns first, then one row filter: a row filter copies every column it keeps
+    frame = indicators.loc[:, cols]
+    keep = frame["threshold_op"].isin(NUMERIC_OPS).to_numpy(bool, na_value=False)
+    keep = keep & frame["threshold"].notna().to_numpy(bool)
+    if year is not None:
+        keep = keep & _equals(frame["year"], year)
+    frame = frame.loc[keep]
+    value = frame["value"].astype("Float64")
+    threshold = frame["threshold"].astype("Float64")
+    higher = frame["threshold_op"].isin(HIGHER_OPS).to_numpy(bool, na_value=False)
+    gap = (threshold - value).where(higher, value - threshold).round(9)
+    out = frame.assign(
         direction=pd.Series(np.where(higher, "higher", "lower"), index=frame.index, dtype="string"),
         gap=gap.astype("Float64"),
         shortfall=gap.clip(lower=0).astype("Float64"),
@@ -591,66 +979,84 @@ def _target_years(
 ) -> pd.Series:
     if isinstance(target_year, int):
         return pd.Series(target_year, index=sets.index, dtype="Int64")
-    lookup: dict[str, int] = {}
-    for set_id in sets.dropna().unique():
+    codes, values = _codes(sets)
+    years: list[int | None] = [None] * (len(values) + 1)  # the last one for NA
+    for code in pd.unique(codes[codes >= 0]):  # sets present, in order of appearance
+        set_id = values[code]
         if isinstance(target_year, Mapping) and set_id in target_year:
-            lookup[set_id] = int(target_year[set_id])
+            years[code] = int(target_year[set_id])
         elif catalog is not None:
-            lookup[set_id] = int(catalog.get(set_id).target_year)
+            years[code] = int(catalog.get(set_id).target_year)
         else:
             raise UsageError(
                 f"No target year for criteria set {set_id!r}: pass target_year= or catalog=."
             )
-    return sets.map(lookup).astype("Int64")
+    return pd.Series(pd.array(years, dtype="Int64")[codes], index=sets.index)
 
 
-def _pair_lookup(frame: pd.DataFrame, fn) -> np.ndarray:
-    """``fn(set_id, code)`` per row, computed once per distinct (criteria_set, indicator).
+def _pair_lookup(
+    sets: tuple[np.ndarray, pd.Index], codes: tuple[np.ndarray, pd.Index], fn, dtype
+) -> np.ndarray:
+    """``fn(set_id, code)`` per row, called once per distinct (criteria_set, indicator) pair.
 
-    The pairs are factorised (NA kept as its own pair) and the results mapped back by
-    integer code, so the Python loop runs over the few distinct pairs only.
+    ``sets`` and ``codes`` are the coded columns (see :func:`_codes`): the pairs
+    are combined integer codes, so the Python loop runs over the few distinct
+    pairs only and each row gets its result by one look-up.
     """
-    sets, codes = frame["criteria_set"], frame["indicator"]
-    set_codes, set_uniques = pd.factorize(sets, use_na_sentinel=True)
-    ind_codes, ind_uniques = pd.factorize(codes, use_na_sentinel=True)
-    n_ind = len(ind_uniques) + 1
-    pair = (set_codes.astype(np.int64) + 1) * n_ind + (ind_codes.astype(np.int64) + 1)
-    pair_codes, pair_uniques = pd.factorize(pair)
-    values = []
-    for key in pair_uniques:
-        s_i, i_i = divmod(int(key), n_ind)
-        set_id = set_uniques[s_i - 1] if s_i else pd.NA
-        code = ind_uniques[i_i - 1] if i_i else pd.NA
-        values.append(fn(set_id, code))
-    return np.asarray(values, dtype=object)[pair_codes]
+    (set_codes, set_values), (ind_codes, ind_values) = sets, codes
+    ids, bound = _combine([(set_codes, len(set_values)), (ind_codes, len(ind_values))])
+    if bound <= 2 * len(ids) + 1024:  # few possible pairs: a table over all of them
+        pairs = np.flatnonzero(np.bincount(ids, minlength=bound))
+        table, slots, index = np.zeros(bound, dtype=dtype), pairs, ids
+    else:
+        index, pairs = pd.factorize(ids)
+        table, slots = np.zeros(len(pairs), dtype=dtype), np.arange(len(pairs))
+    set_digit, ind_digit = np.divmod(pairs, len(ind_values) + 1)  # code + 1, 0 for NA
+    table[slots] = [
+        fn(set_values[si - 1] if si else pd.NA, ind_values[ii - 1] if ii else pd.NA)
+        for si, ii in zip(set_digit.tolist(), ind_digit.tolist(), strict=True)
+    ]
+    return table[index]
 
 
 def _directions(frame: pd.DataFrame, catalog: object) -> pd.Series:
+    """ "higher" or "lower" per row: from a numeric operator, else the catalog, else "higher"."""
     op = frame["threshold_op"]
-    out = pd.Series(
-        np.where(op.isin(HIGHER_OPS).fillna(True).astype(bool), "higher", "lower"),
-        index=frame.index,
-        dtype="string",
-    ).where(op.isin(NUMERIC_OPS).fillna(False).astype(bool))
-    if catalog is not None and out.isna().any():
-        missing = out.isna()
+    numeric = op.isin(NUMERIC_OPS).to_numpy(bool, na_value=False)
+    labels = ["higher", "lower"]
+    codes = np.where(op.isin(HIGHER_OPS).to_numpy(bool, na_value=False), 0, 1)
+    codes[~numeric] = 0
+    if catalog is not None and not numeric.all():
 
         def direction(set_id, code):
             ind = catalog.get(set_id).indicator(code) if not pd.isna(set_id) else None
-            return ind.direction if ind is not None else "higher"
+            found = ind.direction if ind is not None and not pd.isna(ind.direction) else "higher"
+            if found not in labels:
+                labels.append(found)
+            return labels.index(found)
 
-        fill = pd.Series(
-            _pair_lookup(frame.loc[missing], direction),
-            index=frame.index[missing],
-            dtype="string",
+        (set_codes, set_values), (ind_codes, ind_values) = (
+            _codes(frame["criteria_set"]),
+            _codes(frame["indicator"]),
         )
-        out = out.fillna(fill)
-    return out.fillna("higher")
+        rest = ~numeric
+        codes[rest] = _pair_lookup(
+            (set_codes[rest], set_values), (ind_codes[rest], ind_values), direction, np.int64
+        )
+    return _text(labels, codes, frame.index)
 
 
-def _yes_no(frame: pd.DataFrame, catalog: object) -> pd.Series:
-    """Rows of yes/no indicators: op "yes", or kind "yes_no" in the catalog."""
-    flag = (frame["threshold_op"] == "yes").fillna(False).astype(bool)
+def _yes_no(
+    ops: pd.Series,
+    sets: tuple[np.ndarray, pd.Index],
+    codes: tuple[np.ndarray, pd.Index],
+    catalog: object,
+) -> np.ndarray:
+    """Rows of yes/no indicators: op "yes", or kind "yes_no" in the catalog.
+
+    ``sets`` and ``codes`` are the coded criteria_set and indicator columns.
+    """
+    flag = _is_value(ops, "yes")
     if catalog is None:
         return flag
 
@@ -663,8 +1069,7 @@ def _yes_no(frame: pd.DataFrame, catalog: object) -> pd.Series:
                 ind = None
         return ind is not None and ind.kind == "yes_no"
 
-    by_kind = pd.Series(_pair_lookup(frame, is_yes_no).astype(bool), index=frame.index)
-    return flag | by_kind
+    return flag | _pair_lookup(sets, codes, is_yes_no, bool)
 
 
 def progress_status(
@@ -722,44 +1127,68 @@ def progress_status(
     ``observed_rate``, ``required_rate``, ``ratio``.
     """
     keys = COMMUNE_KEY + ["criteria_set", "criterion", "indicator"]
-    # Only the columns used below, filtered in one pass: each row filter of the full
-    # table would copy every text column.
-    used = [*keys, "year", "value", "unit", "threshold_op", "threshold"]
-    frame = indicators.loc[:, [c for c in used if c in indicators.columns]]
-    keep = frame["value"].notna().to_numpy(dtype=bool, na_value=False)
+    shown = [c for c in ["unit", "threshold_op", "threshold"] if c in indicators.columns]
+    frame = indicators.loc[:, [*keys, "year", "value", *shown]]
+    coded = {k: _codes(frame[k]) for k in keys}
+    keep = frame["value"].notna().to_numpy(dtype=bool)
     if year is not None:
         keep = keep & (frame["year"] <= year).to_numpy(dtype=bool, na_value=False)
-    frame = frame.loc[keep]
-    frame = frame.loc[~_yes_no(frame, catalog)]
-    frame = frame.sort_values("year", kind="stable")
-    grouped = frame.groupby(keys, dropna=False, sort=False)
-    first = grouped.head(1).set_index(keys)
-    last = grouped.tail(1).set_index(keys)
-    n_years = grouped["year"].nunique()
-    out = pd.DataFrame(
-        {
-            "base_year": first["year"].astype("Int64"),
-            "base_value": first["value"].astype("Float64"),
-            "current_year": last["year"].astype("Int64"),
-            "current_value": last["value"].astype("Float64"),
-            "n_years": n_years.reindex(last.index).astype("Int64"),
-            "unit": last["unit"] if "unit" in last.columns else pd.NA,
-            "threshold_op": last["threshold_op"],
-            "target": last["threshold"].astype("Float64"),
-        }
-    ).reset_index()
-    if out.empty:
-        return _empty_progress()
-    out = out.assign(
-        direction=_directions(out, catalog),
-        target_year=_target_years(out["criteria_set"], target_year, catalog),
+    keep = keep & ~_yes_no(
+        frame["threshold_op"], coded["criteria_set"], coded["indicator"], catalog
     )
-    has_target = out["target"].notna() & out["threshold_op"].isin(NUMERIC_OPS).fillna(False)
-    out = out.assign(target=out["target"].where(has_target))
-    res = _classify(out)
-    out = pd.concat([out, res], axis=1)
-    cols = keys + list(PROGRESS_COLUMNS)
-    return _sort(out.loc[:, cols], ["criterion", "indicator", "commune"])
+    rows = np.flatnonzero(keep)
+    if not len(rows):
+        return _empty_progress()
+    # one group per commune x indicator series, on integer codes
+    group, n_groups = _group_ids([(c[rows], len(v)) for c, v in coded.values()])
+    # per group, the base (first year, earliest row) and current (last year, latest
+    # row): the extremes of one (year, row) number per row
+    years = frame["year"].to_numpy(dtype=np.int64)[rows]
+    first_year = int(years.min())
+    years -= first_year
+    n_span = int(years.max()) + 1
+    small = np.int32 if len(rows) * n_span < 2**31 else np.int64
+    when = years.astype(small)
+    when *= len(rows)
+    when += np.arange(len(rows), dtype=small)
+    base = np.full(n_groups, np.iinfo(small).max, dtype=small)
+    np.minimum.at(base, group, when)
+    current = np.full(n_groups, -1, dtype=small)
+    np.maximum.at(current, group, when)
+    del when
+    seen = np.zeros((n_groups, n_span), dtype=bool)
+    seen[group, years] = True
+    n_years = seen.sum(axis=1)
+    del seen, years, group
+    base_year, current_year = first_year + base // len(rows), first_year + current // len(rows)
+    base, current = rows[base % len(rows)], rows[current % len(rows)]  # rows of frame
+    # the output order, from the key columns alone (every key sorts: the order depends
+    # neither on the order of the rows nor on dtypes or categories)
+    order = _sort_order(
+        frame.loc[:, keys].take(current),
+        ["criterion", "indicator", "commune", "commune_code", "criteria_set"],
+    )
+    base, current, n_years = base[order], current[order], n_years[order]
+    base_year, current_year = base_year[order], current_year[order]
+    last = frame.loc[:, keys + shown].take(current).reset_index(drop=True)
+    op = last["threshold_op"]
+    target = last["threshold"].astype("Float64")
+    has_target = target.notna().to_numpy(bool)
+    has_target = has_target & op.isin(NUMERIC_OPS).to_numpy(bool, na_value=False)
+    out = {k: last[k] for k in keys} | {
+        "unit": last["unit"] if "unit" in last.columns else pd.Series(pd.NA, index=last.index),
+        "direction": _directions(last, catalog),
+        "threshold_op": op,
+        "target": target.where(has_target),
+        "target_year": _target_years(last["criteria_set"], target_year, catalog),
+        "base_year": _ints(base_year),
+        "base_value": frame["value"].take(base).astype("Float64").array,
+        "current_year": _ints(current_year),
+        "current_value": frame["value"].take(current).astype("Float64").array,
+        "n_years": _ints(n_years),
+    }
+    out.update(_classify(out))
+    return pd.DataFrame({c: out[c] for c in [*keys, *PROGRESS_COLUMNS]}, index=last.index)
 
 
 #: Columns of :func:`progress_status` after the commune and indicator keys: every input of
@@ -795,24 +1224,54 @@ def _empty_progress() -> pd.DataFrame:
 MAX_PROJECTION_YEARS = 100
 
 
+def _floats(x: np.ndarray) -> pd.arrays.FloatingArray:
+    """A Float64 array of ``x``, NA where it is NaN."""
+    x = np.asarray(x, dtype=np.float64)
+    return pd.arrays.FloatingArray(x, np.isnan(x))
+
+
+def _ints(x: np.ndarray) -> pd.arrays.IntegerArray:
+    """An Int64 array of ``x`` (integers, or floats with NaN for NA)."""
+    x = np.asarray(x)
+    if x.dtype.kind == "f":
+        missing = np.isnan(x)
+        return pd.arrays.IntegerArray(np.where(missing, 0, x).astype(np.int64), missing)
+    return pd.arrays.IntegerArray(x.astype(np.int64), np.zeros(len(x), dtype=bool))
+
+
 def _num(col: pd.Series) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return col.to_numpy(dtype=np.float64, na_value=np.nan)
     return pd.to_numeric(col, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
 
 
+#: Progress statuses and outlooks by the integer codes :func:`_classify` works with.
+_STATUSES = (
+    lb.PROGRESS_ACHIEVED,
+    lb.PROGRESS_NOT_ENOUGH_DATA,
+    lb.PROGRESS_SUBSTANTIAL,
+    lb.PROGRESS_MODERATE,
+    lb.PROGRESS_LIMITED,
+    lb.PROGRESS_DETERIORATION,
+)
+_OUTLOOKS = (lb.OUTLOOK_ACHIEVED, lb.OUTLOOK_UNKNOWN, lb.OUTLOOK_ON_TRACK, lb.OUTLOOK_OFF_TRACK)
+
+
 def _rate_status(rate: np.ndarray, substantial: float, moderate: float) -> np.ndarray:
-    return np.select(
-        [rate >= substantial, rate >= moderate, rate >= 0],
-        [lb.PROGRESS_SUBSTANTIAL, lb.PROGRESS_MODERATE, lb.PROGRESS_LIMITED],
-        default=lb.PROGRESS_DETERIORATION,
-    )
+    """Code in ``_STATUSES``: substantial, moderate, limited progress or deterioration."""
+    return np.select([rate >= substantial, rate >= moderate, rate >= 0], [2, 3, 4], default=5)
 
 
-def _classify(out: pd.DataFrame) -> pd.DataFrame:
-    """Open SDG classification, vectorised over commune × indicator rows."""
+def _classify(out: Mapping[str, object]) -> dict[str, object]:
+    """Open SDG classification, vectorised over commune × indicator rows.
+
+    ``out`` holds the input columns (as in :data:`PROGRESS_COLUMNS`); returns the
+    computed ones.
+    """
     x0, x = _num(out["base_value"]), _num(out["current_value"])
     t0, t = _num(out["base_year"]), _num(out["current_year"])
     n, target, big_t = _num(out["n_years"]), _num(out["target"]), _num(out["target_year"])
-    lower = (out["direction"] == "lower").fillna(False).to_numpy(bool)
+    lower = _equals(out["direction"], "lower")
     sign = np.where(lower, -1.0, 1.0)
     has_target = ~np.isnan(target)
     with np.errstate(all="ignore"):
@@ -835,12 +1294,12 @@ def _classify(out: pd.DataFrame) -> pd.DataFrame:
         status = np.select(
             [achieved, (n < 2) | ~moving, use_ratio, positive],
             [
-                np.full(len(x), lb.PROGRESS_ACHIEVED),
-                np.full(len(x), lb.PROGRESS_NOT_ENOUGH_DATA),
+                0,
+                1,
                 _rate_status(ratio, RATIO_SUBSTANTIAL, RATIO_MODERATE),
                 _rate_status(sign * observed, CAGR_SUBSTANTIAL, CAGR_MODERATE),
             ],
-            default=np.where(sign * observed < 0, lb.PROGRESS_DETERIORATION, lb.PROGRESS_LIMITED),
+            default=np.where(sign * observed < 0, 5, 4),
         )
         ahead = big_t - t
         projected_value = np.where(
@@ -860,25 +1319,19 @@ def _classify(out: pd.DataFrame) -> pd.DataFrame:
             ~has_target | ~moving | np.isnan(big_t),
             ~np.isnan(projected_year) & (projected_year <= big_t),
         ],
-        [lb.OUTLOOK_ACHIEVED, lb.OUTLOOK_UNKNOWN, lb.OUTLOOK_ON_TRACK],
-        default=lb.OUTLOOK_OFF_TRACK,
+        [0, 1, 2],
+        default=3,
     )
-    idx = out.index
-    return pd.DataFrame(
-        {
-            "rate_method": pd.Series(
-                np.where(positive, RATE_CAGR, RATE_LINEAR), index=idx, dtype="string"
-            ),
-            "observed_rate": pd.Series(observed, index=idx).astype("Float64"),
-            "required_rate": pd.Series(required, index=idx).astype("Float64"),
-            "ratio": pd.Series(ratio, index=idx).astype("Float64"),
-            "status": pd.Series(status, index=idx, dtype="string"),
-            "projected_year": pd.Series(projected_year, index=idx).astype("Int64"),
-            "projected_value": pd.Series(projected_value, index=idx).astype("Float64"),
-            "outlook": pd.Series(outlook, index=idx, dtype="string"),
-        },
-        index=idx,
-    )
+    return {
+        "rate_method": _text([RATE_CAGR, RATE_LINEAR], np.where(positive, 0, 1)).array,
+        "observed_rate": _floats(observed),
+        "required_rate": _floats(required),
+        "ratio": _floats(ratio),
+        "status": _text(_STATUSES, status).array,
+        "projected_year": _ints(projected_year),
+        "projected_value": _floats(projected_value),
+        "outlook": _text(_OUTLOOKS, outlook).array,
+    }
 
 
 # --------------------------------------------------------------------------- lagging
@@ -902,37 +1355,41 @@ def lagging_criteria(
     ``lagging`` False.
     """
     name_map = _names(names, lang)
-    crit = criteria.loc[criteria["year"] == year]
+    cols = [*COMMUNE_KEY, "criteria_set", "criterion", "met"]
+    crit = criteria.loc[_equals(criteria["year"], year), cols]
     out = _shortfall(crit, ~_is_true(crit["met"]), ["criteria_set", "criterion"])
     behind = lagging_indicators(indicators, year) if indicators is not None else None
     if behind is not None and not behind.empty:
         b = behind.loc[behind["communes_short"] > 0]
-        b = b.sort_values(
-            ["criterion", "communes_short", "indicator"],
-            key=lambda c: _code_key(c) if c.name != "communes_short" else -c,
-            kind="stable",
-        )
+        b = _sort(b, ["criterion", "communes_short", "indicator"], ascending=[True, False, True])
+        texts = b["indicator"].astype("string") + " (" + b["communes_short"].astype("string") + ")"
+        # per criterion number, its indicators in the order above
+        group, first = _groups(b, ["criterion"])
         per = (
-            b.assign(_txt=b["indicator"] + " (" + b["communes_short"].astype(str) + ")")
-            .groupby("criterion")
-            .agg(
-                indicators_behind=("_txt", "; ".join), indicators_behind_count=("indicator", "size")
+            b.loc[:, ["criterion"]]
+            .take(first)
+            .reset_index(drop=True)
+            .assign(
+                indicators_behind=_joined(group, texts, len(first)),
+                indicators_behind_count=np.bincount(group, minlength=len(first)),
             )
-            .reset_index()
         )
-        out = out.merge(per, on="criterion", how="left")
+        hit = _match(out, per, ["criterion"])
+        out = out.assign(
+            indicators_behind=_take(per["indicators_behind"], hit, out.index),
+            indicators_behind_count=_take(per["indicators_behind_count"], hit, out.index),
+        )
     else:
         out = out.assign(indicators_behind=pd.NA, indicators_behind_count=0)
     out = out.assign(
-        criterion_name=out["criterion"].map(name_map).astype("string"),
+        criterion_name=_text_of(out["criterion"], name_map.get),
         share_met=(1 - out["communes_short"] / out["communes_total"]).astype("Float64"),
         lagging=out["communes_short"] > 0,
         rank=out["communes_short"].rank(method="min", ascending=False).astype("Int64"),
-        communes_short_names=out["communes_short_names"].fillna("").astype("string"),
         indicators_behind=out["indicators_behind"].fillna("").astype("string"),
         indicators_behind_count=out["indicators_behind_count"].fillna(0).astype("int64"),
     )
-    out = _sort(out, ["rank", "criterion"])
+    out = _sort(out, ["rank", "criterion", "criteria_set"])
     return out.loc[
         :,
         [
@@ -952,38 +1409,38 @@ def lagging_criteria(
     ]
 
 
-def _shortfall(frame: pd.DataFrame, short: pd.Series, keys: list[str]) -> pd.DataFrame:
+def _shortfall(frame: pd.DataFrame, short: np.ndarray, keys: list[str]) -> pd.DataFrame:
     """Per ``keys``: communes in all, short (``short`` True) and without data, and
-    the names of the communes short, in Vietnamese order."""
-    work = frame.assign(_short=short, _nd=frame["met"].isna())
-    out = (
-        work.groupby(keys, dropna=False)
-        .agg(
-            communes_total=("commune", "size"),
-            communes_short=("_short", "sum"),
-            communes_no_data=("_nd", "sum"),
-        )
-        .reset_index()
+    ``communes_short_names``, the names of the communes short of the code
+    (``keys[-1]``), in Vietnamese order, "; "-joined."""
+    # states: 0 neither, 1 no data, 2 short, 3 short and no data
+    state = 2 * short.astype(np.int8) + frame["met"].isna().to_numpy(dtype=np.int8)
+    out, counts = _group_counts(frame, keys, state, 4)
+    out = out.assign(
+        communes_total=pd.array(counts.sum(axis=1), dtype="Int64"),
+        communes_short=counts[:, 2] + counts[:, 3],
+        communes_no_data=counts[:, 1] + counts[:, 3],
     )
-    short_rows = work.loc[work["_short"]]
-    # the Vietnamese sort key once per distinct name, not once per (code, commune)
-    sort_keys = {n: lb.vi_sort_key(n) for n in short_rows["commune"].astype(str).unique()}
-    last = keys[-1]
-    names = (
-        short_rows.groupby(last)["commune"]
-        .agg(lambda c: "; ".join(sorted(c.astype(str), key=sort_keys.__getitem__)))
-        .rename("communes_short_names")
-    )
-    return out.merge(names.reset_index(), on=last, how="left")
+    code_codes, code_values = _codes(frame[keys[-1]])
+    name_codes, name_values = _codes(frame["commune"])
+    rows = np.flatnonzero(short & (code_codes >= 0) & (name_codes >= 0))
+    # the Vietnamese sort key once per distinct name, not once per row
+    rows = rows[np.argsort(_value_ranks(name_values, "commune")[name_codes[rows]], kind="stable")]
+    joined = _joined(code_codes[rows], _text(name_values, name_codes[rows]), len(code_values))
+    own = _codes_in(out[keys[-1]], code_values)
+    return out.assign(communes_short_names=_take(joined, own, out.index).fillna(""))
 
 
 def lagging_indicators(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
     """Communes short of each indicator in ``year`` (met False), most first."""
-    ind = indicators.loc[indicators["year"] == year]
+    cols = [*COMMUNE_KEY, "criteria_set", "criterion", "indicator", "met"]
+    ind = indicators.loc[_equals(indicators["year"], year), cols]
     out = _shortfall(ind, _is_false(ind["met"]), ["criteria_set", "criterion", "indicator"])
-    out = out.assign(communes_short_names=out["communes_short_names"].fillna("").astype("string"))
-    out = _sort(out, ["indicator"])
-    return out.sort_values("communes_short", ascending=False, kind="stable").reset_index(drop=True)
+    return _sort(
+        out,
+        ["communes_short", "indicator", "criteria_set", "criterion"],
+        ascending=[False, True, True, True],
+    )
 
 
 # --------------------------------------------------------------------------- tasks

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from types import SimpleNamespace
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -616,6 +618,17 @@ def test_communes_sort_in_vietnamese_order():
     assert st["commune"].tolist() == ["Xã Dực Yên", "Xã Đầm Hà", "Xã Tân Bình"]
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=12))
+def test_vietnamese_sort_key_strips_marks_like_nfd_of_the_whole_text(text):
+    # the key folds case, puts "đ" after "d" and drops combining marks character by
+    # character; that must equal dropping them from the NFD form of the whole text
+    folded = text.casefold().replace("đ", "d\uffff")
+    nfd = unicodedata.normalize("NFD", folded)
+    expected = "".join(c for c in nfd if not unicodedata.combining(c))
+    assert lb.vi_sort_key(text) == (expected, text)
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     value=st.floats(0, 1000, allow_nan=False),
@@ -628,3 +641,169 @@ def test_gap_is_positive_exactly_when_the_value_misses_the_threshold(value, thre
     met = value >= threshold if op == ">=" else value <= threshold
     assert (gap > 0) == (not met) or abs(value - threshold) < 1e-9
     assert abs(gap) == pytest.approx(abs(value - threshold), abs=1e-6)
+
+
+# --------------------------------------------------------------------------- text dtypes
+#
+# evaluate() gives categorical text columns; tables read back from disk give strings. Every
+# public function must give the same rows, in the same order, with the same values for
+# both, whatever the order of the categories.
+
+
+def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns (categorical, str or object) as the nullable "string" dtype."""
+    text = [
+        c
+        for c in frame.columns
+        if isinstance(frame[c].dtype, (pd.CategoricalDtype, pd.StringDtype))
+        or frame[c].dtype == object
+    ]
+    return frame.astype(dict.fromkeys(text, "string"))
+
+
+def _as_categories(frame: pd.DataFrame, *, reverse: bool = False) -> pd.DataFrame:
+    """Text columns as categoricals; with ``reverse``, categories in reverse sorted order."""
+    out = {}
+    for c in frame.columns:
+        if isinstance(frame[c].dtype, pd.StringDtype) or frame[c].dtype == object:
+            values = sorted(frame[c].dropna().unique(), reverse=reverse)
+            out[c] = pd.Categorical(frame[c], categories=pd.Index(values, dtype="str"))
+    return frame.assign(**out)
+
+
+@pytest.fixture
+def awkward_evaluation():
+    """Two communes named alike (codes 1 and 2), a code reused under a new name (3), a
+    commune missing a year, undecided criteria, a second criteria set in the last year,
+    rows in no particular order."""
+    rows = (
+        full_set(2023, "Xã Tân An", 15)
+        + full_set(2024, "Xã Tân An", 17)
+        + full_set(2025, "Xã Tân An", 19)
+        + full_set(2023, "Xã Đông", 19)
+        + full_set(2025, "Xã Đông", 12)
+        + full_set(2024, "Xã Bắc", 16)
+        + full_set(2025, "Xã Bắc", 10, 10, SET_2026)
+    )
+    crit = criteria_frame(rows)
+    codes = {"Xã Tân An": "1", "Xã Đông": "4", "Xã Bắc": "5"}
+    crit = crit.assign(commune_code=crit["commune"].map(codes))
+    twin = crit.loc[crit["commune"] == "Xã Tân An"].assign(commune_code="2")
+    twin = twin.assign(met=twin["met"].where(twin["criterion"] != "7"))  # undecided
+    reused = crit.loc[crit["commune"] == "Xã Đông"].assign(commune_code="1", commune="Xã Mới")
+    crit = pd.concat([crit, twin, reused], ignore_index=True).sample(frac=1, random_state=7)
+    crit = _as_strings(crit.reset_index(drop=True))
+    ind = indicators_frame(
+        [
+            (year, name, code, value + (year - 2023) * step, threshold, op)
+            for year in (2023, 2024, 2025)
+            for name in ("Xã Tân An", "Xã Đông", "Xã Bắc")
+            for code, value, step, threshold, op in [
+                ("15.1", 80.0, 4.0, 95.0, ">="),
+                ("11", 5.0, -1.0, 2.0, "<="),
+                ("17.2", 40.0, 10.0, None, pd.NA),
+                ("3.2", 1.0, 0.0, None, "yes"),
+            ]
+        ]
+    )
+    ind = ind.assign(commune_code=ind["commune"].map(codes))
+    ind = pd.concat([ind, ind.assign(commune_code="2")], ignore_index=True)
+    ind = _as_strings(ind.sample(frac=1, random_state=3).reset_index(drop=True))
+    com = _as_strings(evaluate_communes(crit))
+    return ind, crit, com
+
+
+def _run_every_function(ind, crit, com):
+    mapping = responsibility_from_frame(
+        pd.DataFrame(
+            {
+                "level": ["criterion", "indicator"],
+                "code": ["15", "11"],
+                "department_id": ["y_te", "kt_ht"],
+            }
+        )  # fmt: skip
+    )
+    names = {str(k): f"Tiêu chí {k}" for k in range(1, 20)}
+    progress = trends.progress_status(ind, target_year={SET: 2025, SET_2026: 2030})
+    cmp = trends.compare_years(crit, com, 2024, 2025, names=names)
+    by_district = {"district": lambda d: d["commune_code"].astype("string").isin(["1", "2"])}
+    return {
+        "standing": trends.commune_standing(com),
+        "standing_2025": trends.commune_standing(com, 2025),
+        "summary": trends.district_summary(com, crit),
+        "summary_by": trends.district_summary(
+            com.assign(**by_district), crit.assign(**by_district), by="district"
+        ),
+        "criterion_shares": trends.criterion_shares(crit),
+        "indicator_shares": trends.indicator_shares(ind),
+        "compare_communes": cmp.communes,
+        "compare_cells": cmp.cells,
+        "compare_criteria": cmp.criteria,
+        "compare_rolled_up": trends.compare_years(crit, None, 2023, 2025).communes,
+        "gap": trends.gap_to_target(ind),
+        "progress": progress,
+        "progress_2024": trends.progress_status(ind, year=2024, target_year=2025),
+        "lagging": trends.lagging_criteria(crit, ind, 2025, names=names),
+        "lagging_without_indicators": trends.lagging_criteria(crit, None, 2024),
+        "lagging_indicators": trends.lagging_indicators(ind, 2025),
+        "tasks": trends.department_tasks(ind, progress, mapping, 2025, criteria=crit),
+        "conditions": trends.district_conditions(com, year=2025, satisfaction=0.95),
+    }
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["categories", "reversed_categories"])
+def test_every_function_gives_the_same_result_for_categorical_and_string_text(
+    awkward_evaluation, reverse
+):
+    ind, crit, com = awkward_evaluation
+    expected = _run_every_function(ind, crit, com)
+    got = _run_every_function(
+        _as_categories(ind, reverse=reverse),
+        _as_categories(crit, reverse=reverse),
+        _as_categories(com, reverse=reverse),
+    )
+    for name, frame in expected.items():
+        assert len(frame), name  # the fixture exercises every function
+        pd.testing.assert_frame_equal(_as_strings(got[name]), _as_strings(frame), obj=name)
+
+
+def test_categorical_text_sorts_by_value_not_by_category_order(awkward_evaluation):
+    _, crit, com = (_as_categories(f, reverse=True) for f in awkward_evaluation)
+    st = trends.commune_standing(com, 2023)
+    # most criteria met first, then the Vietnamese order of names, then the code
+    assert list(zip(st["commune"], st["commune_code"], strict=True)) == [
+        ("Xã Đông", "4"),
+        ("Xã Mới", "1"),
+        ("Xã Tân An", "1"),
+        ("Xã Tân An", "2"),
+    ]
+    cells = trends.compare_years(crit, com, 2024, 2025).cells
+    tan_an = cells.loc[cells["commune"] == "Xã Tân An"]
+    assert tan_an["criterion"].astype(str).tolist()[:4] == ["1", "1", "2", "2"]
+    assert tan_an["commune_code"].astype(str).tolist()[:4] == ["1", "2", "1", "2"]
+    lag = trends.lagging_criteria(crit, None, 2024)
+    assert lag.loc[lag["criterion"] == "19", "communes_short_names"].item() == (
+        "Xã Bắc; Xã Tân An; Xã Tân An"
+    )
+
+
+def test_grouping_on_codes_matches_pandas_groupby():
+    # many distinct values, so that the dense, hashed and skipped-column paths all run
+    rng = np.random.default_rng(0)
+    n = 3000
+    code = rng.integers(0, 2500, n)
+    frame = pd.DataFrame(
+        {
+            "code": pd.Series(code.astype(str), dtype="string"),
+            "name": pd.Series([f"Xã {c % 2400}" for c in code], dtype="category"),
+            "other": rng.integers(0, 3000, n),
+            "small": pd.Series(rng.choice(["a", "b", None], n), dtype="string"),
+        }
+    )
+    for keys in (["code", "name"], ["small", "code"], ["code", "other", "small"]):
+        group, first = trends._groups(frame, keys)
+        expected = frame.groupby(keys, dropna=False, observed=True, sort=False).ngroup()
+        # the same partition of the rows (the numbering may differ)
+        assert pd.crosstab(group, expected.to_numpy()).gt(0).sum(axis=1).eq(1).all()
+        assert len(first) == expected.nunique()
+        assert (group[first] == np.arange(len(first))).all()
