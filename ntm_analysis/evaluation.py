@@ -191,9 +191,10 @@ def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
         values = col.to_numpy()
         low, high = int(values.min()), int(values.max())
         if high - low < 10_000:
-            present = np.bincount(values - low, minlength=high - low + 1) > 0
+            offset = np.subtract(values, low, dtype=np.int16, casting="unsafe")
+            present = np.bincount(offset, minlength=high - low + 1) > 0
             lut = (np.cumsum(present) - 1).astype(np.int16)
-            return lut[values - low], pd.Index(np.flatnonzero(present) + low)
+            return lut[offset], pd.Index(np.flatnonzero(present) + low)
     codes, uniques = pd.factorize(col, use_na_sentinel=True)
     return codes, pd.Index(uniques)
 
@@ -339,6 +340,19 @@ class _ThresholdTable:
             }
         )
 
+    def take(self, rows: np.ndarray) -> dict[str, pd.api.extensions.ExtensionArray]:
+        """The table's columns at ``rows`` (one per record), categorical codes taken directly."""
+        out = {}
+        for name, col in self.frame().items():
+            array = col.array
+            if isinstance(array, pd.Categorical):
+                out[name] = pd.Categorical.from_codes(
+                    array.codes[rows], dtype=array.dtype, validate=False
+                )
+            else:
+                out[name] = array.take(rows)
+        return out
+
     def rows(self, year: np.ndarray, code: np.ndarray, indicator: np.ndarray) -> np.ndarray:
         """Table row per record, from its codes (-1: no set covers its year)."""
         if not len(year):
@@ -352,7 +366,7 @@ def _region_codes(
 ) -> tuple[np.ndarray, list[str | None]]:
     """Region index per (distinct year, commune code; last column: no code), and the regions."""
     regions: list[str | None] = [None]
-    region_idx = np.zeros((len(y_uniq), len(c_values) + 1), dtype=np.int64)
+    region_idx = np.zeros((len(y_uniq), len(c_values) + 1), dtype=np.int16)
     if registry is None:
         return region_idx, regions
     codes = pd.Series(c_values.astype("string"), dtype="string")
@@ -385,7 +399,7 @@ def _threshold_table(
     sets = _sets_by_year(years, catalog)
     region_idx, regions = _region_codes(years, codes, registry)
     set_ids, values, ops, texts, sources = [], [], [], [], []
-    cube = np.full((len(years) + 1, len(regions), len(indicators) + 1), -1, dtype=np.int64)
+    cube = np.full((len(years) + 1, len(regions), len(indicators) + 1), -1, dtype=np.int32)
     for k, y in enumerate(years):
         cset = sets.get(int(y))
         if cset is None:
@@ -403,11 +417,11 @@ def _threshold_table(
     return _ThresholdTable(
         pd.Index(set_ids, dtype="str"),
         np.array(values, dtype=np.float64),
-        np.array(ops, dtype=np.int64),
+        np.array(ops, dtype=np.int8),
         texts,
         sources,
         cube,
-        np.vstack([region_idx, np.zeros((1, region_idx.shape[1]), dtype=np.int64)]),
+        np.vstack([region_idx, np.zeros((1, region_idx.shape[1]), dtype=np.int16)]),
     )
 
 
@@ -491,10 +505,10 @@ def evaluate_indicators(
     # one take of the large frame, of the columns the table needs, and one of
     # the small threshold table
     ind = records.loc[:, [c for c in records.columns if c in s.INDICATOR_COLUMNS]].take(pos)
-    thresholds = table.frame().take(trow)
+    thresholds = table.take(trow)
 
     value = ind["value"].astype("Float64").array
-    threshold = table.value[trow]
+    threshold = thresholds["threshold"].to_numpy(np.float64, na_value=np.nan)
     known, by_value = _compare(
         value.to_numpy(np.float64, na_value=np.nan), threshold, table.op[trow]
     )
@@ -507,16 +521,18 @@ def evaluate_indicators(
             "year": ind["year"].array,
             "commune": ind["commune"].array,
             "commune_code": ind["commune_code"].array,
-            "criteria_set": thresholds["criteria_set"].array,
+            "criteria_set": thresholds["criteria_set"],
             "criterion": ind["criterion"].array,
             "indicator": ind["indicator"].array,
             "value": value,
             "value_text": ind["value_text"].array,
             "unit": ind["unit"].array,
-            "target_text": _fill_categorical(ind["target_text"], thresholds["threshold_text"]),
-            "threshold": thresholds["threshold"].array,
-            "threshold_op": thresholds["threshold_op"].array,
-            "threshold_source": thresholds["threshold_source"].array,
+            "target_text": _fill_categorical(
+                ind["target_text"], pd.Series(thresholds["threshold_text"])
+            ),
+            "threshold": thresholds["threshold"],
+            "threshold_op": thresholds["threshold_op"],
+            "threshold_source": thresholds["threshold_source"],
             "met": _boolean(met, decided),
             "met_basis": _categorical(
                 basis, (s.BASIS_THRESHOLD, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE)
@@ -525,7 +541,8 @@ def evaluate_indicators(
             s.SOURCE_FILE: ind[s.SOURCE_FILE].array,
             s.SOURCE_SHEET: ind[s.SOURCE_SHEET].array,
             s.SOURCE_ROW: ind[s.SOURCE_ROW].astype("Int64").array,
-        }
+        },
+        copy=False,
     )
     flagged = np.flatnonzero(known & (appraisal >= 0) & (by_value != (appraisal == 1)))
     # in the order they were read (rows standing for an indicator come last)
@@ -766,7 +783,8 @@ def evaluate_criteria(
             s.SOURCE_FILE: _categorical(pick(file_i, file_c), files),
             s.SOURCE_SHEET: _categorical(pick(sheet_i, sheet_c), sheets),
             s.SOURCE_ROW: pick_row(),
-        }
+        },
+        copy=False,
     )
     row_of = np.full(size, -1, dtype=np.int64)
     row_of[key] = np.arange(len(key))
