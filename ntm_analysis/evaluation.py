@@ -641,7 +641,8 @@ def evaluate_criteria(
     records = as_categorical(records, CATEGORICAL_RECORD_COLUMNS)
     level_codes, level_values = _codes(records["level"])
     is_criterion = np.append(np.asarray(level_values == "criterion", dtype=bool), False)
-    crit_records = records.take(
+    crit_columns = ["year", "commune", "commune_code", "criterion", "self_assessed", "layout"]
+    crit_records = records.loc[:, [*crit_columns, *s.SOURCE_COLUMNS]].take(
         np.flatnonzero(is_criterion[level_codes] & records["year"].notna().to_numpy())
     )
     n_ind = len(indicators)
@@ -684,15 +685,17 @@ def evaluate_criteria(
 
     size = n_units * n_crit
     ind_key = dense(ind_unit, crit_i)
-    met = indicators["met"].astype("boolean")
-    met_true = met.fillna(False).to_numpy(dtype=bool)
-    met_false = (~met).fillna(False).to_numpy(dtype=bool)
+    # counts per key of the indicators' results and of their own appraisals,
+    # each in one pass: slot 0 met, 1 not met, 2 undecided / no appraisal
+    met = indicators["met"].astype("boolean").array
+    state = np.where(met.isna(), 2, np.where(met.to_numpy(bool, na_value=False), 0, 1))
+    by_met = np.bincount(ind_key * 3 + state, minlength=size * 3).reshape(size, 3)
     self_code = _appraisal_codes(indicators["self_assessed"])
-    reported = np.bincount(ind_key, minlength=size)
-    n_met = np.bincount(ind_key, weights=met_true, minlength=size).astype(np.int64)
-    n_false = np.bincount(ind_key, weights=met_false, minlength=size)
-    n_self_true = np.bincount(ind_key, weights=self_code == 1, minlength=size)
-    n_self_false = np.bincount(ind_key, weights=self_code == 0, minlength=size)
+    self_state = np.where(self_code < 0, 2, 1 - self_code)
+    by_self = np.bincount(ind_key * 3 + self_state, minlength=size * 3).reshape(size, 3)
+    reported = by_met.sum(axis=1)
+    n_met, n_false = by_met[:, 0], by_met[:, 1]
+    n_self_true, n_self_false = by_self[:, 0], by_self[:, 1]
     first_ind = _first_positions(ind_key, size)
     first_crit = _first_positions(dense(crit_unit, crit_c), size)
 
@@ -754,17 +757,22 @@ def evaluate_criteria(
     )
     irow = first_ind[key]
     use_crit = crow >= 0
-    row_i = indicators[s.SOURCE_ROW].to_numpy(dtype=np.float64, na_value=np.nan)
-    row_c = crit_records[s.SOURCE_ROW].to_numpy(dtype=np.float64, na_value=np.nan)
 
     def pick(ind_codes: np.ndarray, crit_codes: np.ndarray) -> np.ndarray:
         return np.where(use_crit, _take_codes(crit_codes, crow), _take_codes(ind_codes, irow))
 
     def pick_row() -> pd.arrays.IntegerArray:
-        from_c = row_c[np.maximum(crow, 0)] if len(row_c) else np.full(len(crow), np.nan)
-        from_i = row_i[np.maximum(irow, 0)] if len(row_i) else np.full(len(irow), np.nan)
-        rows = np.where(use_crit, from_c, np.where(irow >= 0, from_i, np.nan))
-        return pd.array(rows, dtype="Float64").astype("Int64")
+        def rows_at(col: pd.Series, positions: np.ndarray) -> pd.arrays.IntegerArray:
+            array = col.astype("Int64").array
+            if not len(array):
+                return pd.array([pd.NA] * len(positions), dtype="Int64")
+            taken = array.take(np.maximum(positions, 0))
+            taken[positions < 0] = pd.NA
+            return taken
+
+        rows = rows_at(crit_records[s.SOURCE_ROW], crow)
+        rows[~use_crit] = rows_at(indicators[s.SOURCE_ROW], irow[~use_crit])
+        return rows
 
     self_codes, self_values = _codes(crit_records["self_assessed"])
     table = pd.DataFrame(
