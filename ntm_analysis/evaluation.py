@@ -1112,42 +1112,47 @@ def _completeness_findings(com: pd.DataFrame, registry: Registry) -> pd.DataFram
 
     Ordered by year, district and the registry's own order of communes.
     """
-    rows = []
+    d_codes, d_values = _codes(com["district"])
+    c_codes, c_values = _codes(com["commune_code"].astype("string"))
+    d_rank = _rank_lut(d_values)
     years = com["year"].to_numpy()
-    districts = com["district"].to_numpy(dtype=object, na_value=None)
-    codes = com["commune_code"].astype("string").to_numpy(dtype=object, na_value=None)
+    parts = []
     for year in sorted({int(y) for y in pd.unique(years)}):
         sel = years == year
-        present = set(zip(districts[sel], codes[sel], strict=True))
-        reported = {d for d in districts[sel] if d is not None}
+        pair = d_codes[sel].astype(np.int64) * (len(c_values) + 1) + c_codes[sel]
+        reported = np.zeros(len(d_values) + 1, dtype=bool)
+        reported[d_codes[sel]] = True
+        reported[-1] = False  # a missing district reports nothing
         # as registry.units(year, assessed_only=True), in the registry's order
         units = registry.units(year, assessed_only=True)
-        units = units.loc[units["code"].notna().to_numpy(dtype=bool)]
-        unit_district = units["district"].fillna(units["province"]).to_numpy(dtype=object)
-        missing = [
-            (district, k)
-            for k, (district, code) in enumerate(
-                zip(unit_district, units["code"].to_numpy(dtype=object), strict=True)
+        units = units.loc[units["code"].notna().to_numpy(dtype=bool)].reset_index(drop=True)
+        unit_district = units["district"].fillna(units["province"]).astype("string")
+        ud = d_values.get_indexer(unit_district)
+        uc = c_values.get_indexer(units["code"].astype("string"))
+        unit_pair = ud.astype(np.int64) * (len(c_values) + 1) + uc
+        missing = np.flatnonzero(reported[ud] & ((uc < 0) | ~np.isin(unit_pair, pair)))
+        missing = missing[np.argsort(d_rank[ud[missing]], kind="stable")]
+        found = units.take(missing)
+        names = found["name"].astype("string")
+        district = unit_district.take(missing).reset_index(drop=True)
+        parts.append(
+            _finding_columns(
+                len(found),
+                year=[year] * len(found),
+                commune=names.array,
+                subject_type="commune",
+                subject=found["code"].astype("string").array,
+                check=FindingCheck.MISSING_COMMUNE_REPORT.value,
+                message=(
+                    "Không có số liệu của "
+                    + names.reset_index(drop=True)
+                    + f" năm {year}, dù "
+                    + district
+                    + " có báo cáo năm đó."
+                ).array,
             )
-            if district in reported and (district, code) not in present
-        ]
-        missing.sort(key=lambda m: (m[0], m[1]))  # by district, then registry order
-        names = units["name"].to_numpy(dtype=object)
-        unit_codes = units["code"].to_numpy(dtype=object)
-        for district, k in missing:
-            rows.append(
-                {
-                    "year": year,
-                    "commune": names[k],
-                    "subject_type": "commune",
-                    "subject": unit_codes[k],
-                    "check": FindingCheck.MISSING_COMMUNE_REPORT.value,
-                    "message": f"Không có số liệu của {names[k]} năm {year}, "
-                    f"dù {district} có báo cáo năm đó.",
-                    "source": None,
-                }
-            )
-    return _findings(rows)
+        )
+    return pd.concat(parts, ignore_index=True) if parts else _findings([])
 
 
 def _standing_positions(
