@@ -22,6 +22,7 @@ with a new meaning after the 07/2025 reform, so a code alone is not a key.
 
 from __future__ import annotations
 
+import collections
 import functools
 import math
 from collections.abc import Mapping, Sequence
@@ -64,12 +65,18 @@ UNCHANGED = "unchanged"
 COMMUNE_KEY = ["commune_code", "commune"]
 
 
-# --------------------------------------------------------------------------- helpers
+# --------------------------------------------------------------------------- sort keys
 #
 # The text columns of the tables come either as categoricals (from evaluate) or as
 # plain strings (read back from disk). The work below runs on integer codes (a
 # categorical's own codes, or one pd.factorize), and every order is taken from the
-# values: the order of a categorical's categories never shows in a result.
+# values: the order of a categorical's categories never shows in a result. A sort
+# ranks each distinct value once (codes numerically, commune names in Vietnamese
+# order, other text by its value), then orders the rows by one integer key.
+
+
+#: Bound of the combined integer keys (kept well inside int64).
+_MAX_KEY = 2**62
 
 
 def code_sort_key(code: object) -> tuple[int, ...]:
@@ -103,101 +110,6 @@ def sort_codes(codes) -> list[str]:
     return sorted({str(c) for c in codes if not pd.isna(c)}, key=_code_order)
 
 
-def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes of a column (-1 for NA) and the distinct values they index.
-
-    A categorical gives its own codes (of its small integer dtype) and categories
-    (in whatever order, unused ones included); an integer column without NA its
-    offsets from the smallest value; anything else is factorised.
-    """
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.array.codes, col.cat.categories
-    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iu" and len(col):
-        values = col.to_numpy(dtype=np.int64)
-        low, high = int(values.min()), int(values.max())
-        if high - low <= 2 * len(values):
-            return values - low, pd.Index(np.arange(low, high + 1))
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    return codes.astype(np.int64, copy=False), pd.Index(uniques)
-
-
-def _value_ranks(values: pd.Index, name: object) -> np.ndarray:
-    """Rank of each of ``values`` in display order (see ``_VALUE_ORDER``), from 0."""
-    return _ranks_of(tuple(values.tolist()), _VALUE_ORDER.get(name))
-
-
-@functools.lru_cache(maxsize=16)
-def _ranks_of(plain: tuple, key) -> np.ndarray:
-    # cached: the tables of one evaluation share their commune names, whose
-    # Vietnamese keys cost the most (the result is read-only)
-    if key is None:
-        order = sorted(range(len(plain)), key=plain.__getitem__)
-    else:
-        order = sorted(range(len(plain)), key=lambda j: key(plain[j]))
-    ranks = np.empty(len(plain), dtype=np.int64)
-    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(plain))
-    ranks.flags.writeable = False
-    return ranks
-
-
-def _is_text(dtype: object) -> bool:
-    return pd.api.types.is_object_dtype(dtype) or isinstance(
-        dtype, (pd.CategoricalDtype, pd.StringDtype)
-    )
-
-
-def _sort_ranks(col: pd.Series, *, descending: bool = False) -> tuple[np.ndarray, int]:
-    """Dense rank of each row in the column's display order, NA last; and the number of ranks."""
-    if col.name in _VALUE_ORDER or _is_text(col.dtype):
-        codes, values = _codes(col)
-        ranks = _value_ranks(values, col.name)
-        size = len(values)
-    else:
-        numbers = col.to_numpy(dtype=np.float64, na_value=np.nan)
-        known = ~np.isnan(numbers)
-        distinct = np.unique(numbers[known])
-        ranks = np.arange(len(distinct), dtype=np.int64)
-        codes = np.where(known, np.searchsorted(distinct, numbers), -1)
-        size = len(distinct)
-    if descending:
-        ranks = size - 1 - ranks
-    return np.append(ranks, size)[codes], size + 1  # code -1 (NA) takes the last rank
-
-
-#: Bound of the combined integer keys (kept well inside int64).
-_MAX_KEY = 2**62
-
-
-def _sort(frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = True) -> pd.DataFrame:
-    """``frame`` sorted by ``by`` in display order (see :func:`column_sort_key`), NA last,
-    ties in their current order; index reset."""
-    if frame.empty:
-        return frame.reset_index(drop=True)
-    return frame.take(_sort_order(frame, by, ascending)).reset_index(drop=True)
-
-
-def _sort_order(
-    frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = True
-) -> np.ndarray:
-    """The row order of :func:`_sort` (columns of ``by`` not in ``frame`` are left out)."""
-    flags = [ascending] * len(by) if isinstance(ascending, bool) else list(ascending)
-    ranked = [
-        _sort_ranks(frame[c], descending=not a)
-        for c, a in zip(by, flags, strict=True)
-        if c in frame.columns
-    ]
-    # one integer key: the columns' ranks in mixed radix, then the row number, so that
-    # every key is distinct and ties keep their order
-    ranked.append((np.arange(len(frame)), len(frame)))
-    key, bound = np.zeros(len(frame), dtype=np.int64), 1
-    for ranks, size in ranked:
-        if bound * size > _MAX_KEY:
-            distinct, key = np.unique(key, return_inverse=True)
-            bound = len(distinct)
-        key, bound = key * size + ranks, bound * size
-    return np.argsort(key)
-
-
 def column_sort_key(col: pd.Series) -> pd.Series:
     """Sort key of a column: numeric rank of codes, Vietnamese order of commune names.
 
@@ -219,22 +131,160 @@ def column_sort_key(col: pd.Series) -> pd.Series:
 _code_key = column_sort_key
 
 
-def _combine(coded: Sequence[tuple[np.ndarray, int]]) -> tuple[np.ndarray, int]:
-    """One int64 id per row for a combination of coded columns, given as (codes, number of
-    distinct values) pairs; and the bound of the ids (mixed radix, one more digit for NA)."""
-    ids, bound = None, 1
-    for codes, n_values in coded:
-        size = n_values + 1
+def _sort(frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = True) -> pd.DataFrame:
+    """``frame`` sorted by ``by`` in display order (see :func:`column_sort_key`), NA last,
+    ties in their current order; index reset."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    return frame.take(_sort_order(frame, by, ascending)).reset_index(drop=True)
+
+
+def _sort_order(
+    frame: pd.DataFrame, by: list[str], ascending: bool | list[bool] = True
+) -> np.ndarray:
+    """The row order of :func:`_sort` (columns of ``by`` not in ``frame`` are left out)."""
+    flags = [ascending] * len(by) if isinstance(ascending, bool) else list(ascending)
+    return _order(
+        [
+            _sort_ranks(frame[c], descending=not a)
+            for c, a in zip(by, flags, strict=True)
+            if c in frame.columns
+        ]
+    )
+
+
+def _order(ranked: list[tuple[np.ndarray, int]]) -> np.ndarray:
+    """The order of rows by several (ranks, number of ranks) keys, ties in row order."""
+    n = len(ranked[0][0]) if ranked else 0
+    # one integer key: the ranks in mixed radix, then the row number, so that every key
+    # is distinct and ties keep their order
+    key, bound = np.zeros(n, dtype=np.int64), 1
+    for ranks, size in [*ranked, (np.arange(n), n)]:
+        if bound * size > _MAX_KEY:
+            distinct, key = np.unique(key, return_inverse=True)
+            bound = len(distinct)
+        key, bound = key * size + ranks, bound * size
+    return np.argsort(key)
+
+
+def _sort_ranks(col: pd.Series, *, descending: bool = False) -> tuple[np.ndarray, int]:
+    """Dense rank of each row in the column's display order, NA last; and the number of ranks."""
+    if col.name in _VALUE_ORDER or _is_text(col.dtype):
+        return _code_ranks(*_codes(col), col.name, descending=descending)
+    numbers = col.to_numpy(dtype=np.float64, na_value=np.nan)
+    known = ~np.isnan(numbers)
+    distinct = np.unique(numbers[known])  # sorted
+    codes = np.where(known, np.searchsorted(distinct, numbers), -1)
+    return _code_ranks(codes, pd.Index(distinct), None, descending=descending)
+
+
+def _code_ranks(
+    codes: np.ndarray, values: pd.Index, name: object, *, descending: bool = False
+) -> tuple[np.ndarray, int]:
+    """:func:`_sort_ranks` of a coded column (see :func:`_codes`) named ``name``."""
+    if name in _VALUE_ORDER or _is_text(values.dtype):
+        ranks = _value_ranks(values, name)
+    else:  # numbers, in order already
+        ranks = np.arange(len(values))
+    size = len(values)
+    if descending:
+        ranks = size - 1 - ranks
+    return np.take(np.append(ranks, size), codes), size + 1  # code -1 (NA): the last rank
+
+
+def _value_ranks(values: pd.Index, name: object) -> np.ndarray:
+    """Rank of each of ``values`` in display order (see ``_VALUE_ORDER``), from 0.
+
+    Cached (the result is read-only): the tables of one evaluation share their
+    commune names, whose Vietnamese keys cost the most; the categories of a
+    categorical column are even the same object from one call to the next.
+    """
+    key = _VALUE_ORDER.get(name)
+    for seen, seen_key, ranks in _RECENT_RANKS:
+        if seen is values and seen_key is key:
+            return ranks
+    ranks = _ranks_of(tuple(values.tolist()), key)
+    _RECENT_RANKS.appendleft((values, key, ranks))
+    return ranks
+
+
+_RECENT_RANKS: collections.deque = collections.deque(maxlen=8)
+
+
+@functools.lru_cache(maxsize=16)
+def _ranks_of(plain: tuple, key) -> np.ndarray:
+    if key is None:
+        order = sorted(range(len(plain)), key=plain.__getitem__)
+    else:
+        order = sorted(range(len(plain)), key=lambda j: key(plain[j]))
+    ranks = np.empty(len(plain), dtype=np.int64)
+    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(plain))
+    ranks.flags.writeable = False
+    return ranks
+
+
+# --------------------------------------------------------------------------- integer codes
+#
+# Grouping, counting and matching rows on integer codes instead of text.
+
+
+def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes of a column (-1 for NA) and the distinct values they index.
+
+    A categorical gives its own codes and categories (in whatever order, unused
+    ones included); an integer column without NA its offsets from the smallest
+    value; anything else is factorised. The codes are of the smallest integer
+    type that holds them: less to read and write in what follows.
+    """
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return col.array.codes, col.cat.categories
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iu" and len(col):
+        values = col.to_numpy()
+        low, high = int(values.min()), int(values.max())
+        if high - low <= 2 * len(values):
+            small = np.empty(len(values), dtype=_code_type(high - low + 1))
+            np.subtract(values, low, out=small, casting="unsafe")
+            return small, pd.Index(np.arange(low, high + 1))
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    return codes.astype(_code_type(len(uniques)), copy=False), pd.Index(uniques)
+
+
+def _code_type(n_values: int) -> type:
+    """The smallest signed integer type for codes -1 .. n_values - 1."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n_values <= np.iinfo(dtype).max:
+            return dtype
+    return np.int64
+
+
+def _is_text(dtype: object) -> bool:
+    return pd.api.types.is_object_dtype(dtype) or isinstance(
+        dtype, (pd.CategoricalDtype, pd.StringDtype)
+    )
+
+
+def _combine(coded: Sequence[tuple[np.ndarray, int]], *, spare: int = 1) -> tuple[np.ndarray, int]:
+    """One integer id per row for a combination of coded columns, given as (codes, number of
+    distinct values) pairs; and the bound of the ids (mixed radix, a digit for NA).
+
+    The ids are int32 when ``bound * spare`` fits (less to read and write), so that
+    the caller can scale them by ``spare`` in place.
+    """
+    sizes = [n_values + 1 for _, n_values in coded]
+    dtype = np.int32 if math.prod(sizes) * spare < 2**31 else np.int64
+    ids, bound, offset = None, 1, 0  # the id of a row is ids + offset
+    for (codes, _), size in zip(coded, sizes, strict=True):
         if ids is None:
-            ids = codes.astype(np.int64)
+            ids = codes.astype(dtype)
         else:
             if bound * size > _MAX_KEY:  # renumber the ids so far, densely
                 ids, uniques = pd.factorize(ids)
-                bound = len(uniques)
+                bound, offset = len(uniques), 0
             ids *= size  # in place: one array for all the keys
             ids += codes
-        ids += 1
+        offset = offset * size + 1  # NA's code -1 is digit 0
         bound *= size
+    ids += offset
     return ids, bound
 
 
@@ -244,18 +294,27 @@ def _group_ids(coded: Sequence[tuple[np.ndarray, int]]) -> tuple[np.ndarray, int
 
     The columns are combined in mixed radix from the fewest values to the most; the
     ids so far are renumbered densely by a count (no hashing) whenever the next
-    column would make the possible ids outnumber the rows. A column that the ones
-    before it already determine (the commune name, once the code is in) adds no
-    group and is skipped; only when the ids still grow too many are they hashed.
+    column would make the possible ids outnumber the rows. A column that another
+    one or the ones before it already determine (the commune name, once the code is
+    in) adds no group and is skipped; only when the ids still grow too many are
+    they hashed.
     """
     n = len(coded[0][0]) if coded else 0
     if not n:
         return np.zeros(0, dtype=np.int64), 0
     limit = 2 * n + 1024
     ids, bound, dense = np.zeros(n, dtype=np.int64), 1, True
+    done: list[tuple[np.ndarray, int]] = []
     for codes, n_values in sorted(coded, key=lambda c: c[1]):
         size = n_values + 1  # one more for NA
         if bound * size > limit:
+            # only a column with as many values can determine this one
+            if any(
+                _determined(other + 1, n_other + 1, codes)
+                for other, n_other in done
+                if n_other >= n_values
+            ):
+                continue
             if not dense:
                 ids, bound = _dense(ids, bound)
             if bound * size > limit and _determined(ids, bound, codes):
@@ -266,6 +325,7 @@ def _group_ids(coded: Sequence[tuple[np.ndarray, int]]) -> tuple[np.ndarray, int
         ids += 1
         bound *= size
         dense = False
+        done.append((codes, n_values))
     return (ids, bound) if dense else _dense(ids, bound)
 
 
@@ -285,18 +345,18 @@ def _determined(ids: np.ndarray, n_ids: int, codes: np.ndarray) -> bool:
     return bool(np.array_equal(table[ids], codes))
 
 
-def _first_rows(group: np.ndarray, n_groups: int) -> np.ndarray:
-    """The first row of each group."""
-    first = np.full(n_groups, len(group), dtype=np.int64)
-    np.minimum.at(first, group, np.arange(len(group)))
-    return first
-
-
 def _groups(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Group number of each row over ``keys`` (NA a value of its own; in no particular
     order) and each group's first row."""
     group, n_groups = _group_ids([(c, len(v)) for c, v in (_codes(frame[k]) for k in keys)])
     return group, _first_rows(group, n_groups)
+
+
+def _first_rows(group: np.ndarray, n_groups: int) -> np.ndarray:
+    """The first row of each group."""
+    first = np.full(n_groups, len(group), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(group)))
+    return first
 
 
 def _group_counts(
@@ -313,7 +373,7 @@ def _group_counts(
         group, first = _groups(frame, keys)
         counts = np.bincount(group * n_states + state, minlength=len(first) * n_states)
         return frame.loc[:, keys].take(first).reset_index(drop=True), counts.reshape(-1, n_states)
-    ids, bound = _combine([(c, len(v)) for c, v in coded])
+    ids, bound = _combine([(c, len(v)) for c, v in coded], spare=n_states)
     ids *= n_states
     ids += state
     if bound * n_states <= 2 * len(ids) + 1024:  # few possible ids: count them all
@@ -339,6 +399,14 @@ def _from_codes(col: pd.Series, values: pd.Index, codes: np.ndarray) -> pd.Serie
     return pd.Series(taken, name=col.name).astype(col.dtype)
 
 
+def _previous(order: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Per row, the row just before it in ``order`` within its group (-1 for a group's first)."""
+    previous = np.full(len(order), -1, dtype=np.int64)
+    same = group[order[1:]] == group[order[:-1]]
+    previous[order[1:]] = np.where(same, order[:-1], -1)
+    return previous
+
+
 def _shared_codes(cols: Sequence[pd.Series]) -> tuple[list[np.ndarray], pd.Index]:
     """Codes of several columns in one shared coding (categorical or not, any categories),
     and the values they index."""
@@ -346,7 +414,7 @@ def _shared_codes(cols: Sequence[pd.Series]) -> tuple[list[np.ndarray], pd.Index
     values = coded[0][1]
     for _, uniques in coded[1:]:
         if not uniques.equals(values):
-            values = values.append(uniques[~uniques.isin(values)])
+            values = values.append(uniques[values.get_indexer(uniques) < 0])
     out = []
     for codes, uniques in coded:
         if uniques.equals(values):
@@ -378,10 +446,57 @@ def _match(left: pd.DataFrame, right: pd.DataFrame, keys: Sequence[str]) -> np.n
     return _at(np.flatnonzero(first), hit, -1)
 
 
+# --------------------------------------------------------------------------- columns
+
+
 def _take(col: pd.Series, positions: np.ndarray, index: pd.Index | None = None) -> pd.Series:
     """``col`` at ``positions``, NA where a position is -1."""
     values = pd.api.extensions.take(col.array, positions, allow_fill=True)
     return pd.Series(values, index=index, name=col.name)
+
+
+def _at(values: np.ndarray, positions: np.ndarray, fill: object) -> np.ndarray:
+    """``values[positions]``, ``fill`` where a position is -1."""
+    out = np.full(len(positions), fill, dtype=values.dtype)
+    hit = positions >= 0
+    out[hit] = values[positions[hit]]
+    return out
+
+
+def _equals(col: pd.Series, value: object) -> np.ndarray:
+    """``col == value`` with NA as False."""
+    return (col == value).to_numpy(dtype=bool, na_value=False)
+
+
+def _is_value(col: pd.Series, value: str) -> np.ndarray:
+    """``col == value`` with NA as False, for a text column: on the codes of a categorical."""
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return _equals(col, value)
+    codes, values = _codes(col)
+    hit = values.get_indexer([value])[0]  # categories are distinct: one code at most
+    return codes == hit if hit >= 0 else np.zeros(len(col), dtype=bool)
+
+
+def _as_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text columns (categorical or not) as "string"."""
+    return frame.assign(
+        **{
+            c: _text(col.cat.categories, col.array.codes, col.index)
+            if isinstance(col.dtype, pd.CategoricalDtype)
+            else col.astype("string")
+            for c, col in frame.items()
+            if _is_text(col.dtype)
+        }
+    )
+
+
+def _is_true(met: pd.Series) -> np.ndarray:
+    """``met == True`` with NA as False (a nullable boolean column)."""
+    return met.astype("boolean").to_numpy(dtype=bool, na_value=False)
+
+
+def _is_false(met: pd.Series) -> np.ndarray:
+    return (~met.astype("boolean")).to_numpy(dtype=bool, na_value=False)
 
 
 def _text(labels: Sequence[object], codes: np.ndarray, index: pd.Index | None = None) -> pd.Series:
@@ -402,13 +517,44 @@ def _text_of(col: pd.Series, fn) -> pd.Series:
     return _text([fn(v) for v in values], codes, col.index)
 
 
-def _is_true(met: pd.Series) -> np.ndarray:
-    """``met == True`` with NA as False (a nullable boolean column)."""
-    return met.astype("boolean").to_numpy(dtype=bool, na_value=False)
+def _joined(groups: np.ndarray, texts: pd.Series, n_groups: int) -> pd.Series:
+    """The ``texts`` of each group (0 .. n_groups - 1) "; "-joined in their order ("" for a
+    group without any); texts of group -1 are left out. One pyarrow join, no Python loop.
+
+    >>> _joined(np.array([1, 0, 1, -1]), pd.Series(["a", "b", "c", "d"]), 3).tolist()
+    ['b', 'a; c', '']
+    """
+    order = np.argsort(groups, kind="stable")
+    order = order[groups[order] >= 0]
+    offsets = np.zeros(n_groups + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups[order], minlength=n_groups), out=offsets[1:])
+    values = pa.array(texts.astype("string").array)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), values.take(pa.array(order)))
+    joined = pc.binary_join(lists, pa.scalar("; ", values.type))
+    return pd.Series(pd.arrays.ArrowStringArray(joined))
 
 
-def _is_false(met: pd.Series) -> np.ndarray:
-    return (~met.astype("boolean")).to_numpy(dtype=bool, na_value=False)
+def _floats(x: np.ndarray) -> pd.arrays.FloatingArray:
+    """A Float64 array of ``x``, NA where it is NaN."""
+    x = np.asarray(x, dtype=np.float64)
+    return pd.arrays.FloatingArray(x, np.isnan(x))
+
+
+def _ints(x: np.ndarray) -> pd.arrays.IntegerArray:
+    """An Int64 array of ``x`` (integers, or floats with NaN for NA)."""
+    x = np.asarray(x)
+    if x.dtype.kind == "f":
+        missing = np.isnan(x)
+        return pd.arrays.IntegerArray(np.where(missing, 0, x).astype(np.int64), missing)
+    return pd.arrays.IntegerArray(x.astype(np.int64), np.zeros(len(x), dtype=bool))
+
+
+def _num(col: pd.Series) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(col.dtype):
+        return col.to_numpy(dtype=np.float64, na_value=np.nan)
+    return pd.to_numeric(col, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
 
 
 def _by(by: str | Sequence[str] | None) -> list[str]:
@@ -463,11 +609,9 @@ def commune_standing(
     commune that appears that year) and ``criteria_met_change``. Sorted by year,
     then criteria met (most first), then commune.
     """
-    # each commune's previous row: the one before it in (commune, year) order
+    # each commune's previous row: the one before it in year order
     group, _ = _groups(communes, COMMUNE_KEY)
-    order = np.lexsort((communes["year"].to_numpy(), group))  # stable: ties keep their order
-    previous = np.full(len(communes), -1, dtype=np.int64)
-    previous[order[1:]] = np.where(group[order[1:]] == group[order[:-1]], order[:-1], -1)
+    previous = _previous(np.lexsort((communes["year"].to_numpy(), group)), group)
     met = communes["criteria_met"]
     frame = communes.assign(
         criteria_short=communes["criteria_total"] - met,
@@ -505,35 +649,32 @@ def district_summary(
     ``communes_below_floor``.
     """
     keys = _by(by) + ["year", "criteria_set"]
-    reported = ~_equals(communes["status"], s.STATUS_NO_DATA)
-    frame = communes.assign(
-        _ntm=_equals(communes["status"], s.STATUS_NTM),
-        _rep=reported,
-        _met_rep=communes["criteria_met"].where(reported),
-        _below=(
-            _equals(communes["criteria_total"], FULL_SET_CRITERIA)
-            & reported
-            & _equals(communes["criteria_met"] < (floor if floor is not None else -1), True)
-        ),
-    )
-    out = (
-        frame.groupby(keys, dropna=False, observed=True)
-        .agg(
-            criteria_total=("criteria_total", "max"),
-            communes_total=("commune", "size"),
-            communes_reported=("_rep", "sum"),
-            communes_ntm=("_ntm", "sum"),
-            mean_criteria_met=("_met_rep", "mean"),
-            min_criteria_met=("_met_rep", "min"),
-            communes_below_floor=("_below", "sum"),
-        )
-        .reset_index()
+    group, first = _groups(communes, keys)
+    n = len(first)
+    met = communes["criteria_met"].to_numpy(dtype=np.float64, na_value=np.nan)
+    reported = ~_is_value(communes["status"], s.STATUS_NO_DATA)
+    ntm = _is_value(communes["status"], s.STATUS_NTM)
+    full = _equals(communes["criteria_total"], FULL_SET_CRITERIA)
+    below = full & reported & (met < (floor if floor is not None else -1))
+    n_reported = np.bincount(group[reported], minlength=n)
+    most = np.full(n, np.iinfo(np.int64).min)
+    np.maximum.at(most, group, communes["criteria_total"].to_numpy(dtype=np.int64))
+    least = np.full(n, np.inf)  # criteria met: the least, among communes with data
+    np.minimum.at(least, group[reported], met[reported])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(group[reported], weights=met[reported], minlength=n) / n_reported
+    out = communes.loc[:, keys].take(first).reset_index(drop=True)
+    out = out.assign(
+        criteria_total=most,
+        communes_total=pd.array(np.bincount(group, minlength=n), dtype="Int64"),
+        communes_reported=n_reported,
+        communes_ntm=np.bincount(group[ntm], minlength=n),
+        mean_criteria_met=_floats(mean),
+        min_criteria_met=_ints(np.where(np.isinf(least), np.nan, least)),
+        communes_below_floor=np.bincount(group[below], minlength=n),
     )
     out = out.assign(
-        communes_total=out["communes_total"].astype("Int64"),
         share_ntm=(out["communes_ntm"] / out["communes_total"]).astype("Float64"),
-        mean_criteria_met=out["mean_criteria_met"].astype("Float64"),
-        min_criteria_met=out["min_criteria_met"].astype("Int64"),
     )
     out = _sort(out, _by(by) + ["year", "criteria_set"])
     prev = (
@@ -544,14 +685,14 @@ def district_summary(
     out = out.assign(communes_ntm_change=(out["communes_ntm"] - prev).astype("Int64"))
     if criteria is not None:
         shares = criterion_shares(criteria, by=by)
-        per = shares.assign(
-            _all=shares["communes_met"] == shares["communes_total"],
-            _none=shares["communes_met"] == 0,
-        )
-        per = (
-            per.groupby(keys, dropna=False, observed=True)
-            .agg(criteria_met_by_all=("_all", "sum"), criteria_met_by_none=("_none", "sum"))
-            .reset_index()
+        met_by_all = _equals(shares["communes_met"] == shares["communes_total"], True)
+        group, first = _groups(shares, keys)
+        per = shares.loc[:, keys].take(first).reset_index(drop=True)
+        per = per.assign(
+            criteria_met_by_all=np.bincount(group[met_by_all], minlength=len(first)),
+            criteria_met_by_none=np.bincount(
+                group[_equals(shares["communes_met"], 0)], minlength=len(first)
+            ),
         )
         hit = _match(out, per, keys)
         out = out.assign(
@@ -580,23 +721,24 @@ def _shares(frame: pd.DataFrame, code: str, by: list[str]) -> pd.DataFrame:
     # per group, rows with met NA, False, True
     state = frame["met"].astype("boolean").to_numpy(dtype=np.int8, na_value=-1) + 1
     out, counts = _group_counts(frame, keys, state, 3)
-    out = out.assign(
-        communes_total=pd.array(counts.sum(axis=1), dtype="Int64"),
-        communes_reported=counts[:, 1] + counts[:, 2],
-        communes_met=counts[:, 2],
-        communes_not_met=counts[:, 1],
-    )
-    out = out.assign(
-        communes_no_data=out["communes_total"] - out["communes_reported"],
-        share_met=(out["communes_met"] / out["communes_total"]).astype("Float64"),
-        share_met_of_reported=(
-            out["communes_met"] / out["communes_reported"].replace(0, np.nan)
-        ).astype("Float64"),
-    )
+    total, not_met, met = counts.sum(axis=1), counts[:, 1], counts[:, 2]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share, share_of_reported = met / total, met / (met + not_met)
+    # the change since the previous year of the same set and code
     ties = ["criteria_set", "criterion"] if code == "indicator" else ["criteria_set"]
-    out = _sort(out, by + [code, "year"] + ties)
-    prev = out.groupby(by + ["criteria_set", code], dropna=False, sort=False)["share_met"].shift(1)
-    out = out.assign(share_met_change=(out["share_met"] - prev).astype("Float64"))
+    previous = _previous(
+        _sort_order(out, by + [code, "year"] + ties), _groups(out, by + ["criteria_set", code])[0]
+    )
+    out = out.assign(
+        communes_total=pd.array(total, dtype="Int64"),
+        communes_reported=met + not_met,
+        communes_met=met,
+        communes_not_met=not_met,
+        communes_no_data=pd.array(counts[:, 0], dtype="Int64"),
+        share_met=_floats(share),
+        share_met_of_reported=_floats(share_of_reported),
+        share_met_change=_floats(share - _at(share, previous, np.nan)),
+    )
     return _sort(out, by + ["year", code] + ties)
 
 
@@ -682,47 +824,6 @@ def _pair_years(
 
 def _at_most_once(ids: np.ndarray) -> bool:
     return np.bincount(ids).max(initial=0) <= 1
-
-
-def _at(values: np.ndarray, positions: np.ndarray, fill: object) -> np.ndarray:
-    """``values[positions]``, ``fill`` where a position is -1."""
-    out = np.full(len(positions), fill, dtype=values.dtype)
-    hit = positions >= 0
-    out[hit] = values[positions[hit]]
-    return out
-
-
-def _equals(col: pd.Series, value: object) -> np.ndarray:
-    """``col == value`` with NA as False."""
-    return (col == value).to_numpy(dtype=bool, na_value=False)
-
-
-def _is_value(col: pd.Series, value: str) -> np.ndarray:
-    """``col == value`` with NA as False, for a text column: on the codes of a categorical."""
-    if not isinstance(col.dtype, pd.CategoricalDtype):
-        return _equals(col, value)
-    codes, values = _codes(col)
-    hit = values.get_indexer([value])[0]  # categories are distinct: one code at most
-    return codes == hit if hit >= 0 else np.zeros(len(col), dtype=bool)
-
-
-def _joined(groups: np.ndarray, texts: pd.Series, n_groups: int) -> pd.Series:
-    """The ``texts`` of each group (0 .. n_groups - 1) "; "-joined in their order ("" for a
-    group without any); texts of group -1 are left out. One pyarrow join, no Python loop.
-
-    >>> _joined(np.array([1, 0, 1, -1]), pd.Series(["a", "b", "c", "d"]), 3).tolist()
-    ['b', 'a; c', '']
-    """
-    order = np.argsort(groups, kind="stable")
-    order = order[groups[order] >= 0]
-    offsets = np.zeros(n_groups + 1, dtype=np.int64)
-    np.cumsum(np.bincount(groups[order], minlength=n_groups), out=offsets[1:])
-    values = pa.array(texts.astype("string").array)
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    lists = pa.LargeListArray.from_arrays(pa.array(offsets), values.take(pa.array(order)))
-    joined = pc.binary_join(lists, pa.scalar("; ", values.type))
-    return pd.Series(pd.arrays.ArrowStringArray(joined))
 
 
 #: Change of a commune × criterion cell (:func:`compare_years`), by code.
@@ -995,28 +1096,45 @@ def _target_years(
 
 
 def _pair_lookup(
-    sets: tuple[np.ndarray, pd.Index], codes: tuple[np.ndarray, pd.Index], fn, dtype
+    sets: tuple[np.ndarray, pd.Index],
+    codes: tuple[np.ndarray, pd.Index],
+    fn,
+    dtype,
+    *,
+    every_pair: bool = False,
 ) -> np.ndarray:
     """``fn(set_id, code)`` per row, called once per distinct (criteria_set, indicator) pair.
 
     ``sets`` and ``codes`` are the coded columns (see :func:`_codes`): the pairs
     are combined integer codes, so the Python loop runs over the few distinct
-    pairs only and each row gets its result by one look-up.
+    pairs only and each row gets its result by one look-up. With ``every_pair``
+    (for an ``fn`` that is safe on any pair) the table covers every combination of
+    the two columns' values, which spares a pass to find the pairs present.
     """
     (set_codes, set_values), (ind_codes, ind_values) = sets, codes
-    ids, bound = _combine([(set_codes, len(set_values)), (ind_codes, len(ind_values))])
-    if bound <= 2 * len(ids) + 1024:  # few possible pairs: a table over all of them
-        pairs = np.flatnonzero(np.bincount(ids, minlength=bound))
-        table, slots, index = np.zeros(bound, dtype=dtype), pairs, ids
+    n_pairs = (len(set_values) + 1) * (len(ind_values) + 1)
+    if every_pair and n_pairs <= 2**16:
+        index = set_codes.astype(np.int32)  # small ids: less to read and write
+        index += 1
+        index *= len(ind_values) + 1
+        index += ind_codes
+        index += 1
+        pairs = np.arange(n_pairs)
+        table, slots = np.zeros(n_pairs, dtype=dtype), pairs
     else:
-        index, pairs = pd.factorize(ids)
-        table, slots = np.zeros(len(pairs), dtype=dtype), np.arange(len(pairs))
+        ids, bound = _combine([(set_codes, len(set_values)), (ind_codes, len(ind_values))])
+        if bound <= 2 * len(ids) + 1024:  # few possible pairs: a table over all of them
+            pairs = np.flatnonzero(np.bincount(ids, minlength=bound))
+            table, slots, index = np.zeros(bound, dtype=dtype), pairs, ids
+        else:
+            index, pairs = pd.factorize(ids)
+            table, slots = np.zeros(len(pairs), dtype=dtype), np.arange(len(pairs))
     set_digit, ind_digit = np.divmod(pairs, len(ind_values) + 1)  # code + 1, 0 for NA
     table[slots] = [
         fn(set_values[si - 1] if si else pd.NA, ind_values[ii - 1] if ii else pd.NA)
         for si, ii in zip(set_digit.tolist(), ind_digit.tolist(), strict=True)
     ]
-    return table[index]
+    return np.take(table, index)
 
 
 def _directions(frame: pd.DataFrame, catalog: object) -> pd.Series:
@@ -1069,7 +1187,7 @@ def _yes_no(
                 ind = None
         return ind is not None and ind.kind == "yes_no"
 
-    return flag | _pair_lookup(sets, codes, is_yes_no, bool)
+    return flag | _pair_lookup(sets, codes, is_yes_no, bool, every_pair=True)
 
 
 def progress_status(
@@ -1162,33 +1280,48 @@ def progress_status(
     del seen, years, group
     base_year, current_year = first_year + base // len(rows), first_year + current // len(rows)
     base, current = rows[base % len(rows)], rows[current % len(rows)]  # rows of frame
-    # the output order, from the key columns alone (every key sorts: the order depends
+    # the output order, from the codes of the keys (every key sorts: the order depends
     # neither on the order of the rows nor on dtypes or categories)
-    order = _sort_order(
-        frame.loc[:, keys].take(current),
-        ["criterion", "indicator", "commune", "commune_code", "criteria_set"],
+    order = _order(
+        [
+            _code_ranks(coded[k][0][current], coded[k][1], k)
+            for k in ["criterion", "indicator", "commune", "commune_code", "criteria_set"]
+        ]
     )
     base, current, n_years = base[order], current[order], n_years[order]
     base_year, current_year = base_year[order], current_year[order]
     last = frame.loc[:, keys + shown].take(current).reset_index(drop=True)
     op = last["threshold_op"]
-    target = last["threshold"].astype("Float64")
-    has_target = target.notna().to_numpy(bool)
-    has_target = has_target & op.isin(NUMERIC_OPS).to_numpy(bool, na_value=False)
-    out = {k: last[k] for k in keys} | {
+    numeric = op.isin(NUMERIC_OPS).to_numpy(bool, na_value=False)
+    target = np.where(numeric, _num(last["threshold"]), np.nan)
+    direction = _directions(last, catalog)
+    target_years = _target_years(last["criteria_set"], target_year, catalog)
+    base_value = _num(frame["value"].take(base))
+    current_value = _num(frame["value"].take(current))
+    computed = _classify(
+        x0=base_value,
+        x=current_value,
+        t0=base_year,
+        t=current_year,
+        n=n_years,
+        target=target,
+        big_t=_num(target_years),
+        lower=_equals(direction, "lower"),
+    )
+    columns = {k: last[k] for k in keys} | {
         "unit": last["unit"] if "unit" in last.columns else pd.Series(pd.NA, index=last.index),
-        "direction": _directions(last, catalog),
+        "direction": direction,
         "threshold_op": op,
-        "target": target.where(has_target),
-        "target_year": _target_years(last["criteria_set"], target_year, catalog),
+        "target": _floats(target),
+        "target_year": target_years,
         "base_year": _ints(base_year),
-        "base_value": frame["value"].take(base).astype("Float64").array,
+        "base_value": _floats(base_value),
         "current_year": _ints(current_year),
-        "current_value": frame["value"].take(current).astype("Float64").array,
+        "current_value": _floats(current_value),
         "n_years": _ints(n_years),
+        **computed,
     }
-    out.update(_classify(out))
-    return pd.DataFrame({c: out[c] for c in [*keys, *PROGRESS_COLUMNS]}, index=last.index)
+    return pd.DataFrame({c: columns[c] for c in [*keys, *PROGRESS_COLUMNS]}, index=last.index)
 
 
 #: Columns of :func:`progress_status` after the commune and indicator keys: every input of
@@ -1224,27 +1357,6 @@ def _empty_progress() -> pd.DataFrame:
 MAX_PROJECTION_YEARS = 100
 
 
-def _floats(x: np.ndarray) -> pd.arrays.FloatingArray:
-    """A Float64 array of ``x``, NA where it is NaN."""
-    x = np.asarray(x, dtype=np.float64)
-    return pd.arrays.FloatingArray(x, np.isnan(x))
-
-
-def _ints(x: np.ndarray) -> pd.arrays.IntegerArray:
-    """An Int64 array of ``x`` (integers, or floats with NaN for NA)."""
-    x = np.asarray(x)
-    if x.dtype.kind == "f":
-        missing = np.isnan(x)
-        return pd.arrays.IntegerArray(np.where(missing, 0, x).astype(np.int64), missing)
-    return pd.arrays.IntegerArray(x.astype(np.int64), np.zeros(len(x), dtype=bool))
-
-
-def _num(col: pd.Series) -> np.ndarray:
-    if pd.api.types.is_numeric_dtype(col.dtype):
-        return col.to_numpy(dtype=np.float64, na_value=np.nan)
-    return pd.to_numeric(col, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
-
-
 #: Progress statuses and outlooks by the integer codes :func:`_classify` works with.
 _STATUSES = (
     lb.PROGRESS_ACHIEVED,
@@ -1258,57 +1370,83 @@ _OUTLOOKS = (lb.OUTLOOK_ACHIEVED, lb.OUTLOOK_UNKNOWN, lb.OUTLOOK_ON_TRACK, lb.OU
 
 
 def _rate_status(rate: np.ndarray, substantial: float, moderate: float) -> np.ndarray:
-    """Code in ``_STATUSES``: substantial, moderate, limited progress or deterioration."""
-    return np.select([rate >= substantial, rate >= moderate, rate >= 0], [2, 3, 4], default=5)
+    """Code in ``_STATUSES``: substantial (2), moderate (3), limited progress (4) or
+    deterioration (5, also for NaN): one step up per threshold reached."""
+    steps = (rate >= 0).astype(np.int8)
+    steps += rate >= moderate
+    steps += rate >= substantial
+    return 5 - steps
 
 
-def _classify(out: Mapping[str, object]) -> dict[str, object]:
-    """Open SDG classification, vectorised over commune × indicator rows.
+def _rate(start: np.ndarray, end: np.ndarray, years: np.ndarray, compound: np.ndarray):
+    """Change per year from ``start`` to ``end``: compound growth rate or absolute change."""
+    return np.where(compound, (end / start) ** (1.0 / years) - 1.0, (end - start) / years)
 
-    ``out`` holds the input columns (as in :data:`PROGRESS_COLUMNS`); returns the
-    computed ones.
+
+def _project(value: np.ndarray, rate: np.ndarray, years: np.ndarray, compound: np.ndarray):
+    """``value`` after ``years`` at ``rate`` per year (see :func:`_rate`)."""
+    return np.where(compound, value * (1.0 + rate) ** years, value + rate * years)
+
+
+def _years_to(value: np.ndarray, goal: np.ndarray, rate: np.ndarray, compound: np.ndarray):
+    """Years for ``value`` to reach ``goal`` at ``rate`` per year (see :func:`_rate`)."""
+    return np.where(compound, np.log(goal / value) / np.log1p(rate), (goal - value) / rate)
+
+
+def _on(rows: np.ndarray, fn, *columns: np.ndarray) -> np.ndarray:
+    """``fn(*columns)`` computed on the ``rows`` (a mask) only; NaN on the others."""
+    out = np.full(len(rows), np.nan)
+    if rows.any():
+        out[rows] = fn(*(c[rows] for c in columns))
+    return out
+
+
+def _classify(
+    *,
+    x0: np.ndarray,
+    x: np.ndarray,
+    t0: np.ndarray,
+    t: np.ndarray,
+    n: np.ndarray,
+    target: np.ndarray,
+    big_t: np.ndarray,
+    lower: np.ndarray,
+) -> dict[str, object]:
+    """Open SDG classification, vectorised over commune × indicator series.
+
+    Base and current value (``x0``, ``x``) and year (``t0``, ``t``), years with a
+    value ``n``, ``target`` (NaN: none) and target year ``big_t`` (NaN: none);
+    ``lower`` where lower is better. Returns the computed columns of
+    :data:`PROGRESS_COLUMNS`.
     """
-    x0, x = _num(out["base_value"]), _num(out["current_value"])
-    t0, t = _num(out["base_year"]), _num(out["current_year"])
-    n, target, big_t = _num(out["n_years"]), _num(out["target"]), _num(out["target_year"])
-    lower = _equals(out["direction"], "lower")
     sign = np.where(lower, -1.0, 1.0)
     has_target = ~np.isnan(target)
     with np.errstate(all="ignore"):
         achieved = has_target & np.where(lower, x <= target, x >= target)
         span = t - t0
-        positive = (x0 > 0) & (x > 0) & (~has_target | (target > 0))
-        observed = np.where(
-            span > 0, np.where(positive, (x / x0) ** (1.0 / span) - 1.0, (x - x0) / span), np.nan
-        )
+        compound = (x0 > 0) & (x > 0) & (~has_target | (target > 0))
+        observed = _on(span > 0, _rate, x0, x, span, compound)
+        gain = sign * observed  # positive when moving the good way
+        moving = ~np.isnan(observed)
         horizon = big_t - t0
         can_require = has_target & (horizon > 0)
-        required = np.where(
-            can_require,
-            np.where(positive, (target / x0) ** (1.0 / horizon) - 1.0, (target - x0) / horizon),
-            np.nan,
-        )
-        moving = ~np.isnan(observed)
+        required = _on(can_require, _rate, x0, target, horizon, compound)
         use_ratio = ~achieved & (n >= 2) & moving & can_require & (sign * required > 0)
         ratio = np.where(use_ratio, observed / required, np.nan)
         status = np.select(
-            [achieved, (n < 2) | ~moving, use_ratio, positive],
+            [achieved, (n < 2) | ~moving, use_ratio, compound],
             [
                 0,
                 1,
                 _rate_status(ratio, RATIO_SUBSTANTIAL, RATIO_MODERATE),
-                _rate_status(sign * observed, CAGR_SUBSTANTIAL, CAGR_MODERATE),
+                _rate_status(gain, CAGR_SUBSTANTIAL, CAGR_MODERATE),
             ],
-            default=np.where(sign * observed < 0, 5, 4),
+            default=np.where(gain < 0, 5, 4),
         )
         ahead = big_t - t
-        projected_value = np.where(
-            moving & (ahead >= 0),
-            np.where(positive, x * (1.0 + observed) ** ahead, x + observed * ahead),
-            np.nan,
-        )
-        towards = has_target & moving & (sign * observed > 0) & ~achieved
-        years = np.where(positive, np.log(target / x) / np.log1p(observed), (target - x) / observed)
+        projected_value = _on(moving & (ahead >= 0), _project, x, observed, ahead, compound)
+        towards = has_target & moving & (gain > 0) & ~achieved
+        years = _on(towards, _years_to, x, target, observed, compound)
         reachable = towards & (years >= 0) & (years <= MAX_PROJECTION_YEARS)
         projected_year = np.where(
             achieved, t, np.where(reachable, t + np.ceil(years - 1e-9), np.nan)
@@ -1323,7 +1461,7 @@ def _classify(out: Mapping[str, object]) -> dict[str, object]:
         default=3,
     )
     return {
-        "rate_method": _text([RATE_CAGR, RATE_LINEAR], np.where(positive, 0, 1)).array,
+        "rate_method": _text([RATE_CAGR, RATE_LINEAR], np.where(compound, 0, 1)).array,
         "observed_rate": _floats(observed),
         "required_rate": _floats(required),
         "ratio": _floats(ratio),
@@ -1355,7 +1493,7 @@ def lagging_criteria(
     ``lagging`` False.
     """
     name_map = _names(names, lang)
-    cols = [*COMMUNE_KEY, "criteria_set", "criterion", "met"]
+    cols = ["commune", "criteria_set", "criterion", "met"]
     crit = criteria.loc[_equals(criteria["year"], year), cols]
     out = _shortfall(crit, ~_is_true(crit["met"]), ["criteria_set", "criterion"])
     behind = lagging_indicators(indicators, year) if indicators is not None else None
@@ -1433,7 +1571,7 @@ def _shortfall(frame: pd.DataFrame, short: np.ndarray, keys: list[str]) -> pd.Da
 
 def lagging_indicators(indicators: pd.DataFrame, year: int) -> pd.DataFrame:
     """Communes short of each indicator in ``year`` (met False), most first."""
-    cols = [*COMMUNE_KEY, "criteria_set", "criterion", "indicator", "met"]
+    cols = ["commune", "criteria_set", "criterion", "indicator", "met"]
     ind = indicators.loc[_equals(indicators["year"], year), cols]
     out = _shortfall(ind, _is_false(ind["met"]), ["criteria_set", "criterion", "indicator"])
     return _sort(
@@ -1476,30 +1614,29 @@ def department_tasks(
     """
     from .responsibility import assign_departments
 
-    ind = indicators.loc[(indicators["year"] == year) & _is_false(indicators["met"])]
     keys = COMMUNE_KEY + ["criteria_set", "criterion", "indicator"]
-    cols = [
-        c
-        for c in ["year"] + keys + ["value", "unit", "threshold_op", "threshold"]
-        if c in ind.columns
-    ]
-    tasks = ind.loc[:, cols].assign(task_level="indicator")
+    cols = ["year", *keys, "value", "unit", "threshold_op", "threshold", "met"]
+    ind = indicators.loc[:, [c for c in cols if c in indicators.columns]]
+    ind = ind.loc[_equals(ind["year"], year) & _is_false(ind["met"])]
+    # a table for people, from several sources: its text columns are strings
+    tasks = _as_strings(ind.drop(columns="met")).assign(task_level="indicator")
     if criteria is not None:
-        crit = criteria.loc[(criteria["year"] == year) & _is_false(criteria["met"])]
-        covered = tasks.loc[:, COMMUNE_KEY + ["criterion"]].drop_duplicates().assign(_has=True)
-        crit = crit.merge(covered, on=COMMUNE_KEY + ["criterion"], how="left")
-        crit = crit.loc[crit["_has"].isna()]
-        extra = crit.loc[:, ["year"] + COMMUNE_KEY + ["criteria_set", "criterion"]].assign(
-            indicator=crit["criterion"], task_level="criterion"
-        )
+        crit = criteria.loc[:, ["year", *COMMUNE_KEY, "criteria_set", "criterion", "met"]]
+        crit = crit.loc[_equals(crit["year"], year) & _is_false(crit["met"])]
+        # an unmet criterion with no unmet indicator of its own is a task of its own
+        crit = crit.loc[_match(crit, tasks, [*COMMUNE_KEY, "criterion"]) < 0]
+        extra = _as_strings(crit.drop(columns="met"))
+        extra = extra.assign(indicator=extra["criterion"], task_level="criterion")
         tasks = pd.concat([tasks, extra], ignore_index=True) if not extra.empty else tasks
-    gaps = gap_to_target(ind).loc[:, keys + ["gap"]]
-    tasks = tasks.merge(gaps, on=keys, how="left")
+    gaps = gap_to_target(ind)
+    tasks = tasks.assign(gap=_take(gaps["gap"], _match(tasks, gaps, keys), tasks.index))
     if progress is not None and not progress.empty:
-        p = progress.loc[:, keys + ["status", "outlook", "projected_year", "target_year"]].rename(
-            columns={"status": "progress_status"}
+        hit = _match(tasks, progress, keys)
+        tasks = tasks.assign(
+            progress_status=_take(progress["status"], hit, tasks.index),
+            **{c: _take(progress[c], hit, tasks.index) for c in ["outlook", "projected_year"]},
+            target_year=_take(progress["target_year"], hit, tasks.index),
         )
-        tasks = tasks.merge(p, on=keys, how="left")
     else:
         tasks = tasks.assign(
             progress_status=pd.NA, outlook=pd.NA, projected_year=pd.NA, target_year=pd.NA
@@ -1530,26 +1667,25 @@ def department_tasks(
 
 
 def _catalog_texts(frame: pd.DataFrame, catalog: object, lang: str) -> dict[str, pd.Series]:
-    """``criterion_name`` and ``indicator_text`` of each row, from the catalog."""
-    pairs = frame.loc[:, ["criteria_set", "criterion", "indicator"]].drop_duplicates()
-    crit_names, ind_texts = {}, {}
-    for set_id, number, code in pairs.itertuples(index=False):
+    """``criterion_name`` and ``indicator_text`` of each row, from the catalog (looked up once
+    per distinct set, criterion and indicator)."""
+    keys = ["criteria_set", "criterion", "indicator"]
+    group, first = _groups(frame, keys)
+    crit_names, ind_texts = [], []
+    for set_id, number, code in frame.loc[:, keys].take(first).itertuples(index=False):
         try:
             cs = catalog.get(set_id)
         except Exception:  # noqa: BLE001 - a set the catalog does not know: leave blank
+            crit_names.append(pd.NA)
+            ind_texts.append(pd.NA)
             continue
         c = cs.criterion(number)
         i = cs.indicator(code)
-        crit_names[(set_id, number, code)] = c.name(lang) if c is not None else pd.NA
-        ind_texts[(set_id, number, code)] = i.text(lang) if i is not None else pd.NA
-    keys = list(zip(frame["criteria_set"], frame["criterion"], frame["indicator"], strict=True))
+        crit_names.append(c.name(lang) if c is not None else pd.NA)
+        ind_texts.append(i.text(lang) if i is not None else pd.NA)
     return {
-        "criterion_name": pd.Series(
-            [crit_names.get(k, pd.NA) for k in keys], index=frame.index, dtype="string"
-        ),
-        "indicator_text": pd.Series(
-            [ind_texts.get(k, pd.NA) for k in keys], index=frame.index, dtype="string"
-        ),
+        "criterion_name": _text(crit_names, group, frame.index),
+        "indicator_text": _text(ind_texts, group, frame.index),
     }
 
 
