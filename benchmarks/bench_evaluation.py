@@ -139,8 +139,13 @@ def run(*, quick: bool, runs: int, catalog_dir: str | None = None, timeout: floa
     data = inputs.records_input(national, YEARS, catalog_dir=catalog_dir)
     kwargs = {**data, "catalog_dir": catalog_dir}
     Path(data["parquet"]).read_bytes()  # both sides read from a warm OS cache
-    base = harness.measure(f"{__name__}:read_parquet_task", kwargs, runs=runs, timeout=timeout)
-    tool = harness.measure(f"{__name__}:evaluate_task", kwargs, runs=runs, timeout=timeout)
+    base, tool = harness.measure_pair(
+        f"{__name__}:read_parquet_task",
+        f"{__name__}:evaluate_task",
+        kwargs,
+        runs=runs,
+        timeout=timeout,
+    )
     steps = tool.extra[-1] if tool.extra else {}
     step_text = ",".join(f"{k}={v}" for k, v in steps.items() if k != "indicator_rows")
     mem_ok = tool.ok and tool.peak < TARGET_PEAK_MB

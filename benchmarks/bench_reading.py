@@ -82,8 +82,13 @@ def run(*, quick: bool, runs: int, catalog_dir: str | None = None, timeout: floa
         return [{"name": NAME, "verdict": "SKIPPED", "reason": missing}]
     data = inputs.province_raw_input(n, years, catalog_dir=catalog_dir)
     kwargs = {**data, "catalog_dir": catalog_dir}
-    base = harness.measure(f"{__name__}:read_excel_loop_task", kwargs, runs=runs, timeout=timeout)
-    tool = harness.measure(f"{__name__}:clean_task", kwargs, runs=runs, timeout=timeout)
+    base, tool = harness.measure_pair(
+        f"{__name__}:read_excel_loop_task",
+        f"{__name__}:clean_task",
+        kwargs,
+        runs=runs,
+        timeout=timeout,
+    )
     extra = tool.extra[-1] if tool.extra else {}
     scale = (
         f"{n}communes x {len(data['years'])}y = {data['files']} files ({data['bytes'] / 1e6:.1f}MB)"

@@ -74,24 +74,45 @@ def run_once(task: str, kwargs: dict, *, timeout: float | None = None) -> dict:
     raise RuntimeError(f"{task} failed (exit {proc.returncode}): {tail[0]}")
 
 
+def _run_into(m: Measurement, kwargs: dict, timeout: float | None) -> bool:
+    """One fresh-process run of ``m.task``, recorded in ``m``; False once it failed."""
+    if m.error is not None:
+        return False
+    try:
+        rec = run_once(m.task, kwargs, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        m.error = f"timed out after {timeout:.0f} s"
+        return False
+    except RuntimeError as exc:
+        m.error = str(exc)
+        return False
+    m.seconds.append(rec["seconds"])
+    m.peak_mb.append(rec["peak_mb"])
+    m.before_mb.append(rec.get("rss_before_mb", float("nan")))
+    m.cpu_seconds.append(rec.get("cpu_seconds", float("nan")))
+    m.extra.append(rec.get("extra") or {})
+    return True
+
+
 def measure(task: str, kwargs: dict, *, runs: int, timeout: float | None = None) -> Measurement:
     """Median-ready measurement of ``runs`` fresh-process runs of ``task``."""
     m = Measurement(task)
     for _ in range(runs):
-        try:
-            rec = run_once(task, kwargs, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            m.error = f"timed out after {timeout:.0f} s"
+        if not _run_into(m, kwargs, timeout):
             break
-        except RuntimeError as exc:
-            m.error = str(exc)
-            break
-        m.seconds.append(rec["seconds"])
-        m.peak_mb.append(rec["peak_mb"])
-        m.before_mb.append(rec.get("rss_before_mb", float("nan")))
-        m.cpu_seconds.append(rec.get("cpu_seconds", float("nan")))
-        m.extra.append(rec.get("extra") or {})
     return m
+
+
+def measure_pair(
+    baseline: str, tool: str, kwargs: dict, *, runs: int, timeout: float | None = None
+) -> tuple[Measurement, Measurement]:
+    """Baseline and tool runs interleaved (B, T, B, T, ...), so that both see the
+    same state of a shared machine; each run is a fresh process."""
+    base, mine = Measurement(baseline), Measurement(tool)
+    for _ in range(runs):
+        _run_into(base, kwargs, timeout)
+        _run_into(mine, kwargs, timeout)
+    return base, mine
 
 
 def _fmt_seconds(x: float) -> str:

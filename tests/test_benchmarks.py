@@ -209,3 +209,19 @@ def test_quick_evaluation_benchmark_prints_its_lines(catalog_dir, tmp_path, monk
     assert any(x.startswith("eval-scale ") and "time_exponents=" in x for x in out.splitlines())
     facts = json.loads((tmp_path / "last-run.json").read_text())["facts"]
     assert facts[0]["name"] == "evaluation" and facts[0]["median_s"] > 0
+
+
+def test_baseline_and_tool_runs_are_interleaved(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_run_once(task, kwargs, *, timeout=None):
+        calls.append(task)
+        if task == "tool" and len(calls) > 3:
+            raise RuntimeError("tool failed (exit 1): boom")
+        return {"seconds": 1.0, "peak_mb": 100.0, "extra": {}}
+
+    monkeypatch.setattr(harness, "run_once", fake_run_once)
+    base, tool = harness.measure_pair("base", "tool", {}, runs=3)
+    assert calls == ["base", "tool", "base", "tool", "base"]  # a failed tool is not re-run
+    assert len(base.seconds) == 3 and len(tool.seconds) == 1
+    assert not tool.ok and "boom" in tool.error
