@@ -268,18 +268,34 @@ class _CodedColumns:
         return self._done[name]
 
 
+def _take_rows(frame: pd.DataFrame, columns: Sequence[str], rows: np.ndarray) -> pd.DataFrame:
+    """``frame.loc[:, columns].take(rows)`` for valid positions, one gather per array.
+
+    Taking each column's array directly skips the frame-level index
+    conversion and bounds checks of a general take.
+    """
+    rows = np.asarray(rows, dtype=np.intp)
+    out = {}
+    for name in columns:
+        array = frame[name].array
+        if isinstance(array, pd.arrays.NumpyExtensionArray):
+            out[name] = array.to_numpy()[rows]
+        else:
+            out[name] = array.take(rows)
+    return pd.DataFrame(out, copy=False)
+
+
 def _sorted_positions(*ranks: np.ndarray) -> np.ndarray:
     """Stable order of rows by several integer rank columns (first column first)."""
     if not ranks or len(ranks[0]) == 0:
         return np.arange(len(ranks[0]) if ranks else 0)
-    key = np.zeros(len(ranks[0]), dtype=np.int64)
-    span = 1
-    for r in ranks[::-1]:  # one int64 key when it fits, else a lexsort
-        width = int(r.max()) + 1
-        if span * width >= 2**62:
-            return np.lexsort(ranks[::-1])
-        key += r.astype(np.int64) * span
-        span *= width
+    widths = [int(r.max()) + 1 for r in ranks]
+    if float(np.prod(np.array(widths, dtype=np.float64))) >= 2**62:
+        return np.lexsort(ranks[::-1])
+    key = ranks[0].astype(np.int64)  # one int64 key, built in place (Horner)
+    for r, width in zip(ranks[1:], widths[1:], strict=True):
+        key *= width
+        key += r
     if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
         return np.arange(len(key))  # already in order (the common case)
     return np.argsort(key, kind="stable")
@@ -369,16 +385,21 @@ def _region_codes(
     region_idx = np.zeros((len(y_uniq), len(c_values) + 1), dtype=np.int16)
     if registry is None:
         return region_idx, regions
-    codes = pd.Series(c_values.astype("string"), dtype="string")
+    codes = pd.Index(c_values.astype("string"))
     for k, y in enumerate(y_uniq):
-        units = registry.units(int(y)).drop_duplicates("code", keep="first")
-        lookup = units.loc[units["code"].notna()].set_index("code")["threshold_region"]
-        r_codes, r_values = pd.factorize(codes.map(lookup), use_na_sentinel=True)
-        for region in r_values:
-            if str(region) not in regions:
+        units = registry.units(int(y))
+        units = units.loc[units["code"].notna().to_numpy(dtype=bool)]
+        first = ~units["code"].duplicated(keep="first").to_numpy()
+        at = pd.Index(units["code"].astype("string")[first]).get_indexer(codes)
+        unit_regions = units["threshold_region"][first].to_numpy(dtype=object, na_value=None)
+        for region in unit_regions:
+            if region is not None and str(region) not in regions:
                 regions.append(str(region))
-        global_idx = np.append([regions.index(str(r)) for r in r_values], 0).astype(np.int64)
-        region_idx[k, : len(c_values)] = global_idx[r_codes]
+        index_of = np.array(
+            [0 if r is None else regions.index(str(r)) for r in unit_regions] + [0],
+            dtype=np.int16,
+        )
+        region_idx[k, : len(c_values)] = index_of[at]  # -1 (no such unit): no region
     return region_idx, regions
 
 
@@ -425,17 +446,23 @@ def _threshold_table(
     )
 
 
-def _compare(value: np.ndarray, threshold: np.ndarray, op: np.ndarray) -> tuple[np.ndarray, ...]:
-    """``(known, met)``: whether a threshold decides each row, and how."""
+def _compare(value: np.ndarray, table: _ThresholdTable, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``(known, met)``: whether a threshold decides each row, and how.
+
+    Every operator is one comparison ``sign * value > bound`` (or ``>=`` when
+    not strict), so the rows need no per-operator passes.
+    """
+    op, threshold = table.op, table.value
+    yes = op == THRESHOLD_OPS.index("yes")
+    sign = np.where((op == 1) | (op == 3), -1.0, 1.0)  # "<=" and "<" compare negated
+    bound = np.where(yes, 0.5, sign * threshold)
+    strict = (op == 2) | (op == 3)
+    usable = (op >= 0) & (yes | ~np.isnan(threshold))
+    x = value * sign[rows]
+    b = bound[rows]
     with np.errstate(invalid="ignore"):
-        met = np.select(
-            [op == k for k in range(len(THRESHOLD_OPS))],
-            [value >= threshold, value <= threshold, value > threshold, value < threshold,
-             value >= 0.5],
-            False,
-        )  # fmt: skip
-    yes = THRESHOLD_OPS.index("yes")
-    known = (op >= 0) & ~np.isnan(value) & ((op == yes) | ~np.isnan(threshold))
+        met = np.where(strict[rows], x > b, x >= b)
+    known = usable[rows] & ~np.isnan(value)
     return known, met & known
 
 
@@ -501,17 +528,14 @@ def evaluate_indicators(
         _rank_lut(commune_values)[commune_codes[pos]],
         _rank_lut(i_values, code_sort_key)[i_codes[pos]],
     )
-    pos, trow = pos[order], trow[order]
+    pos, trow = pos[order], trow[order].astype(np.intp)
     # one take of the large frame, of the columns the table needs, and one of
     # the small threshold table
-    ind = records.loc[:, [c for c in records.columns if c in s.INDICATOR_COLUMNS]].take(pos)
+    ind = _take_rows(records, [c for c in records.columns if c in s.INDICATOR_COLUMNS], pos)
     thresholds = table.take(trow)
 
     value = ind["value"].astype("Float64").array
-    threshold = thresholds["threshold"].to_numpy(np.float64, na_value=np.nan)
-    known, by_value = _compare(
-        value.to_numpy(np.float64, na_value=np.nan), threshold, table.op[trow]
-    )
+    known, by_value = _compare(value.to_numpy(np.float64, na_value=np.nan), table, trow)
     appraisal = _appraisal_codes(ind["self_assessed"])
     met = np.where(known, by_value, appraisal == 1)
     decided = known | (appraisal >= 0)
