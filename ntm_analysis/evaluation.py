@@ -666,8 +666,10 @@ def evaluate_criteria(
     level_codes, level_values = _codes(records["level"])
     is_criterion = np.append(np.asarray(level_values == "criterion", dtype=bool), False)
     crit_columns = ["year", "commune", "commune_code", "criterion", "self_assessed", "layout"]
-    crit_records = records.loc[:, [*crit_columns, *s.SOURCE_COLUMNS]].take(
-        np.flatnonzero(is_criterion[level_codes] & records["year"].notna().to_numpy())
+    crit_records = _take_rows(
+        records,
+        [*crit_columns, *s.SOURCE_COLUMNS],
+        np.flatnonzero(is_criterion[level_codes] & records["year"].notna().to_numpy()),
     )
     n_ind = len(indicators)
 
@@ -838,9 +840,12 @@ def evaluate_criteria(
             row_of_key=lambda unit, number: row_of[dense(unit, numbers.get_indexer(number))],
         ),
     ]
-    order = _sorted_positions(
-        _ranks(table["year"]), _ranks(table["commune"]), _ranks(table["criterion"], code_sort_key)
+    # by year, commune and criterion: ranked per unit and per criterion, then gathered
+    unit_rank = (
+        _rank_lut(pd.Index(years))[unit_year] * (len(communes) + 1)
+        + _rank_lut(communes)[unit_commune]
     )
+    order = _sorted_positions(unit_rank[grid_unit], _rank_lut(numbers, code_sort_key)[grid_crit])
     out = table.take(order).reset_index(drop=True)
     return out, pd.concat(findings, ignore_index=True)
 
