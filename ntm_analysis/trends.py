@@ -18,6 +18,14 @@ The four questions of a review meeting map onto:
 
 Commune identity is the pair (``commune_code``, ``commune``): codes are reused
 with a new meaning after the 07/2025 reform, so a code alone is not a key.
+
+Text columns may be categoricals (as :func:`~ntm_analysis.evaluation.evaluate`
+returns them, categories in any order) or strings (as tables read back from
+disk): the results have the same rows, in the same order, with the same values.
+Text columns taken from the input keep its dtype; text made here is "string".
+Rows are sorted by value (criterion and indicator codes numerically, commune
+names in Vietnamese order), with every key column named, so that ties never
+fall back on the order of categories.
 """
 
 from __future__ import annotations
@@ -800,8 +808,8 @@ def _pair_years(
     missing); and the pairs' keys. The pairs are in the display order of
     ``keys`` (see :func:`_sort`).
     """
-    rows = frame.loc[frame["year"].isin([year_from, year_to]).to_numpy(bool)]
-    rows = rows.reset_index(drop=True)
+    either = _equals(frame["year"], year_from) | _equals(frame["year"], year_to)
+    rows = frame.loc[either].reset_index(drop=True)
     group, n_groups = _group_ids([(c, len(v)) for c, v in (_codes(rows[k]) for k in keys)])
     in_from = np.flatnonzero(_equals(rows["year"], year_from))
     in_to = np.flatnonzero(_equals(rows["year"], year_to))

@@ -767,6 +767,16 @@ def test_every_function_gives_the_same_result_for_categorical_and_string_text(
         pd.testing.assert_frame_equal(_as_strings(got[name]), _as_strings(frame), obj=name)
 
 
+def test_department_tasks_are_the_same_table_for_categorical_and_string_text(
+    awkward_evaluation,
+):
+    # the tasks mix indicators, criteria and progress: their text columns are strings
+    expected = _run_every_function(*awkward_evaluation)["tasks"]
+    got = _run_every_function(*(_as_categories(f) for f in awkward_evaluation))["tasks"]
+    pd.testing.assert_frame_equal(got, expected)
+    assert isinstance(got["indicator"].dtype, pd.StringDtype)
+
+
 def test_categorical_text_sorts_by_value_not_by_category_order(awkward_evaluation):
     _, crit, com = (_as_categories(f, reverse=True) for f in awkward_evaluation)
     st = trends.commune_standing(com, 2023)
