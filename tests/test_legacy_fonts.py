@@ -37,6 +37,8 @@ NUCLEI = ["a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "ai"
 NUCLEI += ["iê", "ưu", "ay", "âu", "oi", "uô", "oe", "uy", "oai", "ao", "ươi", "iêu"]
 SPLIT_ONSETS = ("k", "gh", "ngh", "c", "g", "ng")
 CODAS = ["", "c", "ch", "m", "n", "ng", "nh", "p", "t"]
+#: Nuclei that end in a glide (-i, -y, -o, -u): Vietnamese writes no final consonant after them.
+GLIDE_ENDED = ("y", "ai", "ay", "âu", "oi", "ưu", "oai", "ao", "ươi", "iêu")
 
 
 def _tone_position(nucleus: str, draw) -> int:
@@ -61,6 +63,8 @@ def syllables(draw, *, capitalise: bool = True) -> str:
     nucleus = unicodedata.normalize("NFC", nucleus[:at] + tone + nucleus[at:])
     onsets = [o for o in ONSETS if (o in ("k", "gh", "ngh")) == front or o not in SPLIT_ONSETS]
     codas = CODAS[1:] if bare in ("iê", "yê", "uô", "ươ", "uyê") else CODAS
+    if bare in GLIDE_ENDED:  # a syllable ending in a glide takes no final consonant
+        codas = [""]
     word = draw(st.sampled_from(onsets)) + nucleus + draw(st.sampled_from(codas))
     if capitalise and draw(st.booleans()):
         word = word[0].upper() + word[1:]
