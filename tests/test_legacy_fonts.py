@@ -251,11 +251,17 @@ def test_ordinary_text_is_not_flagged(text):
 
 @settings(max_examples=500, deadline=None)
 @given(words=st.lists(syllables(), min_size=1, max_size=10))
-def test_encoded_prose_is_never_taken_for_the_other_encoding(words):
+def test_encoded_prose_is_taken_for_the_other_encoding_only_when_it_reads_as_such(words):
+    """A cell is misjudged only when it is truly ambiguous: VNI "a í bî" ("a í bỵ")
+    is also TCVN3 for "a ớ bờ", every word of which is Vietnamese. The sheet-level
+    verdict (many cells) settles such cells."""
     text = " ".join(words)
     for encoding in LEGACY_ENCODINGS:
         legacy = encode_legacy(text, encoding, errors="lower")
-        assert detect_legacy(legacy) in (encoding, None)
+        found = detect_legacy(legacy)
+        if found not in (encoding, None):
+            other = decode_legacy(legacy, found)
+            assert all(is_vietnamese_syllable(w) for w in other.split()), (text, other)
 
 
 def test_short_vni_words_are_caught_by_vowel_mark_pairs():
