@@ -306,7 +306,10 @@ def read_records(path: str | Path | None = None) -> pd.DataFrame:
         if pa.types.is_string(schema.field(c).type)
         or pa.types.is_large_string(schema.field(c).type)
     ]
-    frame = pd.read_parquet(path, columns=list(s.RECORD_COLUMNS), read_dictionary=text)
+    # one contiguous chunk per column converts to pandas fastest
+    table = pq.ParquetFile(path, read_dictionary=text).read(columns=list(s.RECORD_COLUMNS))
+    frame = table.combine_chunks().to_pandas()
+    del table
     pa.default_memory_pool().release_unused()  # the decode buffers, back to the system
     return as_categorical(frame, CATEGORICAL_RECORD_COLUMNS)
 
