@@ -118,6 +118,15 @@ def evaluate_task(parquet: str, registry_csv: str, catalog_dir: str | None = Non
 # --------------------------------------------------------------------------- driver
 
 
+def pair_ratios(baseline: list[float], tool: list[float]) -> list[float]:
+    """Tool / baseline of each interleaved pair of runs, smallest first.
+
+    >>> pair_ratios([0.4, 1.0], [1.2, 1.5])
+    [1.5, 3.0]
+    """
+    return sorted(round(t / b, 2) for b, t in zip(baseline, tool, strict=False) if b > 0)
+
+
 def growth_exponents(points: list[tuple[float, float]]) -> list[float]:
     """log-log slopes between successive (size, cost) points (1.0 = linear).
 
@@ -147,6 +156,8 @@ def run(*, quick: bool, runs: int, catalog_dir: str | None = None, timeout: floa
         timeout=timeout,
     )
     steps = tool.extra[-1] if tool.extra else {}
+    pairs = pair_ratios(base.seconds, tool.seconds)
+    pair_text = ",".join(f"{r:.2f}" for r in pairs)
     step_text = ",".join(f"{k}={v}" for k, v in steps.items() if k != "indicator_rows")
     mem_ok = tool.ok and tool.peak < TARGET_PEAK_MB
     line, facts = harness.result_line(
@@ -159,10 +170,12 @@ def run(*, quick: bool, runs: int, catalog_dir: str | None = None, timeout: floa
         "read_parquet",
         base,
         target_ratio=TARGET_RATIO,
-        extra=f"peak<{TARGET_PEAK_MB}MB:{'PASS' if mem_ok else 'MISS'}  steps[{step_text}]",
+        extra=f"peak<{TARGET_PEAK_MB}MB:{'PASS' if mem_ok else 'MISS'}  "
+        f"pair_ratios[{pair_text}]  steps[{step_text}]",
     )
     print(line, flush=True)
     facts["steps"] = steps
+    facts["pair_ratios"] = pairs
     facts["memory_verdict"] = "PASS" if mem_ok else "MISS"
 
     # scale series: district scale x 1, 10, 100, 1000

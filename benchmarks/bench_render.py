@@ -59,12 +59,16 @@ def available() -> str | None:
 
 
 def prepare_processed() -> Path:
-    """The sample written and cleaned once (cached under benchmarks/.work/render/)."""
+    """The sample, written and cleaned afresh (under benchmarks/.work/render/).
+
+    Cleaned on every run, outside the timed part (a few seconds): processed
+    data kept from an older version of the tool may no longer meet the
+    processed-data contract.
+    """
     from ntm_analysis import pipeline, sample
 
     processed = RENDER_DIR / "processed"
-    if (processed / "communes.parquet").is_file():
-        return processed
+    shutil.rmtree(processed, ignore_errors=True)
     raw = RENDER_DIR / "raw"
     shutil.rmtree(raw, ignore_errors=True)
     sample.write_sample(raw / "sample")
