@@ -391,15 +391,14 @@ def _region_codes(
         units = units.loc[units["code"].notna().to_numpy(dtype=bool)]
         first = ~units["code"].duplicated(keep="first").to_numpy()
         at = pd.Index(units["code"].astype("string")[first]).get_indexer(codes)
-        unit_regions = units["threshold_region"][first].to_numpy(dtype=object, na_value=None)
-        for region in unit_regions:
-            if region is not None and str(region) not in regions:
+        r_codes, r_values = pd.factorize(units["threshold_region"][first], use_na_sentinel=True)
+        for region in r_values:
+            if str(region) not in regions:
                 regions.append(str(region))
-        index_of = np.array(
-            [0 if r is None else regions.index(str(r)) for r in unit_regions] + [0],
-            dtype=np.int16,
-        )
-        region_idx[k, : len(c_values)] = index_of[at]  # -1 (no such unit): no region
+        # per unit: its region's index (0: none); the extra last slot is for "no such unit"
+        global_idx = np.array([regions.index(str(r)) for r in r_values] + [0], dtype=np.int16)
+        index_of = np.append(global_idx[r_codes], np.int16(0))
+        region_idx[k, : len(c_values)] = index_of[at]
     return region_idx, regions
 
 
@@ -419,6 +418,7 @@ def _threshold_table(
     """
     sets = _sets_by_year(years, catalog)
     region_idx, regions = _region_codes(years, codes, registry)
+    indicator_list = indicators.tolist()
     set_ids, values, ops, texts, sources = [], [], [], [], []
     cube = np.full((len(years) + 1, len(regions), len(indicators) + 1), -1, dtype=np.int32)
     for k, y in enumerate(years):
@@ -427,7 +427,7 @@ def _threshold_table(
             continue
         for r, region in enumerate(regions):
             for j in range(len(indicators) + 1):
-                ind = cset.indicator(indicators[j]) if j < len(indicators) else None
+                ind = cset.indicator(indicator_list[j]) if j < len(indicators) else None
                 t = ind.threshold_for(region, int(y)) if ind is not None else None
                 cube[k, r, j] = len(set_ids)
                 set_ids.append(cset.id)
