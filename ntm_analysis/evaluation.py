@@ -34,6 +34,8 @@ import pandas as pd
 
 from . import schema as s
 from .catalog import Catalog, CriteriaSet
+from .codes import codes_of as _codes
+from .codes import ranks_of
 from .errors import FindingCheck
 from .registry import Registry
 
@@ -179,26 +181,6 @@ def as_categorical(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     return frame.assign(**convert) if convert else frame
 
 
-def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes (-1 for missing) and the distinct values of a column.
-
-    Codes keep the smallest integer type that holds them (a categorical's
-    own codes, not a copy): cast before doing arithmetic with them.
-    """
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return np.asarray(col.array.codes), col.cat.categories
-    if col.dtype.kind in "iu" and len(col):  # years and other small-range integers
-        values = col.to_numpy()
-        low, high = int(values.min()), int(values.max())
-        if high - low < 10_000:
-            offset = np.subtract(values, low, dtype=np.int16, casting="unsafe")
-            present = np.bincount(offset, minlength=high - low + 1) > 0
-            lut = (np.cumsum(present) - 1).astype(np.int16)
-            return lut[offset], pd.Index(np.flatnonzero(present) + low)
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    return codes, pd.Index(uniques)
-
-
 def _shared_codes(*cols: pd.Series) -> tuple[list[np.ndarray], pd.Index]:
     """Codes of several columns in one shared list of distinct values.
 
@@ -238,15 +220,7 @@ def _rank_lut(values: pd.Index, key: Callable | None = None) -> np.ndarray:
 
     Index it with codes: code -1 (missing) picks the last slot, so NA sorts last.
     """
-    plain = values.tolist()
-    order = sorted(
-        range(len(plain)),
-        key=(lambda j: key(plain[j])) if key is not None else plain.__getitem__,
-    )
-    rank = np.empty(len(plain) + 1, dtype=np.int64)
-    rank[np.array(order, dtype=np.int64)] = np.arange(len(plain))
-    rank[len(plain)] = len(plain)
-    return rank
+    return np.append(ranks_of(tuple(values.tolist()), key), len(values))
 
 
 def _ranks(col: pd.Series, key: Callable | None = None) -> np.ndarray:

@@ -31,7 +31,6 @@ fall back on the order of categories.
 from __future__ import annotations
 
 import collections
-import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +42,8 @@ import pyarrow.compute as pc
 
 from . import labels as lb
 from . import schema as s
+from .codes import codes_of as _codes
+from .codes import ranks_of as _ranks_of
 from .errors import UsageError
 
 #: Criteria of a full 19-criterion commune set (QĐ 1980, QĐ 318).
@@ -219,50 +220,9 @@ def _value_ranks(values: pd.Index, name: object) -> np.ndarray:
 _RECENT_RANKS: collections.deque = collections.deque(maxlen=8)
 
 
-@functools.lru_cache(maxsize=16)
-def _ranks_of(plain: tuple, key) -> np.ndarray:
-    if key is None:
-        order = sorted(range(len(plain)), key=plain.__getitem__)
-    else:
-        order = sorted(range(len(plain)), key=lambda j: key(plain[j]))
-    ranks = np.empty(len(plain), dtype=np.int64)
-    ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(plain))
-    ranks.flags.writeable = False
-    return ranks
-
-
 # --------------------------------------------------------------------------- integer codes
 #
 # Grouping, counting and matching rows on integer codes instead of text.
-
-
-def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Integer codes of a column (-1 for NA) and the distinct values they index.
-
-    A categorical gives its own codes and categories (in whatever order, unused
-    ones included); an integer column without NA its offsets from the smallest
-    value; anything else is factorised. The codes are of the smallest integer
-    type that holds them: less to read and write in what follows.
-    """
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        return col.array.codes, col.cat.categories
-    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iu" and len(col):
-        values = col.to_numpy()
-        low, high = int(values.min()), int(values.max())
-        if high - low <= 2 * len(values):
-            small = np.empty(len(values), dtype=_code_type(high - low + 1))
-            np.subtract(values, low, out=small, casting="unsafe")
-            return small, pd.Index(np.arange(low, high + 1))
-    codes, uniques = pd.factorize(col, use_na_sentinel=True)
-    return codes.astype(_code_type(len(uniques)), copy=False), pd.Index(uniques)
-
-
-def _code_type(n_values: int) -> type:
-    """The smallest signed integer type for codes -1 .. n_values - 1."""
-    for dtype in (np.int8, np.int16, np.int32):
-        if n_values <= np.iinfo(dtype).max:
-            return dtype
-    return np.int64
 
 
 def _is_text(dtype: object) -> bool:
