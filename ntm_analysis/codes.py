@@ -55,6 +55,28 @@ def codes_of(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes.astype(code_type(len(uniques)), copy=False), pd.Index(uniques)
 
 
+def shared_codes(*cols: pd.Series) -> tuple[list[np.ndarray], pd.Index]:
+    """Codes of several columns in one shared list of distinct values.
+
+    >>> codes, values = shared_codes(pd.Series(["b", "a"]), pd.Series(["a", None, "c"]))
+    >>> [c.tolist() for c in codes], values.tolist()
+    ([[0, 1], [1, -1, 2]], ['b', 'a', 'c'])
+    """
+    coded = [codes_of(c) for c in cols]
+    values = coded[0][1]
+    for _, uniques in coded[1:]:
+        if not uniques.equals(values):
+            values = values.append(uniques[~uniques.isin(values)])
+    out = []
+    for codes, uniques in coded:
+        if uniques.equals(values):
+            out.append(codes)
+            continue
+        remap = np.append(values.get_indexer(uniques), -1)  # code -1 stays -1
+        out.append(remap[codes])
+    return out, values
+
+
 @functools.lru_cache(maxsize=16)
 def ranks_of(plain: tuple, key: Callable | None = None) -> np.ndarray:
     """Rank of each of ``plain`` in sorted order (by ``key`` when given), from 0.

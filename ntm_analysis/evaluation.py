@@ -36,6 +36,7 @@ from . import schema as s
 from .catalog import Catalog, CriteriaSet
 from .codes import codes_of as _codes
 from .codes import ranks_of
+from .codes import shared_codes as _shared_codes
 from .errors import FindingCheck
 from .registry import Registry
 
@@ -179,28 +180,6 @@ def as_categorical(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
         if c in frame.columns and not isinstance(frame[c].dtype, pd.CategoricalDtype)
     }
     return frame.assign(**convert) if convert else frame
-
-
-def _shared_codes(*cols: pd.Series) -> tuple[list[np.ndarray], pd.Index]:
-    """Codes of several columns in one shared list of distinct values.
-
-    >>> codes, values = _shared_codes(pd.Series(["b", "a"]), pd.Series(["a", None, "c"]))
-    >>> [c.tolist() for c in codes], values.tolist()
-    ([[0, 1], [1, -1, 2]], ['b', 'a', 'c'])
-    """
-    coded = [_codes(c) for c in cols]
-    values = coded[0][1]
-    for _, uniques in coded[1:]:
-        if not uniques.equals(values):
-            values = values.append(uniques[~uniques.isin(values)])
-    out = []
-    for codes, uniques in coded:
-        if uniques.equals(values):
-            out.append(codes)
-            continue
-        remap = np.append(values.get_indexer(uniques), -1)  # code -1 stays -1
-        out.append(remap[codes])
-    return out, values
 
 
 def _categorical(codes: np.ndarray, values: Sequence | pd.Index) -> pd.Categorical:

@@ -44,6 +44,7 @@ from . import labels as lb
 from . import schema as s
 from .codes import codes_of as _codes
 from .codes import ranks_of as _ranks_of
+from .codes import shared_codes
 from .errors import UsageError
 
 #: Criteria of a full 19-criterion commune set (QĐ 1980, QĐ 318).
@@ -375,23 +376,6 @@ def _previous(order: np.ndarray, group: np.ndarray) -> np.ndarray:
     return previous
 
 
-def _shared_codes(cols: Sequence[pd.Series]) -> tuple[list[np.ndarray], pd.Index]:
-    """Codes of several columns in one shared coding (categorical or not, any categories),
-    and the values they index."""
-    coded = [_codes(c) for c in cols]
-    values = coded[0][1]
-    for _, uniques in coded[1:]:
-        if not uniques.equals(values):
-            values = values.append(uniques[values.get_indexer(uniques) < 0])
-    out = []
-    for codes, uniques in coded:
-        if uniques.equals(values):
-            out.append(codes)
-        else:
-            out.append(np.append(values.get_indexer(uniques), -1)[codes])
-    return out, values
-
-
 def _codes_in(col: pd.Series, values: pd.Index) -> np.ndarray:
     """Position of each row's value in ``values`` (distinct), -1 for NA or a value not there."""
     codes, uniques = _codes(col)
@@ -405,7 +389,7 @@ def _match(left: pd.DataFrame, right: pd.DataFrame, keys: Sequence[str]) -> np.n
     (-1 if none). Values are compared, whatever the dtypes and categories."""
     coded = []
     for k in keys:
-        (codes_left, codes_right), values = _shared_codes([left[k], right[k]])
+        (codes_left, codes_right), values = shared_codes(left[k], right[k])
         coded.append((np.concatenate([codes_left, codes_right]), len(values)))
     both, _ = _combine(coded)
     ids_left, ids_right = both[: len(left)], both[len(left) :]
