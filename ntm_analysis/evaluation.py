@@ -272,12 +272,6 @@ def _appraisal_codes(appraisal: pd.Series) -> np.ndarray:
     return lut[codes]
 
 
-def _appraisal_met(appraisal: pd.Series) -> pd.Series:
-    """Nullable boolean: MET -> True, BASICALLY_MET / NOT_MET -> False, NA -> NA."""
-    code = _appraisal_codes(appraisal)
-    return pd.Series(pd.arrays.BooleanArray(code == 1, code < 0), index=appraisal.index)
-
-
 def _boolean(values: np.ndarray, known: np.ndarray) -> pd.arrays.BooleanArray:
     return pd.arrays.BooleanArray(values.astype(bool), ~known.astype(bool))
 
@@ -559,14 +553,6 @@ def _threshold_findings(
 def _text(value: object) -> str:
     """A value as an f-string shows it, with pandas' "<NA>" for missing."""
     return "<NA>" if value is None else str(value)
-
-
-def _natural_key(col: pd.Series) -> pd.Series:
-    """Sort "2" before "10" and "2.1" before "2.10" for code columns."""
-    if col.name in ("criterion", "indicator", "subject"):
-        keys = {c: ".".join(f"{p:04d}" for p in code_sort_key(c)) for c in col.dropna().unique()}
-        return col.astype("string").map(keys, na_action="ignore")
-    return col
 
 
 def code_sort_key(code: object) -> tuple[int, ...]:

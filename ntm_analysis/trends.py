@@ -46,6 +46,7 @@ from .codes import codes_of as _codes
 from .codes import ranks_of as _ranks_of
 from .codes import shared_codes
 from .errors import UsageError
+from .evaluation import code_sort_key
 
 #: Criteria of a full 19-criterion commune set (QĐ 1980, QĐ 318).
 FULL_SET_CRITERIA = 19
@@ -87,15 +88,6 @@ COMMUNE_KEY = ["commune_code", "commune"]
 
 #: Bound of the combined integer keys (kept well inside int64).
 _MAX_KEY = 2**62
-
-
-def code_sort_key(code: object) -> tuple[int, ...]:
-    """Numeric sort key of a criterion / indicator code ("2" < "10", "2.1" < "2.10").
-
-    >>> sorted(["10", "2.1", "2", "1.10", "1.2"], key=code_sort_key)
-    ['1.2', '1.10', '2', '2.1', '10']
-    """
-    return tuple(int(p) if p.isdigit() else 10**6 for p in str(code).split("."))
 
 
 def _code_order(code: object) -> tuple[tuple[int, ...], str]:
