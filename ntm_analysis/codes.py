@@ -94,3 +94,35 @@ def ranks_of(plain: tuple, key: Callable | None = None) -> np.ndarray:
     ranks[np.asarray(order, dtype=np.int64)] = np.arange(len(plain))
     ranks.flags.writeable = False
     return ranks
+
+
+def first_positions(keys: np.ndarray, size: int) -> np.ndarray:
+    """Per key in ``range(size)``: the position of its first row (-1: no row).
+
+    >>> first_positions(np.array([2, 0, 2, 0]), 4).tolist()
+    [1, -1, 0, -1]
+    """
+    first = np.full(size, len(keys), dtype=np.int64)
+    np.minimum.at(first, keys, np.arange(len(keys)))
+    first[first == len(keys)] = -1
+    return first
+
+
+def order_by(*ranks: np.ndarray) -> np.ndarray:
+    """Stable order of rows by several integer rank columns (first column first).
+
+    >>> order_by(np.array([1, 0, 1]), np.array([0, 5, 0])).tolist()
+    [1, 0, 2]
+    """
+    if not ranks or len(ranks[0]) == 0:
+        return np.arange(len(ranks[0]) if ranks else 0)
+    widths = [int(r.max()) + 1 for r in ranks]
+    if float(np.prod(np.array(widths, dtype=np.float64))) >= 2**62:
+        return np.lexsort(ranks[::-1])
+    key = ranks[0].astype(np.int64)  # one int64 key, built in place (Horner)
+    for r, width in zip(ranks[1:], widths[1:], strict=True):
+        key *= width
+        key += r
+    if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
+        return np.arange(len(key))  # already in order (the common case)
+    return np.argsort(key, kind="stable")

@@ -35,7 +35,7 @@ import pandas as pd
 from . import schema as s
 from .catalog import Catalog, CriteriaSet
 from .codes import codes_of as _codes
-from .codes import ranks_of
+from .codes import first_positions, order_by, ranks_of
 from .codes import shared_codes as _shared_codes
 from .errors import FindingCheck
 from .registry import Registry
@@ -238,22 +238,6 @@ def _take_rows(frame: pd.DataFrame, columns: Sequence[str], rows: np.ndarray) ->
     return pd.DataFrame(out, copy=False)
 
 
-def _sorted_positions(*ranks: np.ndarray) -> np.ndarray:
-    """Stable order of rows by several integer rank columns (first column first)."""
-    if not ranks or len(ranks[0]) == 0:
-        return np.arange(len(ranks[0]) if ranks else 0)
-    widths = [int(r.max()) + 1 for r in ranks]
-    if float(np.prod(np.array(widths, dtype=np.float64))) >= 2**62:
-        return np.lexsort(ranks[::-1])
-    key = ranks[0].astype(np.int64)  # one int64 key, built in place (Horner)
-    for r, width in zip(ranks[1:], widths[1:], strict=True):
-        key *= width
-        key += r
-    if len(key) < 2 or bool(np.all(key[1:] >= key[:-1])):
-        return np.arange(len(key))  # already in order (the common case)
-    return np.argsort(key, kind="stable")
-
-
 def _year_codes(year: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Codes of the year column (-1: missing) and its distinct years as ints."""
     codes, uniques = _codes(year)
@@ -435,7 +419,7 @@ def records_order(records: pd.DataFrame) -> np.ndarray:
     y_codes, y_uniq = _year_codes(records["year"])
     commune_codes, commune_values = coded("commune")
     i_codes, i_values = coded("indicator")
-    return _sorted_positions(
+    return order_by(
         level_rank,
         _rank_lut(pd.Index(y_uniq))[y_codes],
         _rank_lut(commune_values)[commune_codes],
@@ -470,7 +454,7 @@ def evaluate_indicators(
         pos, trow = pos[covered], trow[covered]
     # in (year, commune, indicator) order
     commune_codes, commune_values = coded("commune")
-    order = _sorted_positions(
+    order = order_by(
         _rank_lut(pd.Index(y_uniq))[y_codes[pos]],
         _rank_lut(commune_values)[commune_codes[pos]],
         _rank_lut(i_values, code_sort_key)[i_codes[pos]],
@@ -570,18 +554,6 @@ def code_sort_key(code: object) -> tuple[int, ...]:
 # --------------------------------------------------------------------------- criteria
 
 
-def _first_positions(keys: np.ndarray, size: int) -> np.ndarray:
-    """Per key in ``range(size)``: the position of its first row (-1: no row).
-
-    >>> _first_positions(np.array([2, 0, 2, 0]), 4).tolist()
-    [1, -1, 0, -1]
-    """
-    first = np.full(size, len(keys), dtype=np.int64)
-    np.minimum.at(first, keys, np.arange(len(keys)))
-    first[first == len(keys)] = -1
-    return first
-
-
 def _take_codes(codes: np.ndarray, positions: np.ndarray) -> np.ndarray:
     """``codes[positions]`` with -1 for a position of -1."""
     return (
@@ -624,7 +596,7 @@ def evaluate_criteria(
     ) + np.concatenate([com_i, com_c])
     unit_key = unit_key * (len(codes) + 1) + np.concatenate([code_i, code_c])
     unit_all, _ = pd.factorize(unit_key)
-    first = _first_positions(unit_all, int(unit_all.max()) + 1 if len(unit_all) else 0)
+    first = first_positions(unit_all, int(unit_all.max()) + 1 if len(unit_all) else 0)
     unit_year = np.concatenate([year_i, year_c])[first]
     unit_commune = np.concatenate([com_i, com_c])[first]
     unit_code = np.concatenate([code_i, code_c])[first]
@@ -661,8 +633,8 @@ def evaluate_criteria(
     reported = by_met.sum(axis=1)
     n_met, n_false = by_met[:, 0], by_met[:, 1]
     n_self_true, n_self_false = by_self[:, 0], by_self[:, 1]
-    first_ind = _first_positions(ind_key, size)
-    first_crit = _first_positions(dense(crit_unit, crit_c), size)
+    first_ind = first_positions(ind_key, size)
+    first_crit = first_positions(dense(crit_unit, crit_c), size)
 
     # one row per unit x criterion of its year's set, units in order, criteria as listed
     year_of_unit = years[unit_year]
@@ -784,7 +756,7 @@ def evaluate_criteria(
         _rank_lut(pd.Index(years))[unit_year] * (len(communes) + 1)
         + _rank_lut(communes)[unit_commune]
     )
-    order = _sorted_positions(unit_rank[grid_unit], _rank_lut(numbers, code_sort_key)[grid_crit])
+    order = order_by(unit_rank[grid_unit], _rank_lut(numbers, code_sort_key)[grid_crit])
     out = table.take(order).reset_index(drop=True)
     return out, pd.concat(findings, ignore_index=True)
 
@@ -943,7 +915,7 @@ def evaluate_communes(criteria: pd.DataFrame) -> pd.DataFrame:
         minlength=n,
     )
     n_rep = np.bincount(group, weights=met.notna().to_numpy(bool), minlength=n)
-    first = _first_positions(group, n)
+    first = first_positions(group, n)
     columns = {
         k: _categorical(codes[first], values) if k != "year" else np.asarray(values)[codes[first]]
         for k, (codes, values) in zip(keys, coded, strict=True)
@@ -959,7 +931,7 @@ def evaluate_communes(criteria: pd.DataFrame) -> pd.DataFrame:
             "status": _categorical(status, (s.STATUS_NTM, s.STATUS_NOT_NTM, s.STATUS_NO_DATA)),
         }
     )
-    order = _sorted_positions(*(_ranks(out[k]) for k in keys))
+    order = order_by(*(_ranks(out[k]) for k in keys))
     return out.take(order).reset_index(drop=True)
 
 
@@ -1039,7 +1011,7 @@ def evaluate_district(
     group, _ = pd.factorize(np.where(valid, group_key, -1), use_na_sentinel=False)
     n = int(group.max()) + 1 if len(group) else 0
     met = criteria["met"].astype("boolean")
-    first = _first_positions(group, n)
+    first = first_positions(group, n)
     dcrit = pd.DataFrame(
         {
             "year": np.asarray(coded[0][1])[coded[0][0][first]],
@@ -1064,7 +1036,7 @@ def evaluate_district(
             "Float64"
         )
     )
-    order = _sorted_positions(
+    order = order_by(
         _ranks(dcrit["year"]),
         _ranks(dcrit["district"]),
         _ranks(dcrit["criterion"], code_sort_key),

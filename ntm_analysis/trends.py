@@ -43,8 +43,8 @@ import pyarrow.compute as pc
 from . import labels as lb
 from . import schema as s
 from .codes import codes_of as _codes
+from .codes import first_positions, order_by, shared_codes
 from .codes import ranks_of as _ranks_of
-from .codes import shared_codes
 from .errors import UsageError
 from .evaluation import code_sort_key
 
@@ -146,27 +146,12 @@ def _sort_order(
 ) -> np.ndarray:
     """The row order of :func:`_sort` (columns of ``by`` not in ``frame`` are left out)."""
     flags = [ascending] * len(by) if isinstance(ascending, bool) else list(ascending)
-    return _order(
-        [
-            _sort_ranks(frame[c], descending=not a)
-            for c, a in zip(by, flags, strict=True)
-            if c in frame.columns
-        ]
-    )
-
-
-def _order(ranked: list[tuple[np.ndarray, int]]) -> np.ndarray:
-    """The order of rows by several (ranks, number of ranks) keys, ties in row order."""
-    n = len(ranked[0][0]) if ranked else 0
-    # one integer key: the ranks in mixed radix, then the row number, so that every key
-    # is distinct and ties keep their order
-    key, bound = np.zeros(n, dtype=np.int64), 1
-    for ranks, size in [*ranked, (np.arange(n), n)]:
-        if bound * size > _MAX_KEY:
-            distinct, key = np.unique(key, return_inverse=True)
-            bound = len(distinct)
-        key, bound = key * size + ranks, bound * size
-    return np.argsort(key)
+    ranks = [
+        _sort_ranks(frame[c], descending=not a)[0]
+        for c, a in zip(by, flags, strict=True)
+        if c in frame.columns
+    ]
+    return order_by(*ranks) if ranks else np.arange(len(frame))
 
 
 def _sort_ranks(col: pd.Series, *, descending: bool = False) -> tuple[np.ndarray, int]:
@@ -310,14 +295,7 @@ def _groups(frame: pd.DataFrame, keys: Sequence[str]) -> tuple[np.ndarray, np.nd
     """Group number of each row over ``keys`` (NA a value of its own; in no particular
     order) and each group's first row."""
     group, n_groups = _group_ids([(c, len(v)) for c, v in (_codes(frame[k]) for k in keys)])
-    return group, _first_rows(group, n_groups)
-
-
-def _first_rows(group: np.ndarray, n_groups: int) -> np.ndarray:
-    """The first row of each group."""
-    first = np.full(n_groups, len(group), dtype=np.int64)
-    np.minimum.at(first, group, np.arange(len(group)))
-    return first
+    return group, first_positions(group, n_groups)
 
 
 def _group_counts(
@@ -1226,11 +1204,11 @@ def progress_status(
     base, current = rows[base % len(rows)], rows[current % len(rows)]  # rows of frame
     # the output order, from the codes of the keys (every key sorts: the order depends
     # neither on the order of the rows nor on dtypes or categories)
-    order = _order(
-        [
-            _code_ranks(coded[k][0][current], coded[k][1], k)
+    order = order_by(
+        *(
+            _code_ranks(coded[k][0][current], coded[k][1], k)[0]
             for k in ["criterion", "indicator", "commune", "commune_code", "criteria_set"]
-        ]
+        )
     )
     base, current, n_years = base[order], current[order], n_years[order]
     base_year, current_year = base_year[order], current_year[order]
