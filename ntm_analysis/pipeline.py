@@ -31,6 +31,7 @@ from .evaluation import (
 )
 from .ingest import IngestResult, ingest_folder
 from .parsing import neutralise_formula
+from .provenance import is_sample_report
 from .readers import SKIP_SAMPLE_BESIDE_REAL_DATA
 from .registry import Registry, load_registry
 from .schema import ProcessedData
@@ -105,13 +106,6 @@ class CleanSummary:
         return out
 
 
-def _is_sample(report: dict) -> bool:
-    files = [f["file"] for f in report.get("files", []) if f.get("status") == "read"]
-    return bool(files) and all(
-        Path(f).parts[:1] == ("sample",) or "MAU-synthetic" in Path(f).name for f in files
-    )
-
-
 def _reference_data(
     province_file: str | Path | None, registry_file: str | Path | None
 ) -> tuple[Catalog, Registry]:
@@ -153,7 +147,7 @@ def run_clean(
     report.update(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         raw_dir=str(raw_dir),
-        sample=_is_sample(report),
+        sample=is_sample_report(report),
         criteria_sets=sorted(set(evaluation.communes["criteria_set"].astype(str))),
         province_set=catalog.province_set,
         registry=registry.path,

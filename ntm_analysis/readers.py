@@ -29,6 +29,7 @@ import python_calamine as pc
 from . import config
 from .errors import UnreadableFileError
 from .parsing import decode_text_bytes
+from .provenance import SAMPLE_FOLDER, is_sample_file
 
 #: Extensions read as workbooks / as delimited text.
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -43,9 +44,6 @@ SKIP_LOCK_FILE = "lock_file"
 SKIP_HIDDEN_FILE = "hidden_file"
 SKIP_UNSUPPORTED = "unsupported_extension"
 SKIP_SAMPLE_BESIDE_REAL_DATA = "sample_beside_real_data"
-
-#: The folder (directly under the raw folder) that ``ntm sample`` writes to.
-SAMPLE_FOLDER = "sample"
 UNREADABLE_EMPTY = "empty_file"
 UNREADABLE_TOO_LARGE = "too_large"
 UNREADABLE_PASSWORD = "password_protected"
@@ -124,8 +122,9 @@ def _set_sample_aside(inputs: list[Path], raw_dir: Path) -> tuple[list[Path], li
     ``ntm sample`` writes into ``<raw>/sample/``; once a user puts real files
     beside it, mixing made-up figures into their review would be wrong, so the
     sample is set aside (and listed as skipped). Cleaned alone, it is read.
+    Which files are the sample is :func:`ntm_analysis.provenance.is_sample_file`.
     """
-    in_sample = [p.relative_to(raw_dir).parts[0] == SAMPLE_FOLDER for p in inputs]
+    in_sample = [is_sample_file(p.relative_to(raw_dir)) for p in inputs]
     if all(in_sample) or not any(in_sample):
         return inputs, []
     message = (

@@ -37,6 +37,7 @@ from typing import Any
 
 from . import config
 from .errors import NoDataError, RenderError, UsageError
+from .provenance import is_sample_report
 
 #: Page kinds and the notebook that renders each.
 KIND_DISTRICT = "district"
@@ -55,7 +56,6 @@ DEFAULT_KINDS = (KIND_DISTRICT, KIND_COMMUNE, KIND_DEPARTMENT)
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 INDEX_FILE = "index.html"
 MANIFEST_FILE = "manifest.json"
-SAMPLE_MARKER = "MAU-synthetic"
 #: Cells carrying this tag are kept in the notebook but left out of the HTML.
 REMOVE_TAG = "remove-from-page"
 #: Matplotlib backend of the notebook kernels: figures become embedded images.
@@ -258,14 +258,6 @@ class RenderSummary:
 def _sources(report: dict) -> list[dict]:
     files = [f for f in report.get("files", []) if f.get("status") == "read"]
     return [{"file": str(f.get("file")), "rows": f.get("rows_read", f.get("rows"))} for f in files]
-
-
-def is_sample_report(report: dict) -> bool:
-    """True when the processed data came from the bundled synthetic sample."""
-    if report.get("sample"):
-        return True
-    files = [str(f.get("file", "")) for f in report.get("files", [])]
-    return any(SAMPLE_MARKER.lower() in Path(f).name.lower() for f in files)
 
 
 def _data_date(report: dict, processed_dir: Path) -> str:

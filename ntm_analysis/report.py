@@ -31,6 +31,7 @@ from . import config
 from . import labels as lb
 from . import schema as s
 from .errors import UsageError
+from .provenance import is_sample_report
 from .schema import ProcessedData
 
 #: Resolution of embedded chart images: sharp on a projector, small enough to mail.
@@ -269,8 +270,6 @@ class Review:
 
     @property
     def is_sample(self) -> bool:
-        from .render import is_sample_report
-
         return is_sample_report(self.data.report)
 
     @cached_property

@@ -48,6 +48,7 @@ from . import config
 from . import schema as s
 from .catalog import Catalog, CriteriaSet, Indicator, Threshold, load_catalog
 from .legacy_fonts import encode_legacy
+from .provenance import SAMPLE_FILE_PREFIX
 from .registry import Registry, load_registry
 
 # ----------------------------------------------------------------------------- settings
@@ -60,7 +61,7 @@ DEFAULT_SEED = 2024
 #: Title row at the top of every sheet (kept above the header, read as a title row).
 SYNTHETIC_LABEL = "DỮ LIỆU MẪU TỔNG HỢP (SYNTHETIC) — không phải số liệu thật"
 #: Every written file name starts with this.
-FILE_PREFIX = "MAU-synthetic"
+FILE_PREFIX = SAMPLE_FILE_PREFIX
 README_NAME = "README.txt"
 MATRIX_FILE = f"{FILE_PREFIX}_huyen-dam-ha_tong-hop-tieu-chi.xlsx"
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .provenance import is_sample_report
+
 if TYPE_CHECKING:  # pandas is not imported at run time: this module stays light
     import pandas as pd
 
@@ -173,7 +175,7 @@ class ProcessedData:
 
     @property
     def is_sample(self) -> bool:
-        return bool(self.report.get("sample"))
+        return is_sample_report(self.report)
 
     @property
     def years(self) -> list[int]:

@@ -170,14 +170,6 @@ def test_page_html_has_no_banner_for_real_data():
     assert '<html lang="en">' in text
 
 
-def test_sample_detection_reads_the_flag_or_the_file_names():
-    assert render.is_sample_report({"sample": True, "files": []})
-    assert render.is_sample_report(
-        {"files": [{"file": "raw/MAU-synthetic_xa-dam-ha_2024.xlsx", "status": "read"}]}
-    )
-    assert not render.is_sample_report({"files": [{"file": "bao-cao-2024.xlsx"}]})
-
-
 # ----------------------------------------------------------------------------- batch
 
 
