@@ -10,13 +10,22 @@ merged commune) stays unambiguous: a unit is a code *and* a period.
 'Xã Quảng Tân'
 >>> reg.match("Đầm Hà", year=2023).status
 'ambiguous'
+
+A lineage file beside the registry (``lineage.csv``, see
+:mod:`ntm_analysis.lineage`) says which units were merged into which; the
+queries go through the unit and its validity period, never the code alone:
+
+>>> [link.successor.name for link in reg.successors("06895", on=date(2024, 1, 1))]
+['Xã Đầm Hà']
+>>> len(reg.predecessors("06895", on=date(2026, 1, 1)))
+5
 """
 
 from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +33,7 @@ import pandas as pd
 
 from . import config
 from .errors import CatalogError
+from .lineage import LINEAGE_FILE_NAME, LineageLink, Unit, empty_lineage, read_lineage
 from .parsing import fold_text, normalize_text, split_unit_prefix
 
 REGISTRY_COLUMNS = (
@@ -37,6 +47,11 @@ REGISTRY_COLUMNS = (
     "valid_to",
     "note",
 )
+#: Columns a registry may leave out (older files): the QĐ 51 commune group and its
+#: own validity period (empty dates: the unit's period).
+OPTIONAL_REGISTRY_COLUMNS = ("commune_group", "group_valid_from", "group_valid_to")
+#: The commune groups of QĐ 51/2025 (2026–2030), in place of the seven regions.
+COMMUNE_GROUPS = ("1", "2", "3")
 UNIT_TYPES = ("xã", "thị trấn", "phường")
 #: Units assessed under the commune NTM criteria set (towns and wards are not).
 ASSESSED_UNIT_TYPES = ("xã",)
@@ -61,6 +76,8 @@ class UnitMatch:
     threshold_region: str | None = None
     candidates: tuple[str, ...] = ()
     message: str = ""
+    #: For a unit not valid in the year: the units it became part of ("Xã Đầm Hà (06895)").
+    successors: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -84,13 +101,23 @@ def _present(value: object) -> bool:
 class Registry:
     """Administrative units with validity periods, and name matching."""
 
-    def __init__(self, frame: pd.DataFrame, *, path: str = "<registry>"):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        *,
+        path: str = "<registry>",
+        lineage: pd.DataFrame | None = None,
+        lineage_path: str = "<lineage>",
+    ):
         missing = [c for c in REGISTRY_COLUMNS if c not in frame.columns]
         if missing:
             raise CatalogError(
                 f"{path}: registry lacks the column(s) {', '.join(missing)}.", path=path
             )
-        frame = frame.loc[:, list(REGISTRY_COLUMNS)].astype("string")
+        frame = frame.assign(
+            **{c: pd.NA for c in OPTIONAL_REGISTRY_COLUMNS if c not in frame.columns}
+        )
+        frame = frame.loc[:, [*REGISTRY_COLUMNS, *OPTIONAL_REGISTRY_COLUMNS]].astype("string")
         frame = frame.apply(lambda col: col.map(normalize_text, na_action="ignore")).astype(
             "string"
         )
@@ -101,15 +128,24 @@ class Registry:
                 f"use one of {', '.join(UNIT_TYPES)}.",
                 path=path,
             )
-        spans = []
+        bad_groups = sorted(set(frame["commune_group"].dropna()) - set(COMMUNE_GROUPS))
+        if bad_groups:
+            raise CatalogError(
+                f"{path}: unknown commune group(s) {', '.join(bad_groups)}; "
+                f"use one of {', '.join(COMMUNE_GROUPS)} (QĐ 51/2025) or leave it empty.",
+                path=path,
+            )
+        spans, group_spans = [], []
         for row in frame.itertuples(index=False):
             try:
                 spans.append(_year_span(row.valid_from, row.valid_to))
+                group_spans.append(_year_span(row.group_valid_from, row.group_valid_to))
             except ValueError as exc:
                 raise CatalogError(
                     f"{path}: unit '{row.name}' has a bad date ({exc}); use YYYY-MM-DD.",
                     path=path,
                 ) from exc
+        self._group_spans = group_spans
         self.frame = frame
         self.path = path
         self._spans = spans
@@ -119,6 +155,107 @@ class Registry:
         self._districts = {
             fold_text(split_unit_prefix(d)[1]) for d in frame["district"].dropna()
         } | {fold_text(d) for d in frame["district"].dropna()}
+        self.links = self._resolve_lineage(
+            lineage if lineage is not None else empty_lineage(), lineage_path
+        )
+
+    # ------------------------------------------------------------------ units and lineage
+
+    def _unit(self, index: int) -> Unit:
+        row = self.frame.iloc[index]
+        start, end = self._spans[index]
+
+        def text(column: str) -> str | None:
+            return None if pd.isna(row[column]) else str(row[column])
+
+        return Unit(
+            code=text("code"),
+            name=str(row["name"]),
+            unit_type=str(row["unit_type"]),
+            district=text("district"),
+            province=text("province"),
+            valid_from=None if start == date.min else start,
+            valid_to=None if end == date.max else end,
+        )
+
+    def _indices_on(self, code: str | None, name: str | None, day: date) -> list[int]:
+        """Rows valid on ``day`` with this code (and name, when given; codeless: by name)."""
+        codes = self.frame["code"]
+        names = self.frame["name"]
+        out = []
+        for i, (start, end) in enumerate(self._spans):
+            if not start <= day <= end:
+                continue
+            if code is not None and codes.iloc[i] != code:
+                continue
+            if code is None and not pd.isna(codes.iloc[i]):
+                continue
+            if name is not None and fold_text(names.iloc[i]) != fold_text(name):
+                continue
+            out.append(i)
+        return out
+
+    def unit(self, code: str | None, *, on: date, name: str | None = None) -> Unit | None:
+        """The unit that held ``code`` on the day ``on`` (``name`` decides a codeless unit).
+
+        >>> load_registry().unit("06895", on=date(2024, 1, 1)).name
+        'Thị trấn Đầm Hà'
+        >>> load_registry().unit("06895", on=date(2026, 1, 1)).name
+        'Xã Đầm Hà'
+        """
+        if code is None and name is None:
+            return None
+        hits = self._indices_on(code, name, on)
+        return self._unit(hits[0]) if len(hits) == 1 else None
+
+    def _resolve_lineage(self, lineage: pd.DataFrame, path: str) -> tuple[LineageLink, ...]:
+        links = []
+        for row_number, row in enumerate(lineage.itertuples(index=False), start=2):
+            where = f"{path}, row {row_number}"
+
+            def cell(value: object) -> str | None:
+                return None if pd.isna(value) else str(value)
+
+            try:
+                effective = date.fromisoformat(str(row.effective_date))
+            except ValueError as exc:
+                raise CatalogError(
+                    f"{where}: effective_date '{row.effective_date}' is not a YYYY-MM-DD date.",
+                    path=path,
+                ) from exc
+            ends = effective - timedelta(days=1)
+            pred = self.unit(cell(row.predecessor_code), on=ends, name=cell(row.predecessor_name))
+            succ = self.unit(cell(row.successor_code), on=effective, name=cell(row.successor_name))
+            for unit, role, code, name, day in (
+                (pred, "predecessor", row.predecessor_code, row.predecessor_name, ends),
+                (succ, "successor", row.successor_code, row.successor_name, effective),
+            ):
+                if unit is None:
+                    raise CatalogError(
+                        f"{where}: the {role} {cell(name) or ''} ({cell(code) or 'no code'}) is "
+                        f"not a unit of the registry valid on {day.isoformat()}.",
+                        path=path,
+                    )
+            links.append(LineageLink(pred, succ, effective, cell(row.legal_basis), cell(row.note)))
+        return tuple(links)
+
+    def predecessors(
+        self, code: str | None, *, on: date, name: str | None = None
+    ) -> tuple[LineageLink, ...]:
+        """The links into the unit that held ``code`` on ``on``: what it was formed from."""
+        unit = self.unit(code, on=on, name=name)
+        return tuple(link for link in self.links if unit is not None and link.successor == unit)
+
+    def successors(
+        self, code: str | None, *, on: date, name: str | None = None
+    ) -> tuple[LineageLink, ...]:
+        """The links out of the unit that held ``code`` on ``on``: what it became part of."""
+        unit = self.unit(code, on=on, name=name)
+        return tuple(link for link in self.links if unit is not None and link.predecessor == unit)
+
+    def _successors_of_index(self, index: int) -> tuple[LineageLink, ...]:
+        unit = self._unit(index)
+        return tuple(link for link in self.links if link.predecessor == unit)
 
     # ------------------------------------------------------------------ queries
 
@@ -129,17 +266,26 @@ class Registry:
     def units(self, year: int | None = None, *, assessed_only: bool = False) -> pd.DataFrame:
         """Units valid in ``year`` (all units when ``year`` is None)."""
         keep = np.ones(len(self.frame), dtype=bool)
+        frame = self.frame
         if year is not None:
             keep &= (self._starts <= date(year, 12, 31).toordinal()) & (
                 self._ends >= date(year, 1, 1).toordinal()
             )
+            in_force = np.array(
+                [
+                    start <= date(year, 12, 31) and end >= date(year, 1, 1)
+                    for start, end in self._group_spans
+                ],
+                dtype=bool,
+            )
+            frame = frame.assign(commune_group=frame["commune_group"].where(in_force, pd.NA))
         if assessed_only:
             keep &= (
                 self.frame["unit_type"]
                 .isin(ASSESSED_UNIT_TYPES)
                 .to_numpy(dtype=bool, na_value=False)
             )
-        return self.frame.loc[keep].reset_index(drop=True)
+        return frame.loc[keep].reset_index(drop=True)
 
     def is_district_name(self, text: object) -> bool:
         """True when ``text`` names a district of the registry ("huyện Đầm Hà")."""
@@ -154,6 +300,23 @@ class Registry:
             if row.code == code and self._valid(i, year):
                 return None if pd.isna(row.threshold_region) else str(row.threshold_region)
         return None
+
+    def group_of(self, code: str, year: int, *, name: str | None = None) -> str | None:
+        """The QĐ 51 commune group ("1", "2", "3") of unit ``code`` in ``year``, or None.
+
+        The group counts only within its own validity period.
+        """
+        units = self.units(year)
+        hit = units.loc[
+            (units["code"] == code).to_numpy(dtype=bool, na_value=False)
+            & (
+                (units["name"] == name).to_numpy(dtype=bool, na_value=False)
+                if name is not None
+                else True
+            )
+        ]
+        groups = hit["commune_group"].dropna()
+        return str(groups.iloc[-1]) if len(groups) else None
 
     def match(self, text: object, *, year: int | None = None) -> UnitMatch:
         """Match a name as written to one registry unit.
@@ -189,14 +352,20 @@ class Registry:
         if year is not None:
             valid = [i for i in hits if self._valid(i, year)]
             if not valid:
-                i = hits[0]
+                i = max(hits, key=lambda h: self._spans[h][1])  # the latest before the year
+                links = self._successors_of_index(i)
                 note = self.frame["note"].iloc[i]
-                extra = f" ({note})" if not pd.isna(note) else ""
+                if links:
+                    became = " and ".join(link.successor.label() for link in links)
+                    extra = f": from {links[0].effective:%d/%m/%Y} part of {became}"
+                else:
+                    extra = f" ({note})" if not pd.isna(note) else ""
                 return UnitMatch(
                     MATCH_NOT_VALID_IN_YEAR,
                     name=self.frame["name"].iloc[i],
                     candidates=tuple(self.frame["name"].iloc[hits]),
                     message=f"{self.frame['name'].iloc[i]} was not a valid unit in {year}{extra}.",
+                    successors=tuple(link.successor.label() for link in links),
                 )
             hits = valid
         names = list(dict.fromkeys(self.frame["name"].iloc[hits]))
@@ -223,7 +392,10 @@ class Registry:
 
 
 def load_registry(path: str | Path | None = None) -> Registry:
-    """Read the registry CSV (codes stay text: "06895" keeps its leading zero)."""
+    """Read the registry CSV (codes stay text: "06895" keeps its leading zero).
+
+    A ``lineage.csv`` in the same folder is read with it (no file: no lineage).
+    """
     path = Path(path) if path is not None else config.REGISTRY_FILE
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -232,4 +404,6 @@ def load_registry(path: str | Path | None = None) -> Registry:
             f"Cannot read the commune registry {path}: {exc}", path=str(path)
         ) from exc
     frame = frame.replace({"": pd.NA})
-    return Registry(frame, path=str(path))
+    lineage_path = path.with_name(LINEAGE_FILE_NAME)
+    lineage = read_lineage(lineage_path) if lineage_path.is_file() else None
+    return Registry(frame, path=str(path), lineage=lineage, lineage_path=str(lineage_path))
