@@ -28,6 +28,7 @@ from . import schema
 __all__ = [
     "ParsedNumber",
     "Target",
+    "TargetReading",
     "decode_text_bytes",
     "excel_error",
     "find_year",
@@ -39,6 +40,7 @@ __all__ = [
     "parse_mark",
     "parse_number",
     "parse_target",
+    "read_target",
     "parse_yes_no",
     "roman_heading",
     "split_code",
@@ -679,13 +681,44 @@ _TRAILING_WORDS = re.compile(
 _PARENTHETICAL = re.compile(r"\s*\([^()]*\)\s*")
 _YES_TARGETS = frozenset({"dat", "co", "dat chuan", "yes", "x", "dat yeu cau", "hoan thanh"})
 _NO_TARGETS = frozenset({"khong", "khong co", "no"})
+#: Units written several ways, by their folded spelling -> the spelling used here.
+_MONEY = "triệu đồng/người/năm"
+_UNIT_ALIASES = {
+    "phan tram": "%",
+    "tr d nguoi nam": _MONEY,
+    "trd nguoi nam": _MONEY,
+    "tr dong nguoi nam": _MONEY,
+    "trieu nguoi nam": _MONEY,
+    "trieu dong nguoi nam": _MONEY,
+    "trieu dong nguoi": _MONEY,
+    "trieu dong nguoi nam nam": _MONEY,
+}
+
+
+def _target_unit(unit: str | None) -> str | None:
+    """The unit of a target, without what it counts ("% số hộ" -> "%").
+
+    >>> _target_unit("% số hộ"), _target_unit("tr.đ/người/năm"), _target_unit(None)
+    ('%', 'triệu đồng/người/năm', None)
+    """
+    if unit is None:
+        return None
+    unit = _TRAILING_WORDS.sub("", unit).strip()
+    if not unit:
+        return None
+    if unit.startswith("%"):
+        return "%"
+    return _UNIT_ALIASES.get(fold_text(unit), unit)
 
 
 def parse_target(value: object) -> Target | None:
     """Read a target ("Chỉ tiêu") cell into an operator, a value and a unit.
 
     A bare number means "at least" ("100%" -> ">= 100"); "Dưới 2%" is "< 2",
-    "Tối đa 2%" is "<= 2". "Đạt" / "Có" -> op ``"yes"``; "Không" -> op ``"no"``.
+    "Tối đa 2%" is "<= 2". "Đạt" / "Có" -> op ``"yes"``; "Không" / "Không có"
+    -> op ``"no"``. The unit drops what the figure counts ("100% số hộ" ->
+    "%"). ``None`` when the cell is empty or cannot be read (see
+    :func:`read_target` to tell the two apart).
 
     >>> parse_target("≥ 95%")
     Target(op='>=', value=95.0, unit='%', text='≥ 95%')
@@ -698,6 +731,56 @@ def parse_target(value: object) -> Target | None:
         return None
 
 
+#: Status of a :class:`TargetReading`.
+TARGET_OK = "ok"
+TARGET_MISSING = "missing"
+TARGET_UNPARSED = "unparsed"
+
+
+@dataclass(frozen=True)
+class TargetReading:
+    """What a target cell holds: a :class:`Target`, nothing, or text that is not a target.
+
+    ``status`` is ``"ok"`` (``target`` is set), ``"missing"`` (an empty cell)
+    or ``"unparsed"`` (``text`` is what was written, ``target`` is ``None``).
+    """
+
+    status: str
+    target: Target | None
+    text: str | None
+
+    @property
+    def ok(self) -> bool:
+        """True when a target was read."""
+        return self.status == TARGET_OK
+
+
+def read_target(value: object) -> TargetReading:
+    """Read a target cell and say whether it was a target, empty, or unreadable.
+
+    Never raises: whatever the cell holds, the answer is one of the three.
+
+    >>> read_target("Tối thiểu 95%").target.value, read_target(None).status
+    (95.0, 'missing')
+    >>> read_target("Theo kế hoạch của huyện")
+    TargetReading(status='unparsed', target=None, text='Theo kế hoạch của huyện')
+    """
+    try:
+        target = _parse_target(value)
+    except Exception:
+        target = None
+    if target is not None:
+        return TargetReading(TARGET_OK, target, target.text)
+    try:
+        text = str(value) if isinstance(value, bool) else normalize_text(value)
+        empty = text is None or (is_missing(text) and excel_error(value) is None)
+    except Exception:
+        text, empty = None, True
+    if empty:
+        return TargetReading(TARGET_MISSING, None, None)
+    return TargetReading(TARGET_UNPARSED, None, text)
+
+
 def _parse_target(value: object) -> Target | None:
     if isinstance(value, bool) or excel_error(value) is not None:
         return None
@@ -708,8 +791,9 @@ def _parse_target(value: object) -> Target | None:
         parsed = parse_number(value)
         return Target(">=", parsed.value, None, text) if parsed.ok else None
     text = _legacy_repaired(text) or text  # "Tèi thiÓu 95%" typed in TCVN3
-    folded = fold_text(text)
-    if folded in _YES_TARGETS or (folded.startswith("dat ") and not re.search(r"\d", text)):
+    plain = _PARENTHETICAL.sub(" ", text).strip() or text
+    folded = fold_text(plain)
+    if folded in _YES_TARGETS or (folded.startswith("dat ") and not re.search(r"\d", plain)):
         return Target("yes", None, None, text)
     if folded in _NO_TARGETS:
         return Target("no", None, None, text)
@@ -724,8 +808,9 @@ def _parse_target(value: object) -> Target | None:
         op = _SYMBOL_TO_OP[symbol["op"]]
         body = body[symbol.end() :]
     else:
-        first_digit = re.search(r"[\d+\-−]", body)
+        first_digit = re.search(r"[\d+\-−≥≤<>=]", body)
         head = body[: first_digit.start()] if first_digit else body
+        head = re.sub(r"\s+(?:l[àa]|b[ằa]ng|:)\s*$", " ", head, flags=re.IGNORECASE)
         head_folded = fold_text(head)
         if head_folded:
             for words, word_op in _WORD_OPS:
@@ -734,7 +819,7 @@ def _parse_target(value: object) -> Target | None:
                     break
             else:
                 return None
-            body = body[len(head) :]
+            body = body[first_digit.start() :] if first_digit else ""
             symbol = _SYMBOL_OP.match(body.strip())
             if symbol:
                 op = _SYMBOL_TO_OP[symbol["op"]]
@@ -743,10 +828,7 @@ def _parse_target(value: object) -> Target | None:
     parsed = parse_number(body)
     if not parsed.ok:
         return None
-    unit = parsed.unit
-    if unit:
-        unit = _TRAILING_WORDS.sub("", unit).strip() or None
-    return Target(op or ">=", parsed.value, unit, text)
+    return Target(op or ">=", parsed.value, _target_unit(parsed.unit), text)
 
 
 # ----------------------------------------------------------------------------- codes

@@ -17,6 +17,7 @@ from ntm_analysis import schema
 from ntm_analysis.parsing import (
     ParsedNumber,
     Target,
+    TargetReading,
     decode_text_bytes,
     excel_error,
     find_year,
@@ -29,6 +30,7 @@ from ntm_analysis.parsing import (
     parse_number,
     parse_target,
     parse_yes_no,
+    read_target,
     roman_heading,
     split_code,
     split_unit_prefix,
@@ -346,6 +348,105 @@ def test_parse_target_unparseable_is_none(raw):
     assert parse_target(raw) is None
 
 
+@pytest.mark.parametrize(
+    ("raw", "op", "value", "unit"),
+    [
+        ("Tối thiểu 95%", ">=", 95.0, "%"),
+        ("tối thiểu là 95%", ">=", 95.0, "%"),
+        ("không quá 2%", "<=", 2.0, "%"),
+        ("trên 90%", ">", 90.0, "%"),
+        ("≥95", ">=", 95.0, None),
+        ("100% số hộ", ">=", 100.0, "%"),
+        ("≥ 95% số hộ gia đình", ">=", 95.0, "%"),
+        (">= 95 phần trăm", ">=", 95.0, "%"),
+        ("≥ 53 tr.đ/người/năm", ">=", 53.0, "triệu đồng/người/năm"),
+        ("≥ 53 triệu đồng/người/năm", ">=", 53.0, "triệu đồng/người/năm"),
+        ("Đạt 100%", ">=", 100.0, "%"),
+        ("Đạt (điểm ≥ 70)", "yes", None, None),
+        ("Không có", "no", None, None),
+        ("Không vượt quá 1,5%", "<=", 1.5, "%"),
+    ],
+)
+def test_parse_target_forms_real_reports_write(raw, op, value, unit):
+    assert parse_target(raw) == Target(op, value, unit, normalize_text(raw))
+
+
+def test_read_target_tells_a_target_from_an_empty_cell_and_from_other_text():
+    assert read_target("≥ 95%") == TargetReading("ok", Target(">=", 95.0, "%", "≥ 95%"), "≥ 95%")
+    assert read_target(None) == TargetReading("missing", None, None)
+    assert read_target("  ") == TargetReading("missing", None, None)
+    assert read_target("-") == TargetReading("missing", None, None)
+    assert read_target("Theo kế hoạch") == TargetReading("unparsed", None, "Theo kế hoạch")
+    assert read_target("Từ 2 đến 5") == TargetReading("unparsed", None, "Từ 2 đến 5")
+    assert read_target("#REF!").status == "unparsed"  # an Excel error is not an empty cell
+
+
+def _figure(tenths: int, comma: bool) -> str:
+    text = f"{tenths / 10:g}"
+    return text.replace(".", ",") if comma else text
+
+
+AT_LEAST_FORMS = (
+    "≥ {x}%",
+    ">={x} %",
+    "=> {x}%",
+    "≥{x}",
+    "từ {x}% trở lên",
+    "Từ {x} % trở lên",
+    "{x}% trở lên",
+    "Tối thiểu {x}%",
+    "tối thiểu là {x}%",
+    "ít nhất {x}%",
+    "Không dưới {x}%",
+    "không thấp hơn {x} %",
+    "{x}%",
+    "{x}% số hộ",
+    "≥ {x}% (năm 2024)",
+)
+AT_MOST_FORMS = (
+    "≤ {x}%",
+    "<={x}%",
+    "=< {x} %",
+    "không quá {x}%",
+    "Không vượt quá {x}%",
+    "Tối đa {x}%",
+    "{x}% trở xuống",
+)
+
+
+@given(
+    tenths=st.integers(min_value=0, max_value=10_000),
+    comma=st.booleans(),
+    form=st.sampled_from(AT_LEAST_FORMS),
+)
+def test_every_at_least_form_parses_to_the_same_target(tenths, comma, form):
+    target = parse_target(form.format(x=_figure(tenths, comma)))
+    assert target is not None
+    assert (target.op, target.value) == (">=", tenths / 10)
+    assert target.unit in ("%", None)
+
+
+@given(
+    tenths=st.integers(min_value=0, max_value=10_000),
+    comma=st.booleans(),
+    form=st.sampled_from(AT_MOST_FORMS),
+)
+def test_every_at_most_form_parses_to_the_same_target(tenths, comma, form):
+    target = parse_target(form.format(x=_figure(tenths, comma)))
+    assert target is not None
+    assert (target.op, target.value, target.unit) == ("<=", tenths / 10, "%")
+
+
+@given(value=ANY_CELL)
+def test_read_target_never_raises_and_agrees_with_parse_target(value):
+    reading = read_target(value)
+    assert reading.status in ("ok", "missing", "unparsed")
+    assert (reading.target is not None) == (reading.status == "ok")
+    assert reading.target == parse_target(value)
+    if reading.status == "unparsed":
+        assert reading.text
+
+
 # -------------------------------------------------------------------------- codes
 
 
@@ -528,6 +629,7 @@ TOTAL_FUNCTIONS = [
     parse_mark,
     parse_yes_no,
     parse_target,
+    read_target,
     split_code,
     roman_heading,
     split_unit_prefix,
