@@ -101,14 +101,24 @@ class Indicator:
 
         A province's threshold beats the national one; among those of one
         origin, the most specific match (region and year) wins. A threshold for
-        a region other than ``region`` never applies.
+        a region other than ``region`` never applies. Where the set splits the
+        indicator by region for the year, its common figure ("chỉ tiêu
+        chung") applies only to a commune whose region is unset: a commune of
+        a region the set gives no figure for is left without a threshold
+        rather than judged against another region's figure.
         """
         best: Threshold | None = None
         for origin in (ORIGIN_PROVINCE, ORIGIN_NATIONAL):
+            split = region is not None and any(
+                t.origin == origin and t.region is not None and t.year in (None, year)
+                for t in self.thresholds
+            )
             for t in self.thresholds:
                 if t.origin != origin:
                     continue
                 if t.region is not None and t.region != region:
+                    continue
+                if t.region is None and split and t.year in (None, year):
                     continue
                 if t.year is not None and t.year != year:
                     continue

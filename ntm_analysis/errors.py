@@ -81,6 +81,10 @@ class FindingCheck(StrEnum):
     """Which cross-check disagreed."""
 
     APPRAISAL_VS_THRESHOLD = "appraisal_vs_threshold"  # indicator: self-appraisal vs threshold
+    APPRAISAL_VS_STATED_TARGET = "appraisal_vs_stated_target"  # vs the report's own target
+    STATED_TARGET_VS_THRESHOLD = "stated_target_vs_threshold"  # report's target vs threshold
+    STATED_TARGET_INCONSISTENT = "stated_target_inconsistent"  # communes of a region disagree
+    TARGET_UNPARSED = "target_unparsed"  # target text that is not a target (or wrong unit)
     CRITERION_VS_INDICATORS = "criterion_vs_indicators"  # criterion appraisal vs its indicators
     CRITERION_APPRAISAL_VS_RESULT = "criterion_appraisal_vs_result"  # vs computed result
     MATRIX_TOTAL_MISMATCH = "matrix_total_mismatch"  # stated total vs marks

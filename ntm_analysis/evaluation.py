@@ -39,6 +39,13 @@ from .codes import first_positions, order_by, ranks_of
 from .codes import shared_codes as _shared_codes
 from .errors import FindingCheck
 from .registry import Registry
+from .stated_targets import (
+    StatedTargets,
+    departures,
+    judge_by_stated,
+    read_stated_targets,
+    same_as_threshold,
+)
 
 #: Text columns of the records that evaluation handles as categoricals.
 CATEGORICAL_RECORD_COLUMNS = (
@@ -274,6 +281,7 @@ class _ThresholdTable:
     source: list  # legal source or None
     cube: np.ndarray  # table row per (year, region, indicator code); -1: no set
     region: np.ndarray  # region index per (year, commune code)
+    region_of_row: np.ndarray  # region (None: unset) of each table row
 
     def frame(self) -> pd.DataFrame:
         """The table's columns as a frame (text categorical), to take rows from."""
@@ -350,7 +358,7 @@ def _threshold_table(
     sets = _sets_by_year(years, catalog)
     region_idx, regions = _region_codes(years, codes, registry)
     indicator_list = indicators.tolist()
-    set_ids, values, ops, texts, sources = [], [], [], [], []
+    set_ids, values, ops, texts, sources, row_regions = [], [], [], [], [], []
     cube = np.full((len(years) + 1, len(regions), len(indicators) + 1), -1, dtype=np.int32)
     for k, y in enumerate(years):
         cset = sets.get(int(y))
@@ -366,6 +374,7 @@ def _threshold_table(
                 ops.append(-1 if t is None else THRESHOLD_OPS.index(t.op))
                 texts.append(None if t is None else t.text)
                 sources.append(None if t is None else t.source)
+                row_regions.append(region)
     return _ThresholdTable(
         pd.Index(set_ids, dtype="str"),
         np.array(values, dtype=np.float64),
@@ -374,6 +383,7 @@ def _threshold_table(
         sources,
         cube,
         np.vstack([region_idx, np.zeros((1, region_idx.shape[1]), dtype=np.int16)]),
+        np.array(row_regions, dtype=object),
     )
 
 
@@ -466,11 +476,16 @@ def evaluate_indicators(
     thresholds = table.take(trow)
 
     value = ind["value"].astype("Float64").array
-    known, by_value = _compare(value.to_numpy(np.float64, na_value=np.nan), table, trow)
+    number = value.to_numpy(np.float64, na_value=np.nan)
+    known, by_value = _compare(number, table, trow)
+    stated = read_stated_targets(ind["target_text"], ind["unit"])
+    stated_known, by_stated = judge_by_stated(stated, number)
+    stated_known &= ~known  # a sourced threshold beats the report's own target
     appraisal = _appraisal_codes(ind["self_assessed"])
-    met = np.where(known, by_value, appraisal == 1)
-    decided = known | (appraisal >= 0)
-    basis = np.where(known, np.int8(0), np.where(appraisal >= 0, np.int8(1), np.int8(2)))
+    met = np.where(known, by_value, np.where(stated_known, by_stated, appraisal == 1))
+    decided = known | stated_known | (appraisal >= 0)
+    basis = np.select([known, stated_known, appraisal >= 0], [0, 1, 2], 3).astype(np.int8)
+    in_use = _target_in_use(thresholds, stated, stated_known)
     out = pd.DataFrame(
         {
             "year": ind["year"].array,
@@ -485,12 +500,11 @@ def evaluate_indicators(
             "target_text": _fill_categorical(
                 ind["target_text"], pd.Series(thresholds["threshold_text"])
             ),
-            "threshold": thresholds["threshold"],
-            "threshold_op": thresholds["threshold_op"],
-            "threshold_source": thresholds["threshold_source"],
+            **in_use,
             "met": _boolean(met, decided),
             "met_basis": _categorical(
-                basis, (s.BASIS_THRESHOLD, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE)
+                basis,
+                (s.BASIS_THRESHOLD, s.BASIS_STATED_TARGET, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE),
             ),
             "self_assessed": ind["self_assessed"].array,
             s.SOURCE_FILE: ind[s.SOURCE_FILE].array,
@@ -499,13 +513,186 @@ def evaluate_indicators(
         },
         copy=False,
     )
-    flagged = np.flatnonzero(known & (appraisal >= 0) & (by_value != (appraisal == 1)))
-    # in the order they were read (rows standing for an indicator come last)
-    read_order = np.where(
-        np.isin(pos[flagged], standing), len(records) + pos[flagged], pos[flagged]
+    # findings in the order the rows were read (rows standing for an indicator come last)
+    read_rank = np.where(np.isin(pos, standing), len(records) + pos, pos)
+
+    def in_read_order(mask: np.ndarray) -> np.ndarray:
+        rows = np.flatnonzero(mask)
+        return rows[np.argsort(read_rank[rows], kind="stable")]
+
+    said = appraisal >= 0
+    flagged = in_read_order(known & said & (by_value != (appraisal == 1)))
+    usable = (table.op >= 0) & ((table.op == THRESHOLD_OPS.index("yes")) | ~np.isnan(table.value))
+    has_threshold = usable[trow]
+    findings = [
+        _threshold_findings(out.take(flagged), table, trow[flagged]),
+        _stated_appraisal_findings(
+            out, in_read_order(stated_known & said & (by_stated != (appraisal == 1)))
+        ),
+        _stated_vs_threshold_findings(
+            out,
+            in_read_order(
+                has_threshold
+                & (stated.op >= 0)
+                & ~same_as_threshold(stated, table.op[trow], table.value[trow])
+            ),
+            stated,
+            table,
+            trow,
+        ),
+        _unparsed_target_findings(out, in_read_order(stated.unparsed | stated.unit_clash), stated),
+        _inconsistent_target_findings(out, read_rank, stated, table, trow),
+    ]
+    return out, pd.concat(findings, ignore_index=True)
+
+
+def _target_in_use(
+    thresholds: dict, stated: StatedTargets, stated_known: np.ndarray
+) -> dict[str, pd.api.extensions.ExtensionArray]:
+    """The threshold columns: the catalog's threshold, or the stated target where it judged.
+
+    Stated "=" and "Không" targets have no threshold operator: their figure
+    and operator stay empty, the source still says what judged the row.
+    """
+    op_codes = thresholds["threshold_op"].codes
+    as_threshold = stated_known & (stated.op < len(THRESHOLD_OPS))
+    figure = thresholds["threshold"].to_numpy(np.float64, na_value=np.nan)
+    figure = np.where(stated_known, np.where(as_threshold, stated.value, np.nan), figure)
+    op = np.where(stated_known, np.where(as_threshold, stated.op, -1), op_codes)
+    source = thresholds["threshold_source"]
+    categories = source.categories
+    if s.STATED_TARGET_SOURCE not in categories:
+        categories = categories.append(pd.Index([s.STATED_TARGET_SOURCE], dtype=categories.dtype))
+    source_codes = np.where(stated_known, categories.get_loc(s.STATED_TARGET_SOURCE), source.codes)
+    return {
+        "threshold": pd.arrays.FloatingArray(figure, np.isnan(figure)),
+        "threshold_op": pd.Categorical.from_codes(
+            op.astype(np.int8), dtype=thresholds["threshold_op"].dtype, validate=False
+        ),
+        "threshold_source": pd.Categorical.from_codes(
+            source_codes, categories=categories, validate=False
+        ),
+    }
+
+
+def _indicator_findings(
+    part: pd.DataFrame, check: FindingCheck, messages: list[str]
+) -> pd.DataFrame:
+    """Findings about the given rows of the indicators table, one message each."""
+    return _finding_columns(
+        len(part),
+        year=part["year"].array,
+        commune=part["commune"].array,
+        subject_type="indicator",
+        subject=part["indicator"].array,
+        check=check.value,
+        message=messages,
+        source=source_text(part).array,
     )
-    flagged = flagged[np.argsort(read_order, kind="stable")]
-    return out, _threshold_findings(out.take(flagged), table, trow[flagged])
+
+
+def _plain(part: pd.DataFrame, column: str) -> list:
+    return part[column].to_numpy(dtype=object, na_value=None).tolist()
+
+
+def _stated_appraisal_findings(out: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    """The commune's appraisal disagrees with its value against its own stated target."""
+    part = out.take(rows)
+    messages = [
+        f"Chỉ tiêu {code}: xã tự đánh giá '{appraisal_word(a)}' nhưng kết quả {_text(v)} "
+        f"{'đạt' if m else 'không đạt'} chỉ tiêu chính báo cáo ghi '{_text(t)}'."
+        for code, a, v, m, t in zip(
+            *(_plain(part, c) for c in ("indicator", "self_assessed", "value_text", "met")),
+            _plain(part, "target_text"),
+            strict=True,
+        )
+    ]
+    return _indicator_findings(part, FindingCheck.APPRAISAL_VS_STATED_TARGET, messages)
+
+
+def _stated_vs_threshold_findings(
+    out: pd.DataFrame, rows: np.ndarray, stated: StatedTargets, table: _ThresholdTable, trow
+) -> pd.DataFrame:
+    """The report states another target than the sourced threshold in use."""
+    part = out.take(rows)
+    messages = [
+        f"Chỉ tiêu {code}: báo cáo ghi chỉ tiêu '{_text(t)}' ({stated.labels[k]}), khác ngưỡng "
+        f"đang áp dụng '{_text(table.text[r])}' ({_text(table.source[r])})."
+        for code, t, k, r in zip(
+            _plain(part, "indicator"),
+            _plain(part, "target_text"),
+            stated.target_id[rows].tolist(),
+            trow[rows].tolist(),
+            strict=True,
+        )
+    ]
+    return _indicator_findings(part, FindingCheck.STATED_TARGET_VS_THRESHOLD, messages)
+
+
+def _unparsed_target_findings(
+    out: pd.DataFrame, rows: np.ndarray, stated: StatedTargets
+) -> pd.DataFrame:
+    """Target text that is no target, or a target in another unit than the value."""
+    part = out.take(rows)
+    messages = [
+        f"Chỉ tiêu {code}: không dùng được chỉ tiêu báo cáo ghi '{_text(t)}' ("
+        + (
+            f"đơn vị khác với đơn vị của kết quả '{_text(u)}'"
+            if clash
+            else "không đọc được toán tử và mức"
+        )
+        + "); chỉ tiêu này được đánh giá theo căn cứ kế tiếp."
+        for code, t, u, clash in zip(
+            _plain(part, "indicator"),
+            _plain(part, "target_text"),
+            _plain(part, "unit"),
+            stated.unit_clash[rows].tolist(),
+            strict=True,
+        )
+    ]
+    return _indicator_findings(part, FindingCheck.TARGET_UNPARSED, messages)
+
+
+def _inconsistent_target_findings(
+    out: pd.DataFrame,
+    read_rank: np.ndarray,
+    stated: StatedTargets,
+    table: _ThresholdTable,
+    trow: np.ndarray,
+) -> pd.DataFrame:
+    """Communes of one threshold region stating different targets for an indicator and year.
+
+    A table row is one year x region x indicator, so it is the group. Each
+    commune departing from the figure most of its group states gets a
+    finding; with no single most common figure, every commune of the group.
+    """
+    found = departures(trow, stated.target_id)
+    rows = found.rows[np.argsort(read_rank[found.rows], kind="stable")]
+    keep = {r: k for k, r in enumerate(found.rows.tolist())}
+    part = out.take(rows)
+    messages = []
+    for row, code, year, t in zip(
+        rows.tolist(),
+        _plain(part, "indicator"),
+        _plain(part, "year"),
+        _plain(part, "target_text"),
+        strict=True,
+    ):
+        k = keep[row]
+        region = table.region_of_row[trow[row]]
+        where = f"vùng {region}" if region is not None else "chưa xác định vùng"
+        head = f"Chỉ tiêu {code} năm {year}: báo cáo ghi chỉ tiêu '{_text(t)}'"
+        if found.mode[k] >= 0:
+            messages.append(
+                f"{head}, khác mức phần lớn các xã {where} ghi "
+                f"({stated.labels[found.mode[k]]}: {found.mode_count[k]}/{found.group_size[k]} xã)."
+            )
+        else:
+            spread = "; ".join(f"{stated.labels[i]}: {n} xã" for i, n in found.figures[k])
+            messages.append(
+                f"{head}; các xã {where} ghi các mức khác nhau, không có mức chung ({spread})."
+            )
+    return _indicator_findings(part, FindingCheck.STATED_TARGET_INCONSISTENT, messages)
 
 
 def _threshold_findings(

@@ -24,11 +24,22 @@ APPRAISALS = (MET, BASICALLY_MET, NOT_MET)
 
 # --- how a computed `met` was decided ------------------------------------------
 BASIS_THRESHOLD = "threshold"  # value compared with the catalog / province threshold
-BASIS_SELF_ASSESSMENT = "self_assessment"  # no threshold set: the commune's appraisal
+BASIS_STATED_TARGET = "stated_target"  # no threshold set: value vs the report's own target
+BASIS_SELF_ASSESSMENT = "self_assessment"  # no usable target: the commune's appraisal
 BASIS_INDICATORS = "indicators"  # criterion: all its reported indicators
 BASIS_MATRIX = "district_matrix"  # criterion: mark in a district summary matrix
 BASIS_NONE = "undecided"  # neither a usable value nor an appraisal
-MET_BASES = (BASIS_THRESHOLD, BASIS_SELF_ASSESSMENT, BASIS_INDICATORS, BASIS_MATRIX, BASIS_NONE)
+MET_BASES = (
+    BASIS_THRESHOLD,
+    BASIS_STATED_TARGET,
+    BASIS_SELF_ASSESSMENT,
+    BASIS_INDICATORS,
+    BASIS_MATRIX,
+    BASIS_NONE,
+)
+
+#: ``threshold_source`` of an indicator judged against the target its report states.
+STATED_TARGET_SOURCE = "Chỉ tiêu ghi trong báo cáo của xã"
 
 # --- commune status -------------------------------------------------------------
 STATUS_NTM = "ntm"  # meets every criterion of the set
@@ -84,11 +95,11 @@ INDICATOR_COLUMNS = (
     "value_text",
     "unit",
     "target_text",
-    "threshold",  # float or NA (numeric thresholds)
-    "threshold_op",  # ">=", "<=", "yes" or NA when no threshold is set
-    "threshold_source",  # legal source of the threshold used, or NA
+    "threshold",  # float or NA: the figure of the target in use (threshold or stated target)
+    "threshold_op",  # ">=", "<=", ">", "<", "yes" or NA when no target is in use
+    "threshold_source",  # legal source of the threshold, STATED_TARGET_SOURCE, or NA
     "met",  # boolean or NA
-    "met_basis",  # BASIS_THRESHOLD | BASIS_SELF_ASSESSMENT | BASIS_NONE
+    "met_basis",  # BASIS_THRESHOLD | BASIS_STATED_TARGET | BASIS_SELF_ASSESSMENT | BASIS_NONE
     "self_assessed",
     SOURCE_FILE,
     SOURCE_SHEET,

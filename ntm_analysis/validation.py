@@ -40,7 +40,9 @@ INDICATORS_SCHEMA = pa.DataFrameSchema(
         "met": pa.Column("boolean", nullable=True, coerce=True),
         "met_basis": pa.Column(
             "string",
-            pa.Check.isin([s.BASIS_THRESHOLD, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE]),
+            pa.Check.isin(
+                [s.BASIS_THRESHOLD, s.BASIS_STATED_TARGET, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE]
+            ),
             coerce=True,
         ),
         "self_assessed": pa.Column(

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from ntm_analysis import schema as s
 from ntm_analysis.catalog import Catalog, criteria_set_from_data
 from ntm_analysis.evaluation import evaluate, records_order
+from ntm_analysis.parsing import read_target
 from ntm_analysis.registry import Registry
 
 SRC = "test decision"
@@ -132,7 +133,9 @@ def registry() -> Registry:
 CODES = {"Xã An": "001", "Xã Bình": "002", "Xã Cường": "003"}
 
 
-def rec(year, commune, code, value=None, appraisal=None, *, level="indicator", layout=None):
+def rec(
+    year, commune, code, value=None, appraisal=None, *, level="indicator", layout=None, target=None
+):
     return {
         "year": year,
         "commune": commune,
@@ -143,7 +146,7 @@ def rec(year, commune, code, value=None, appraisal=None, *, level="indicator", l
         "value": value,
         "value_text": None if value is None else str(value),
         "unit": None,
-        "target_text": None,
+        "target_text": target,
         "self_assessed": appraisal,
         "layout": layout or s.LAYOUT_COMMUNE_REPORT,
         "stated_total": None,
@@ -392,6 +395,200 @@ def test_strict_threshold_from_a_province_set(registry, value, expected):
     assert (row["met"], row["threshold_op"]) == (expected, "<")
 
 
+# --------------------------------------------------------------------------- stated targets
+
+
+def test_a_sourced_threshold_beats_the_stated_target_and_a_different_one_is_a_finding(
+    catalog, registry
+):
+    rows = full_report(2023, "Xã An")
+    rows = [
+        {**r, "value": 82.0, "target_text": "≥ 85%"} if r["indicator"] == "1.2" else r for r in rows
+    ]
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    row = indicator_row(result, "Xã An", "1.2")
+    assert (row["met"], row["met_basis"], row["threshold"]) == (True, s.BASIS_THRESHOLD, 80.0)
+    assert row["threshold_source"] == SRC
+    f = result.findings.set_index("check")
+    assert f.loc["stated_target_vs_threshold", "subject"] == "1.2"
+    assert "'≥ 85%'" in f.loc["stated_target_vs_threshold", "message"]
+    assert "≥80%" in f.loc["stated_target_vs_threshold", "message"]
+
+
+def test_a_stated_target_equal_to_the_threshold_is_no_finding(catalog, registry):
+    rows = [
+        {**r, "target_text": "Tối thiểu 80%"} if r["indicator"] == "1.2" else r
+        for r in full_report(2023, "Xã An")
+    ]
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    assert checks_of(result, "Xã An") == set()
+
+
+@pytest.mark.parametrize(
+    "value, appraisal, met, finding",
+    [
+        (41.0, s.MET, False, True),  # 'Đạt' although 41 misses ≥ 45
+        (46.0, s.NOT_MET, True, True),  # 'Chưa đạt' although 46 meets it
+        (46.0, s.MET, True, False),
+        (41.0, None, False, False),
+    ],
+)
+def test_without_a_threshold_the_stated_target_judges_the_value(
+    catalog, registry, value, appraisal, met, finding
+):
+    # Xã Bình is in region B, which has no 2022 income figure
+    rows = full_report(2022, "Xã Bình")
+    rows = [
+        {**r, "value": value, "self_assessed": appraisal, "target_text": "≥ 45 tr.đ/người/năm"}
+        if r["indicator"] == "3.1"
+        else r
+        for r in rows
+    ]
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    row = indicator_row(result, "Xã Bình", "3.1", 2022)
+    assert (row["met"], row["met_basis"]) == (met, s.BASIS_STATED_TARGET)
+    assert (row["threshold"], row["threshold_op"]) == (45.0, ">=")
+    assert row["threshold_source"] == s.STATED_TARGET_SOURCE
+    assert ("appraisal_vs_stated_target" in checks_of(result, "Xã Bình", "3.1")) is finding
+    if finding:
+        message = result.findings.loc[
+            result.findings["check"] == "appraisal_vs_stated_target", "message"
+        ].iloc[0]
+        assert message.startswith("Chỉ tiêu 3.1: xã tự đánh giá")
+        assert "≥ 45 tr.đ/người/năm" in message
+
+
+@pytest.mark.parametrize(
+    "target, value, met",
+    [("Đạt", 1.0, True), ("Có", 0.0, False), ("Không", 0.0, True), ("Không có", 1.0, False)],
+)
+def test_yes_and_no_stated_targets(catalog, registry, target, value, met):
+    rows = [
+        {**r, "value": value, "self_assessed": None, "target_text": target}
+        if r["indicator"] == "3.2"
+        else r
+        for r in full_report(2023, "Xã An")
+    ]
+    row = indicator_row(
+        evaluate(records(*rows), catalog=catalog, registry=registry), "Xã An", "3.2"
+    )
+    assert (row["met"], row["met_basis"]) == (met, s.BASIS_STATED_TARGET)
+    assert pd.isna(row["threshold"])
+
+
+def test_a_percentage_is_not_judged_by_a_yes_target(catalog, registry):
+    rows = [
+        {**r, "value": 30.0, "self_assessed": s.MET, "target_text": "Đạt"}
+        if r["indicator"] == "3.2"
+        else r
+        for r in full_report(2023, "Xã An")
+    ]
+    row = indicator_row(
+        evaluate(records(*rows), catalog=catalog, registry=registry), "Xã An", "3.2"
+    )
+    assert (row["met"], row["met_basis"]) == (True, s.BASIS_SELF_ASSESSMENT)
+
+
+@pytest.mark.parametrize(
+    "target, unit, reason",
+    [
+        ("theo kế hoạch của huyện", None, "không đọc được"),
+        ("≥ 45%", "triệu đồng/người/năm", "đơn vị khác"),
+    ],
+)
+def test_an_unusable_target_is_a_finding_and_the_appraisal_decides(
+    catalog, registry, target, unit, reason
+):
+    rows = [
+        {**r, "value": 41.0, "unit": unit, "self_assessed": s.MET, "target_text": target}
+        if r["indicator"] == "3.1"
+        else r
+        for r in full_report(2022, "Xã Bình")
+    ]
+    result = evaluate(records(*rows), catalog=catalog, registry=registry)
+    row = indicator_row(result, "Xã Bình", "3.1", 2022)
+    assert (row["met"], row["met_basis"]) == (True, s.BASIS_SELF_ASSESSMENT)
+    f = result.findings.loc[result.findings["check"] == "target_unparsed"]
+    assert f["subject"].tolist() == ["3.1"]
+    assert reason in f["message"].iloc[0]
+    assert f["source"].iloc[0] == "Xã Bình.xlsx › 2022 › row 10"
+
+
+def _region_registry(regions: dict[str, str | None]) -> Registry:
+    return Registry(
+        pd.DataFrame(
+            {
+                "code": [f"{k:03d}" for k in range(1, len(regions) + 1)],
+                "name": list(regions),
+                "unit_type": ["xã"] * len(regions),
+                "district": ["Huyện Thử"] * len(regions),
+                "province": ["Tỉnh Thử"] * len(regions),
+                "threshold_region": list(regions.values()),
+                "valid_from": [None] * len(regions),
+                "valid_to": [None] * len(regions),
+                "note": [None] * len(regions),
+            }
+        )
+    )
+
+
+def _stated_rows(targets: dict[str, str], year=2023, code="3.2"):
+    rows = []
+    for k, (name, target) in enumerate(targets.items(), start=1):
+        rows.append(
+            {
+                **rec(year, "Xã An", code, 1.0, s.MET, target=target),
+                "commune": name,
+                "commune_code": f"{k:03d}",
+                s.SOURCE_FILE: f"{name}.xlsx",
+            }
+        )
+    return rows
+
+
+def test_communes_of_one_region_stating_different_targets_are_named(catalog):
+    regions = {"Xã Một": "A", "Xã Hai": "A", "Xã Ba": "A", "Xã Bốn": "B", "Xã Năm": "B"}
+    targets = {
+        "Xã Một": "≥ 95%",
+        "Xã Hai": "Tối thiểu 95%",
+        "Xã Ba": "≥ 85%",
+        "Xã Bốn": "≥ 85%",  # another region: compared only with its own
+        "Xã Năm": "≥ 85%",
+    }
+    rows = _stated_rows(targets)
+    result = evaluate(records(*rows), catalog=catalog, registry=_region_registry(regions))
+    f = result.findings.loc[result.findings["check"] == "stated_target_inconsistent"]
+    assert f["commune"].tolist() == ["Xã Ba"]
+    assert f["subject"].tolist() == ["3.2"]
+    message = f["message"].iloc[0]
+    assert "vùng A" in message and "≥ 95%: 2/3 xã" in message and "'≥ 85%'" in message
+
+
+def test_a_tie_between_stated_targets_names_every_commune_of_the_region(catalog):
+    regions = {"Xã Một": None, "Xã Hai": None}
+    rows = _stated_rows({"Xã Một": "≥ 95%", "Xã Hai": "≥ 90%"})
+    result = evaluate(records(*rows), catalog=catalog, registry=_region_registry(regions))
+    f = result.findings.loc[result.findings["check"] == "stated_target_inconsistent"]
+    assert f["commune"].tolist() == ["Xã Một", "Xã Hai"]
+    assert "chưa xác định vùng" in f["message"].iloc[0]
+    assert "≥ 95%: 1 xã" in f["message"].iloc[0] and "≥ 90%: 1 xã" in f["message"].iloc[0]
+
+
+def test_the_common_figure_applies_only_where_the_region_is_unset():
+    import copy
+
+    data = copy.deepcopy(TINY_SET)
+    data["criteria"][2]["indicators"][0]["thresholds"] = [
+        {"year": 2022, "op": ">=", "value": 48, "text": "≥48", "source": "chung"},
+        {"region": "A", "year": 2022, "op": ">=", "value": 39, "text": "≥39", "source": "A"},
+    ]
+    ind = criteria_set_from_data(data).indicator("3.1")
+    assert ind.threshold_for(None, 2022).value == 48
+    assert ind.threshold_for("A", 2022).value == 39
+    assert ind.threshold_for("B", 2022) is None  # B's figure is not known: not A's, not 48
+    assert ind.threshold_for(None, 2023) is None
+
+
 # --------------------------------------------------------------------------- reference check
 #
 # evaluate() works on integer codes for speed; this plain, row-by-row
@@ -431,6 +628,23 @@ def ref_registry() -> Registry:
 
 _APPRAISALS = st.sampled_from([s.MET, s.BASICALLY_MET, s.NOT_MET, None])
 _VALUES = st.sampled_from([None, 0.0, 1.0, 1.9, 2.0, 39.0, 45.0, 50.0, 79.9, 80.0, 100.0])
+_TARGETS = st.sampled_from(
+    [
+        None,
+        None,
+        "≥ 80%",
+        "Tối thiểu 85%",
+        "Đạt",
+        "Có",
+        "≤ 2%",
+        "dưới 2%",
+        "Không",
+        "= 1",
+        "≥ 45 triệu đồng/người/năm",
+        "Từ 40 trở lên",
+        "theo kế hoạch",
+    ]
+)
 
 
 @st.composite
@@ -451,22 +665,31 @@ def random_records(draw) -> pd.DataFrame:
                             draw(_VALUES),
                             draw(_APPRAISALS),
                             layout,
+                            draw(_TARGETS),
                         )
                     )
             for crit in draw(st.sets(st.sampled_from(REF_CRITERIA))):
-                value = draw(_VALUES) if layout == s.LAYOUT_COMMUNE_REPORT else None
-                rows.append((year, name, code, "criterion", crit, value, draw(_APPRAISALS), layout))
+                report = layout == s.LAYOUT_COMMUNE_REPORT
+                value = draw(_VALUES) if report else None
+                target = draw(_TARGETS) if report else None
+                rows.append(
+                    (year, name, code, "criterion", crit, value, draw(_APPRAISALS), layout, target)
+                )
     rows = draw(st.permutations(rows))
     return records(
         *(
             {
-                **rec(year, "Xã An", code, value, appraisal, level=level, layout=layout),
+                **rec(
+                    year, "Xã An", code, value, appraisal, level=level, layout=layout, target=target
+                ),
                 "commune": name,
                 "commune_code": unit,
                 s.SOURCE_FILE: f"{unit}-{year}.xlsx",
                 s.SOURCE_ROW: k + 2,
             }
-            for k, (year, name, unit, level, code, value, appraisal, layout) in enumerate(rows)
+            for k, (year, name, unit, level, code, value, appraisal, layout, target) in enumerate(
+                rows
+            )
         )
     )
 
@@ -500,31 +723,68 @@ def reference_evaluation(frame: pd.DataFrame, catalog: Catalog, registry: Regist
         and r["indicator"] in singles
         and (r["year"], r["commune_code"], r["indicator"]) not in present
     ]
+    import operator
+
+    compare = {
+        ">=": operator.ge,
+        "<=": operator.le,
+        ">": operator.gt,
+        "<": operator.lt,
+        "=": operator.eq,
+        "yes": lambda v, _: v >= 0.5,
+        "no": lambda v, _: v < 0.5,
+    }
     findings = Counter()
     indicators = {}
+    stated_in_group: dict[tuple, list] = {}
     for r in ind_rows:
         ind = cset.indicator(r["indicator"])
-        t = (
-            ind.threshold_for(registry.region_of(r["commune_code"], r["year"]), r["year"])
-            if ind
-            else None
-        )
+        region = registry.region_of(r["commune_code"], r["year"])
+        t = ind.threshold_for(region, r["year"]) if ind else None
         value, said = r["value"], _appraisal(r["self_assessed"])
+        key = (r["year"], r["commune"], r["indicator"])
+        t_usable = t is not None and (t.op == "yes" or t.value is not None)
         by_value = None
-        if t is not None and value is not None and (t.op == "yes" or t.value is not None):
-            import operator
-
-            compare = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt}
-            by_value = value >= 0.5 if t.op == "yes" else compare[t.op](value, t.value)
+        if t_usable and value is not None:
+            by_value = compare[t.op](value, t.value)
+        reading = read_target(r["target_text"])
+        stated = reading.target
+        by_stated = None
+        if stated is not None and value is not None:
+            if stated.op in ("yes", "no"):
+                by_stated = compare[stated.op](value, None) if value in (0.0, 1.0) else None
+            elif stated.value is not None:
+                by_stated = compare[stated.op](value, stated.value)
         if by_value is not None:
             met, basis = by_value, s.BASIS_THRESHOLD
             if said is not None and said != by_value:
-                findings[(r["year"], r["commune"], r["indicator"], "appraisal_vs_threshold")] += 1
+                findings[(*key, "appraisal_vs_threshold")] += 1
+        elif by_stated is not None:
+            met, basis = by_stated, s.BASIS_STATED_TARGET
+            if said is not None and said != by_stated:
+                findings[(*key, "appraisal_vs_stated_target")] += 1
         elif said is not None:
             met, basis = said, s.BASIS_SELF_ASSESSMENT
         else:
             met, basis = None, s.BASIS_NONE
+        if reading.status == "unparsed":
+            findings[(*key, "target_unparsed")] += 1
+        if stated is not None:
+            if t_usable and (stated.op, stated.value) != (t.op, t.value):
+                findings[(*key, "stated_target_vs_threshold")] += 1
+            stated_in_group.setdefault((r["year"], region, r["indicator"]), []).append(
+                (key, (stated.op, stated.value, stated.unit))
+            )
         indicators[(r["year"], r["commune_code"], r["indicator"])] = (met, basis)
+    for members in stated_in_group.values():
+        counts = Counter(figure for _, figure in members)
+        if len(counts) < 2:
+            continue
+        top = max(counts.values())
+        modes = [f for f, n in counts.items() if n == top]
+        for key, figure in members:
+            if len(modes) > 1 or figure != modes[0]:
+                findings[(*key, "stated_target_inconsistent")] += 1
     units = {(r["year"], r["commune"], r["commune_code"]) for r in covered}
     reporting = {(r["year"], r["commune_code"]) for r in ind_rows}
     criteria, communes = {}, {}
@@ -602,7 +862,15 @@ def _as_reference(result) -> dict:
         return {tuple(r[k] for k in key): tuple(r[f] for f in facts) for _, r in plain.iterrows()}
 
     f = result.findings
-    checks = {"appraisal_vs_threshold", "criterion_appraisal_vs_result", "missing_indicator"}
+    checks = {
+        "appraisal_vs_threshold",
+        "criterion_appraisal_vs_result",
+        "missing_indicator",
+        "appraisal_vs_stated_target",
+        "stated_target_vs_threshold",
+        "stated_target_inconsistent",
+        "target_unparsed",
+    }
     return {
         "indicators": rows(
             result.indicators, ("year", "commune_code", "indicator"), ("met", "met_basis")
