@@ -31,14 +31,8 @@ clean-data: sample ## Clean data/raw/ into data/processed/ (exit 1 = done, with 
 	@$(NTM) clean; rc=$$?; if [ $$rc -gt 1 ]; then exit $$rc; fi
 
 report: clean-data ## Set up, write the sample, clean it and render the review into outputs/
-	@if $(NTM) render --help >/dev/null 2>&1; then \
-	  $(NTM) render --jobs $(JOBS); rc=$$?; \
-	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
-	  echo ""; echo "Open the review: $(CURDIR)/outputs/index.html"; \
-	else \
-	  echo ""; echo "Cleaning done: $(CURDIR)/data/processed/"; \
-	  echo "Rendering is not available yet (notebooks issue); make report stops after cleaning."; \
-	fi
+	@$(NTM) render --jobs $(JOBS); rc=$$?; if [ $$rc -gt 1 ]; then exit $$rc; fi
+	@echo ""; echo "Open the review: $(CURDIR)/outputs/index.html"
 
 test: setup ## Run the test suite (executes the notebooks and a headless browser check)
 	$(PY) -m pytest

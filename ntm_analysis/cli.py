@@ -111,6 +111,92 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def split_list(values: Sequence[str] | None) -> list[str] | None:
+    """Values of a repeatable option, each possibly comma-separated; None when empty.
+
+    >>> split_list(["Quảng Tân,Quảng Lâm", "Dực Yên"])
+    ['Quảng Tân', 'Quảng Lâm', 'Dực Yên']
+    """
+    if not values:
+        return None
+    out = [v.strip() for item in values for v in item.split(",") if v.strip()]
+    return out or None
+
+
+def _render_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--processed",
+        default=str(config.PROCESSED_DATA_DIR),
+        metavar="DIR",
+        help="processed data folder (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--out",
+        default=str(config.OUTPUTS_DIR),
+        metavar="DIR",
+        help="output folder for the pages and index.html (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--year",
+        dest="years",
+        type=int,
+        action="append",
+        metavar="YEAR",
+        help="year to render; repeat for several (default: the latest year in the data)",
+    )
+    parser.add_argument(
+        "--commune",
+        dest="communes",
+        action="append",
+        metavar="NAME",
+        help="commune profile to render ('Quảng Tân', 'quang-tan'); repeat or comma-separate "
+        "(default: all)",
+    )
+    parser.add_argument(
+        "--department",
+        dest="departments",
+        action="append",
+        metavar="NAME",
+        help="department report to render; repeat or comma-separate (default: all)",
+    )
+    parser.add_argument(
+        "--kind",
+        dest="kinds",
+        action="append",
+        choices=sorted(config.PAGE_NOTEBOOKS),
+        help="page kinds to render; repeat for several (default: district, commune, department)",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="pages rendered in parallel (default: CPU cores)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786) instead of locally",
+    )
+    parser.add_argument("--lang", choices=sorted(config.LANGS), default=config.DEFAULT_LANG)
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from .render import render_review
+
+    summary = render_review(
+        processed_dir=args.processed,
+        out_dir=args.out,
+        years=args.years,
+        communes=split_list(args.communes),
+        departments=split_list(args.departments),
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        lang=args.lang,
+        progress=not args.quiet,
+        kinds=args.kinds,
+    )
+    _print(summary.lines(), file=sys.stderr if summary.failures else sys.stdout)
+    return summary.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ntm",
@@ -151,14 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("vi", "en"), default=config.DEFAULT_LANG)
     p.set_defaults(func=cmd_catalog)
 
-    try:
-        from .render import add_render_arguments, run_render
-    except ImportError:  # rendering not installed in this build
-        pass
-    else:
-        p = sub.add_parser("render", help="execute the review notebooks and publish HTML")
-        add_render_arguments(p)
-        p.set_defaults(func=run_render)
+    p = sub.add_parser("render", help="execute the review notebooks and publish HTML")
+    _render_options(p)
+    p.set_defaults(func=cmd_render)
     return parser
 
 

@@ -19,6 +19,13 @@ SAMPLE_RAW_DIR = RAW_DATA_DIR / "sample"
 PROCESSED_DATA_DIR = DATA_DIR / "processed"
 OUTPUTS_DIR = Path(os.environ.get("NTM_OUTPUTS_DIR", PROJ_ROOT / "outputs"))
 NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
+#: The notebook in ``NOTEBOOKS_DIR`` that renders each kind of page.
+PAGE_NOTEBOOKS = {
+    "district": "district_review.ipynb",
+    "commune": "commune_profile.ipynb",
+    "department": "department_report.ipynb",
+    "exploration": "exploration.ipynb",
+}
 
 #: Data shipped inside the package (catalog, registry, example responsibility map).
 PACKAGE_DATA_DIR = PACKAGE_DIR / "data"
@@ -32,7 +39,8 @@ MAX_INPUT_BYTES = int(os.environ.get("NTM_MAX_INPUT_BYTES", 50 * 1024 * 1024))
 #: The header row of a commune report is searched for in this many top rows.
 HEADER_SEARCH_ROWS = 25
 
-#: Default language of user-facing labels ("vi" or "en").
+#: Languages of the user-facing labels, and the default one.
+LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 
 #: Name of the Jupyter kernel that set-up registers for the notebooks.

@@ -12,9 +12,8 @@ executed notebook::
 
 Pages run in parallel on local threads (each page has its own kernel process)
 or on an existing Dask cluster. A page that fails never replaces a good one
-and never stops the others. This module keeps its imports light: pandas,
-papermill and nbconvert are imported where they are used, so ``ntm --help``
-stays fast.
+and never stops the others. Papermill and nbconvert are imported where they
+are used: a Dask worker or a test that only plans pages does not pay for them.
 """
 
 from __future__ import annotations
@@ -27,9 +26,8 @@ import shutil
 import tempfile
 import threading
 import time
-import unicodedata
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,19 +35,20 @@ from typing import Any
 
 from . import config
 from .errors import NoDataError, RenderError, UsageError
+from .names import match_names, unique_slugs
+from .pipeline import load_processed
 from .provenance import is_sample_report
+from .review import SNAPSHOT_ENV, communes_in_year, district_name, write_snapshot
+from .review import departments as review_departments
+from .schema import ProcessedData
+from .sections.district import headline_sentences
 
 #: Page kinds and the notebook that renders each.
 KIND_DISTRICT = "district"
 KIND_COMMUNE = "commune"
 KIND_DEPARTMENT = "department"
 KIND_EXPLORATION = "exploration"
-NOTEBOOKS = {
-    KIND_DISTRICT: "district_review.ipynb",
-    KIND_COMMUNE: "commune_profile.ipynb",
-    KIND_DEPARTMENT: "department_report.ipynb",
-    KIND_EXPLORATION: "exploration.ipynb",
-}
+NOTEBOOKS = config.PAGE_NOTEBOOKS
 #: Kinds rendered when none are asked for (the meeting set).
 DEFAULT_KINDS = (KIND_DISTRICT, KIND_COMMUNE, KIND_DEPARTMENT)
 
@@ -112,58 +111,6 @@ _TEXT = {
 def _t(lang: str, key: str, **kwargs: Any) -> str:
     table = _TEXT.get(lang, _TEXT["vi"])
     return table[key].format(**kwargs)
-
-
-# ----------------------------------------------------------------------------- slugs
-
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {
-    f"{p}{i}" for p in ("com", "lpt") for i in "123456789"
-}
-
-
-def slugify(text: object, *, max_length: int = 60) -> str:
-    """A safe ASCII file-name slug of a Vietnamese name.
-
-    Only ``a-z``, ``0-9`` and ``-`` survive, so no slug can climb out of its
-    folder, whatever the input holds.
-
-    >>> slugify("Xã Quảng Tân")
-    'xa-quang-tan'
-    >>> slugify("Phòng Tài nguyên – Môi trường")
-    'phong-tai-nguyen-moi-truong'
-    >>> slugify("../../etc/passwd")
-    'etc-passwd'
-    """
-    value = "" if text is None else str(text)
-    value = value.replace("đ", "d").replace("Đ", "D")
-    value = unicodedata.normalize("NFKD", value)
-    value = "".join(c for c in value if not unicodedata.combining(c))
-    value = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
-    value = value[:max_length].strip("-")
-    if not value:
-        return "x"
-    return f"{value}-x" if value in _WINDOWS_RESERVED else value
-
-
-def unique_slugs(names: Iterable[str]) -> dict[str, str]:
-    """Map each name to a slug, numbering names whose slugs collide.
-
-    >>> unique_slugs(["Xã A", "Xa A", "Xã B"])
-    {'Xã A': 'xa-a', 'Xa A': 'xa-a-2', 'Xã B': 'xa-b'}
-    """
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for name in names:
-        if name in out:
-            continue
-        base = slugify(name)
-        slug, n = base, 1
-        while slug in used:
-            n += 1
-            slug = f"{base}-{n}"
-        used.add(slug)
-        out[name] = slug
-    return out
 
 
 # ----------------------------------------------------------------------------- data model
@@ -268,32 +215,104 @@ def _data_date(report: dict, processed_dir: Path) -> str:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC).date().isoformat()
 
 
-def _match_names(wanted: Sequence[str] | None, available: Sequence[str], what: str) -> list[str]:
-    """Pick ``available`` names matching ``wanted`` by slug, with or without a unit prefix."""
-    if not wanted:
-        return list(available)
+def _page_context(data: ProcessedData, lang: str) -> dict:
+    """Facts every page header shows: sample flag, sources, data date, language."""
+    return {
+        "sample": is_sample_report(data.report),
+        "sources": _sources(data.report),
+        "data_date": _data_date(data.report, Path(data.path)),
+        "lang": lang,
+    }
 
-    def forms(name: str) -> set[str]:
-        slug = slugify(name)
-        bare = re.sub(r"^(xa|thi-tran|phuong|phong|ban)-", "", slug)
-        return {slug, bare}
 
-    picked: list[str] = []
-    for w in wanted:
-        ws = slugify(w)
-        hits = [a for a in available if ws in forms(a)]
-        if not hits:
-            choices = ", ".join(available)
-            raise UsageError(f"Unknown {what} '{w}'. Known: {choices}.")
-        if len(hits) > 1:
-            raise UsageError(f"'{w}' names several {what}s: {', '.join(hits)}; be more specific.")
-        if hits[0] not in picked:
-            picked.append(hits[0])
-    return picked
+@dataclass(frozen=True)
+class _Year:
+    """What every page of one year shares while it is planned."""
+
+    data: ProcessedData
+    year: int
+    lang: str
+    notebooks_dir: Path
+    district: str
+    parameters: dict  # year, processed folder, lang
+    context: dict  # page header facts
+
+    def job(self, kind: str, key: str, label: str, extra: dict, html_path: str, title: str):
+        return RenderJob(
+            kind,
+            self.year,
+            key,
+            label,
+            str(self.notebooks_dir / NOTEBOOKS[kind]),
+            self.parameters | extra,
+            html_path,
+            title,
+            self.context,
+        )
+
+
+def _district_jobs(plan: _Year, wanted: Sequence[str] | None) -> list[RenderJob]:
+    year, district = plan.year, plan.district
+    title = _t(plan.lang, "title_district", year=year) + (f" — {district}" if district else "")
+    extra = {"district": district}
+    return [plan.job(KIND_DISTRICT, "", district, extra, f"{year}/district-review.html", title)]
+
+
+def _commune_jobs(plan: _Year, wanted: Sequence[str] | None) -> list[RenderJob]:
+    names = match_names(wanted, communes_in_year(plan.data, plan.year), "commune")
+    return [
+        plan.job(
+            KIND_COMMUNE,
+            slug,
+            name,
+            {"commune": name},
+            f"{plan.year}/communes/{slug}.html",
+            _t(plan.lang, "title_commune", label=name, year=plan.year),
+        )
+        for name, slug in unique_slugs(names).items()
+    ]
+
+
+def _department_jobs(plan: _Year, wanted: Sequence[str] | None) -> list[RenderJob]:
+    names = match_names(wanted, review_departments(plan.data, plan.year), "department")
+    return [
+        plan.job(
+            KIND_DEPARTMENT,
+            slug,
+            name,
+            {"department": name},
+            f"{plan.year}/departments/{slug}.html",
+            _t(plan.lang, "title_department", label=name, year=plan.year),
+        )
+        for name, slug in unique_slugs(names).items()
+    ]
+
+
+def _exploration_jobs(plan: _Year, wanted: Sequence[str] | None) -> list[RenderJob]:
+    title = _t(plan.lang, "title_exploration", year=plan.year)
+    return [plan.job(KIND_EXPLORATION, "", "", {}, f"{plan.year}/exploration.html", title)]
+
+
+#: How each page kind is planned, in the order pages are listed.
+_PLANNERS = {
+    KIND_DISTRICT: _district_jobs,
+    KIND_COMMUNE: _commune_jobs,
+    KIND_DEPARTMENT: _department_jobs,
+    KIND_EXPLORATION: _exploration_jobs,
+}
+
+
+def _chosen_years(data: ProcessedData, years: Sequence[int] | None) -> list[int]:
+    if not years:
+        return [max(data.years)]
+    missing = sorted(set(int(y) for y in years) - set(data.years))
+    if missing:
+        raise UsageError(f"No data for year(s) {missing} in {data.path}; available: {data.years}.")
+    return sorted(set(int(y) for y in years))
 
 
 def plan_jobs(
-    data: Any,
+    data: ProcessedData,
     *,
     years: Sequence[int] | None = None,
     communes: Sequence[str] | None = None,
@@ -304,100 +323,35 @@ def plan_jobs(
 ) -> list[RenderJob]:
     """Every page to render for the selection; runs nothing.
 
-    ``data`` is a :class:`~ntm_analysis.schema.ProcessedData`; the
-    departments come from the responsibility mapping. Raises
+    The departments come from the responsibility mapping. Raises
     :class:`UsageError` for a year, commune, department or kind not known.
     """
-    from . import report as rep
-
     kinds = tuple(kinds) if kinds else DEFAULT_KINDS
     unknown = [k for k in kinds if k not in NOTEBOOKS]
     if unknown:
         raise UsageError(f"Unknown page kind(s) {unknown}; choose from {sorted(NOTEBOOKS)}.")
+    wanted = {KIND_COMMUNE: communes, KIND_DEPARTMENT: departments}
+    context = _page_context(data, lang)
+    district = district_name(data)
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
-    available_years = data.years
-    if years:
-        missing = sorted(set(int(y) for y in years) - set(available_years))
-        if missing:
-            raise UsageError(
-                f"No data for year(s) {missing} in {data.path}; available: {available_years}."
-            )
-        chosen_years = sorted(set(int(y) for y in years))
-    else:
-        chosen_years = [max(available_years)]
-    report = data.report
-    context = {
-        "sample": is_sample_report(report),
-        "sources": _sources(report),
-        "data_date": _data_date(report, Path(data.path)),
-        "lang": lang,
-    }
-    processed = str(Path(data.path).resolve())
-    district = rep.district_name(data)
     jobs: list[RenderJob] = []
-    for year in chosen_years:
-        base = {"year": int(year), "processed_dir": processed, "lang": lang}
-        year_context = context | {"year": int(year), "district": district}
-        if KIND_DISTRICT in kinds:
-            jobs.append(
-                RenderJob(
-                    KIND_DISTRICT,
-                    year,
-                    "",
-                    district,
-                    str(nb_dir / NOTEBOOKS[KIND_DISTRICT]),
-                    base | {"district": district},
-                    f"{year}/district-review.html",
-                    _t(lang, "title_district", year=year) + (f" — {district}" if district else ""),
-                    year_context,
-                )
-            )
-        if KIND_COMMUNE in kinds:
-            names = _match_names(communes, rep.communes_in_year(data, year), "commune")
-            for name, slug in unique_slugs(names).items():
-                jobs.append(
-                    RenderJob(
-                        KIND_COMMUNE,
-                        year,
-                        slug,
-                        name,
-                        str(nb_dir / NOTEBOOKS[KIND_COMMUNE]),
-                        base | {"commune": name},
-                        f"{year}/communes/{slug}.html",
-                        _t(lang, "title_commune", label=name, year=year),
-                        year_context,
-                    )
-                )
-        if KIND_DEPARTMENT in kinds:
-            names = _match_names(departments, rep.departments(data, year), "department")
-            for name, slug in unique_slugs(names).items():
-                jobs.append(
-                    RenderJob(
-                        KIND_DEPARTMENT,
-                        year,
-                        slug,
-                        name,
-                        str(nb_dir / NOTEBOOKS[KIND_DEPARTMENT]),
-                        base | {"department": name},
-                        f"{year}/departments/{slug}.html",
-                        _t(lang, "title_department", label=name, year=year),
-                        year_context,
-                    )
-                )
-        if KIND_EXPLORATION in kinds:
-            jobs.append(
-                RenderJob(
-                    KIND_EXPLORATION,
-                    year,
-                    "",
-                    "",
-                    str(nb_dir / NOTEBOOKS[KIND_EXPLORATION]),
-                    base,
-                    f"{year}/exploration.html",
-                    _t(lang, "title_exploration", year=year),
-                    year_context,
-                )
-            )
+    for year in _chosen_years(data, years):
+        plan = _Year(
+            data=data,
+            year=int(year),
+            lang=lang,
+            notebooks_dir=nb_dir,
+            district=district,
+            parameters={
+                "year": int(year),
+                "processed_dir": str(Path(data.path).resolve()),
+                "lang": lang,
+            },
+            context=context | {"year": int(year), "district": district},
+        )
+        for kind, planner in _PLANNERS.items():
+            if kind in kinds:
+                jobs.extend(planner(plan, wanted.get(kind)))
     return jobs
 
 
@@ -810,11 +764,8 @@ def render_review(
     exploration notebook). Raises :class:`NoDataError` when the processed data
     is missing or empty and :class:`UsageError` for an unknown selection.
     """
-    from . import report as rep
-    from .pipeline import load_processed
-
     started = time.perf_counter()
-    if lang not in _TEXT:
+    if lang not in config.LANGS:
         raise UsageError(f"Unknown language '{lang}'; use 'vi' or 'en'.")
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DATA_DIR
     out = Path(out_dir) if out_dir is not None else config.OUTPUTS_DIR
@@ -851,13 +802,13 @@ def render_review(
                 bar.write(f"failed: {job.html_path}: {output.message}")
 
     snapshot_dir = tempfile.mkdtemp(prefix="ntm-snapshot-")
-    previous_env = {k: os.environ.get(k) for k in (rep.SNAPSHOT_ENV, "MPLBACKEND")}
+    previous_env = {k: os.environ.get(k) for k in (SNAPSHOT_ENV, "MPLBACKEND")}
     try:
         snapshot = Path(snapshot_dir) / "review.pkl"
-        _write_snapshot(snapshot, data, sorted({j.year for j in plan}), lang)
+        write_snapshot(snapshot, data, sorted({j.year for j in plan}), lang)
         # Kernels started from here inherit these: the snapshot, and inline figures
         # (a test or batch environment may have set MPLBACKEND=Agg).
-        os.environ[rep.SNAPSHOT_ENV] = str(snapshot)
+        os.environ[SNAPSHOT_ENV] = str(snapshot)
         os.environ["MPLBACKEND"] = INLINE_BACKEND
         if scheduler is not None:
             _run_dask(plan, scheduler, on_done)
@@ -877,22 +828,6 @@ def render_review(
     write_index(summary, data, lang=lang)
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _write_snapshot(path: Path, data: Any, years: list[int], lang: str) -> None:
-    """Compute the shared analyses once and pickle them for the notebook kernels.
-
-    Kernels on this machine load it instead of re-reading, re-validating and
-    re-analysing the same tables (see :data:`ntm_analysis.report.SNAPSHOT_ENV`);
-    a kernel that cannot use it computes everything itself.
-    """
-    import pickle
-
-    from . import report as rep
-
-    snap = rep.build_snapshot(data, years=years, lang=lang)
-    with open(path, "wb") as fh:
-        pickle.dump(snap, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _with_page_path(job: RenderJob) -> RenderJob:
@@ -952,12 +887,7 @@ def write_index(summary: RenderSummary, data: Any, *, lang: str = "vi") -> Path:
         out / MANIFEST_FILE,
         json.dumps({"pages": pages}, ensure_ascii=False, indent=1, sort_keys=True),
     )
-    context = {
-        "sample": is_sample_report(data.report),
-        "sources": _sources(data.report),
-        "data_date": _data_date(data.report, Path(data.path)),
-        "lang": lang,
-    }
+    context = _page_context(data, lang)
     body = _index_body(out, pages, data, lang)
     text = page_html(body, title=_t(lang, "index_title"), context=context)
     atomic_write_text(summary.index_path, text)
@@ -965,8 +895,6 @@ def write_index(summary: RenderSummary, data: Any, *, lang: str = "vi") -> Path:
 
 
 def _index_body(out: Path, pages: list[dict], data: Any, lang: str) -> str:
-    from . import report as rep
-
     if not pages:
         return f"<p>{_t(lang, 'no_pages')}</p>"
     parts: list[str] = []
@@ -982,7 +910,7 @@ def _index_body(out: Path, pages: list[dict], data: Any, lang: str) -> str:
             f'<section class="ntm-year"><h2 id="nam-{year}">{_t(lang, "year", year=year)}</h2>'
         )
         if year in data.years:
-            sentences = rep.headline_sentences(data, year=year, lang=lang)
+            sentences = headline_sentences(data, year=year, lang=lang)
             parts.append(
                 '<ul class="ntm-headline">'
                 + "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
@@ -1017,105 +945,13 @@ def _index_body(out: Path, pages: list[dict], data: Any, lang: str) -> str:
     return "\n".join(parts)
 
 
-# ----------------------------------------------------------------------------- CLI glue
-
-
-def _split_list(values: Sequence[str] | None) -> list[str] | None:
-    if not values:
-        return None
-    out = [v.strip() for item in values for v in item.split(",") if v.strip()]
-    return out or None
-
-
-def add_render_arguments(parser) -> None:
-    """Options of ``ntm render`` (the CLI calls this, then :func:`run_render`)."""
-    parser.add_argument(
-        "--processed",
-        default=str(config.PROCESSED_DATA_DIR),
-        metavar="DIR",
-        help="processed data folder (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--out",
-        default=str(config.OUTPUTS_DIR),
-        metavar="DIR",
-        help="output folder for the pages and index.html (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--year",
-        dest="years",
-        type=int,
-        action="append",
-        metavar="YEAR",
-        help="year to render; repeat for several (default: the latest year in the data)",
-    )
-    parser.add_argument(
-        "--commune",
-        dest="communes",
-        action="append",
-        metavar="NAME",
-        help="commune profile to render ('Quảng Tân', 'quang-tan'); repeat or comma-separate "
-        "(default: all)",
-    )
-    parser.add_argument(
-        "--department",
-        dest="departments",
-        action="append",
-        metavar="NAME",
-        help="department report to render; repeat or comma-separate (default: all)",
-    )
-    parser.add_argument(
-        "--kind",
-        dest="kinds",
-        action="append",
-        choices=sorted(NOTEBOOKS),
-        help="page kinds to render; repeat for several (default: district, commune, department)",
-    )
-    parser.add_argument(
-        "--jobs", type=int, default=None, help="pages rendered in parallel (default: CPU cores)"
-    )
-    parser.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786) instead of locally",
-    )
-    parser.add_argument("--lang", choices=sorted(_TEXT), default=config.DEFAULT_LANG)
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
-def run_render(args) -> int:
-    """``ntm render``: parse, render, print the summary; 0 all pages, 1 some failed."""
-    import sys
-
-    summary = render_review(
-        processed_dir=args.processed,
-        out_dir=args.out,
-        years=args.years,
-        communes=_split_list(args.communes),
-        departments=_split_list(args.departments),
-        jobs=args.jobs,
-        scheduler=args.scheduler,
-        lang=args.lang,
-        progress=not args.quiet,
-        kinds=args.kinds,
-    )
-    stream = sys.stderr if summary.failures else sys.stdout
-    for line in summary.lines():
-        print(line, file=stream)
-    return summary.exit_code
-
-
 __all__ = [
     "PageResult",
     "RenderJob",
     "RenderSummary",
-    "add_render_arguments",
     "execute_job",
     "notebook_to_html",
     "page_html",
     "plan_jobs",
     "render_review",
-    "run_render",
-    "slugify",
-    "unique_slugs",
 ]

@@ -212,12 +212,13 @@ def _notebook(cells: list[str], *, markdown_title: str) -> nbformat.NotebookNode
 
 
 TINY_BODY = [
-    "from ntm_analysis import report",
-    "review = report.load_review(processed_dir, year=year, lang=lang)",
-    "report.show_headline(review)",
+    "from IPython.display import HTML\nfrom ntm_analysis.review import load_review\n"
+    "from ntm_analysis.sections import district as page, markup",
+    "review = load_review(processed_dir, year=year, lang=lang)",
+    "HTML(page.headline(review))",
     "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
     "fig, ax = plt.subplots(figsize=(4, 3))\nax.bar(['a', 'b'], [1, 2])\n"
-    "report._display_html(report.heading('attainment', lang) + report.figure_html(fig, alt='x'))",
+    "HTML(markup.heading('attainment', lang) + markup.figure_html(fig, alt='x'))",
 ]
 
 
@@ -233,7 +234,7 @@ def write_tiny_notebooks(nb_dir: Path, *, failing: str | None = None) -> Path:
     if failing:
         commune_body[2] = (
             f"if commune == {failing!r}:\n    raise ValueError('deliberate failure')\n"
-            "report.show_headline(review)"
+            "HTML(page.headline(review))"
         )
     commune = _notebook([common + "commune = 'Xã Quảng Tân'"] + commune_body, markdown_title="# C")
     department = _notebook(

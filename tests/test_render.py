@@ -18,8 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from render_fixtures import write_processed_fixture, write_tiny_notebooks  # noqa: E402
 
-from ntm_analysis import render  # noqa: E402
+from ntm_analysis import cli, names, render  # noqa: E402
 from ntm_analysis.errors import NoDataError, UsageError  # noqa: E402
+from ntm_analysis.review import load_review  # noqa: E402
+from ntm_analysis.sections import commune, district, markup  # noqa: E402
 
 FAILING = "Xã Quảng Lâm"
 #: src= / href= attributes pointing at a network address (or protocol-relative).
@@ -58,21 +60,21 @@ def assert_offline_page(text: str) -> None:
     ],
 )
 def test_slugify_makes_safe_ascii_file_names(name, slug):
-    assert render.slugify(name) == slug
+    assert names.slugify(name) == slug
 
 
 def test_slugify_output_never_leaves_its_folder():
     for nasty in ("a/../../b", "C:\\Windows\\x", "~root", "a\x00b", "<script>", "ñ/ü"):
-        slug = render.slugify(nasty)
+        slug = names.slugify(nasty)
         assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug), slug
 
 
 def test_slugify_is_bounded_in_length():
-    assert len(render.slugify("Xã " * 100)) <= 60
+    assert len(names.slugify("Xã " * 100)) <= 60
 
 
 def test_unique_slugs_number_collisions():
-    assert render.unique_slugs(["Xã Đầm Hà", "Xa Dam Ha", "Thị trấn Đầm Hà"]) == {
+    assert names.unique_slugs(["Xã Đầm Hà", "Xa Dam Ha", "Thị trấn Đầm Hà"]) == {
         "Xã Đầm Hà": "xa-dam-ha",
         "Xa Dam Ha": "xa-dam-ha-2",
         "Thị trấn Đầm Hà": "thi-tran-dam-ha",
@@ -229,7 +231,7 @@ def test_pages_have_no_code_no_network_and_embedded_images(local_run):
     page = local_run.out_dir / "2024" / "district-review.html"
     text = page.read_text(encoding="utf-8")
     assert_offline_page(text)
-    assert "from ntm_analysis import report" not in text
+    assert "from ntm_analysis" not in text
     assert "load_review" not in text
     assert "jp-InputArea" not in text and "input_area" not in text
     assert re.search(r'<img [^>]*src="data:image/png;base64,[A-Za-z0-9+/=]{200,}"', text)
@@ -321,31 +323,16 @@ def test_empty_processed_folder_is_one_clear_no_data_error(tmp_path):
 
 
 def test_cli_exits_2_with_one_line_when_there_is_no_data(tmp_path, capsys):
-    import argparse
-
-    from ntm_analysis.errors import NoDataError
-
-    parser = argparse.ArgumentParser()
-    render.add_render_arguments(parser)
-    args = parser.parse_args(["--processed", str(tmp_path), "--out", str(tmp_path / "o")])
-    with pytest.raises(NoDataError):
-        render.run_render(args)
-    from ntm_analysis import cli
-
-    if "render" in cli.build_parser().format_help():
-        code = cli.main(["render", "--processed", str(tmp_path), "--out", str(tmp_path / "o")])
-        err = capsys.readouterr().err
-        assert code == 2
-        assert len(err.strip().splitlines()) == 1 and "ntm clean" in err
+    code = cli.main(["render", "--processed", str(tmp_path), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "ntm clean" in err
 
 
 def test_cli_options_parse_into_the_api_call():
-    import argparse
-
-    parser = argparse.ArgumentParser()
-    render.add_render_arguments(parser)
-    args = parser.parse_args(
+    args = cli.build_parser().parse_args(
         [
+            "render",
             "--year",
             "2023",
             "--year",
@@ -362,8 +349,9 @@ def test_cli_options_parse_into_the_api_call():
             "en",
         ]
     )
+    assert args.func is cli.cmd_render
     assert args.years == [2023, 2024]
-    assert render._split_list(args.communes) == ["Quảng Tân", "Quảng Lâm", "Dực Yên"]
+    assert cli.split_list(args.communes) == ["Quảng Tân", "Quảng Lâm", "Dực Yên"]
     assert args.jobs == 3 and args.scheduler == "tcp://127.0.0.1:8786" and args.lang == "en"
 
 
@@ -379,19 +367,15 @@ def test_atomic_write_leaves_no_temporary_file(tmp_path):
 
 
 def test_numbers_read_the_vietnamese_way():
-    from ntm_analysis import report
-
-    assert report.format_number(18.94) == "18,9"
-    assert report.format_number(18.94, "en") == "18.9"
-    assert report.format_number(19.0) == "19"
-    assert report.format_number(float("nan")) == "–"
-    assert report.format_number(-0.01) == "0"
+    assert markup.format_number(18.94) == "18,9"
+    assert markup.format_number(18.94, "en") == "18.9"
+    assert markup.format_number(19.0) == "19"
+    assert markup.format_number(float("nan")) == "–"
+    assert markup.format_number(-0.01) == "0"
 
 
 def test_tables_escape_text_and_show_missing_as_a_dash():
     import pandas as pd
-
-    from ntm_analysis import report
 
     frame = pd.DataFrame(
         {
@@ -400,7 +384,7 @@ def test_tables_escape_text_and_show_missing_as_a_dash():
             "gap": [6.8, None],
         }
     )
-    html = report.table_html(frame)
+    html = markup.table_html(frame)
     assert "<th>Xã</th>" in html and "<th>Năm</th>" in html and "<th>Còn thiếu</th>" in html
     assert "&lt;b&gt;A&lt;/b&gt;" in html and "<b>" not in html
     assert "<td>6,8</td>" in html
@@ -409,14 +393,12 @@ def test_tables_escape_text_and_show_missing_as_a_dash():
 
 
 def test_headline_sentences_read_the_year(tiny_data):
-    from ntm_analysis import report
-
-    assert report.headline_sentences(tiny_data, year=2024) == [
+    assert district.headline_sentences(tiny_data, year=2024) == [
         "Năm 2024 có 2/3 xã đạt chuẩn nông thôn mới (năm 2023: 1/3).",
         "Bình quân 2,7 tiêu chí/xã; thấp nhất 2 tiêu chí.",
         "Tiêu chí còn xã chưa đạt: 15. Y tế (1 xã).",
     ]
-    assert report.headline_sentences(tiny_data, year=2023, lang="en")[0] == (
+    assert district.headline_sentences(tiny_data, year=2023, lang="en")[0] == (
         "In 2023, 1 of 3 communes meet the new rural standard."
     )
 
@@ -427,62 +409,39 @@ def test_figures_are_embedded_as_png_and_closed():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ntm_analysis import report
-
     fig, ax = plt.subplots(figsize=(2, 1))
     ax.plot([1, 2], [1, 2])
-    html = report.figure_html(fig, alt='Biểu đồ "A" <1>')
+    html = markup.figure_html(fig, alt='Biểu đồ "A" <1>')
     assert html.startswith('<figure class="ntm-figure"><img src="data:image/png;base64,iVBOR')
     assert 'alt="Biểu đồ &quot;A&quot; &lt;1&gt;"' in html
     assert not plt.fignum_exists(fig.number)
 
 
 def test_headings_carry_stable_anchors_for_the_contents():
-    from ntm_analysis import report
-
-    assert report.heading("over_years") == '<h2 id="over-years">Diễn biến qua các năm</h2>'
-    assert report.heading("over_years", "en") == '<h2 id="over-years">Over the years</h2>'
+    assert markup.heading("over_years") == '<h2 id="over-years">Diễn biến qua các năm</h2>'
+    assert markup.heading("over_years", "en") == '<h2 id="over-years">Over the years</h2>'
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    """What the report's show_* functions display, as HTML strings."""
-    from ntm_analysis import report
-
-    out: list[str] = []
-    monkeypatch.setattr(report, "_display_html", out.append)
-    return out
-
-
-def test_outlook_lists_indicators_off_track(tiny_processed, shown):
-    from ntm_analysis import report
-
-    report.show_outlook(report.load_review(tiny_processed, year=2024))
-    html = shown[0]
+def test_outlook_lists_indicators_off_track(tiny_processed):
+    html = district.outlook(load_review(tiny_processed, year=2024))
     assert '<h2 id="outlook">Triển vọng đạt mục tiêu</h2>' in html
     assert "1 chỉ tiêu (theo xã) đang đi xuống hoặc không kịp mục tiêu" in html
     row = re.search(r"<tr>\s*<td>Xã &lt;b&gt;Thử&lt;/b&gt; &amp; Co</td>(.*?)</tr>", html, re.S)
     assert row and "<td>88,5</td>" in row.group(1) and "Không kịp mục tiêu" in row.group(1)
 
 
-def test_data_checks_show_findings_escaped(tiny_processed, shown):
-    from ntm_analysis import report
-
-    report.show_data_checks(report.load_review(tiny_processed, year=2024))
-    html = shown[0]
+def test_data_checks_show_findings_escaped(tiny_processed):
+    html = district.data_checks(load_review(tiny_processed, year=2024))
     assert "1 phát hiện khi đối chiếu số liệu năm 2024" in html
     assert "Tự đánh giá tiêu chí khác kết quả tính" in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>" not in html
 
 
-def test_commune_unmet_lists_gap_owner_and_outlook(tiny_processed, shown):
-    from ntm_analysis import report
-
-    review = report.load_review(tiny_processed, year=2024)
-    report.show_commune_unmet(review, "Xã <b>Thử</b> & Co")
-    html = shown[0]
+def test_commune_unmet_lists_gap_owner_and_outlook(tiny_processed):
+    review = load_review(tiny_processed, year=2024)
+    html = commune.unmet(review, "Xã <b>Thử</b> & Co")
     assert "1 chỉ tiêu chưa đạt trong năm 2024." in html
     assert "<td>≥ 95</td>" in html and "<td>6,5</td>" in html  # target and gap
     assert "Phòng Y tế" in html or "BHXH huyện" in html
     with pytest.raises(UsageError):
-        report.show_commune_unmet(review, "Atlantis")
+        commune.unmet(review, "Atlantis")

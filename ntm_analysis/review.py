@@ -1,0 +1,336 @@
+"""The review data model: the processed tables of one folder and the analyses of one year.
+
+:func:`load_review` reads the processed tables once per kernel and returns a
+:class:`Review`, which computes each analysis the pages need once and keeps
+it. ``ntm render`` computes those analyses once per batch and hands the
+notebook kernels a snapshot of them (:func:`write_snapshot`), so that each
+kernel skips re-reading, re-validating and re-analysing the same tables.
+The page sections (:mod:`ntm_analysis.sections`) take a :class:`Review` first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import config, trends
+from . import labels as lb
+from .catalog import Catalog, load_catalog
+from .errors import UsageError
+from .names import names_district
+from .pipeline import load_processed
+from .provenance import is_sample_report
+from .responsibility import load_responsibility
+from .schema import ProcessedData
+
+
+@dataclass
+class Review:
+    """The processed data of one folder, with analyses computed once and kept.
+
+    Built by :func:`load_review`; every page section takes it first.
+    """
+
+    data: ProcessedData
+    year: int
+    lang: str = config.DEFAULT_LANG
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def communes(self) -> pd.DataFrame:
+        return self.data.communes
+
+    @property
+    def criteria(self) -> pd.DataFrame:
+        return self.data.criteria
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        return self.data.indicators
+
+    @property
+    def years(self) -> list[int]:
+        return self.data.years
+
+    @property
+    def previous_year(self) -> int | None:
+        earlier = [y for y in self.years if y < self.year]
+        return max(earlier) if earlier else None
+
+    @property
+    def is_sample(self) -> bool:
+        return is_sample_report(self.data.report)
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        try:
+            return load_catalog(self.data.report.get("province_set") or None)
+        except Exception:  # a missing province file must not stop a page
+            return load_catalog()
+
+    @cached_property
+    def criterion_names(self) -> dict[str, str]:
+        """Criterion number -> name in ``lang`` for the year's criteria set."""
+        sets = self.communes.loc[self.communes["year"] == self.year, "criteria_set"].dropna()
+        try:
+            if len(sets):
+                return lb.criterion_names(self.catalog.get(str(sets.iloc[0])), self.lang)
+            return lb.criterion_names(self.catalog, self.lang)
+        except Exception:
+            return {}
+
+    def criterion_label(self, number: object) -> str:
+        """ "17. Môi trường và an toàn thực phẩm" or "17" when no name is known."""
+        return lb.criterion_label(str(number), self.criterion_names)
+
+    def cached(self, key: str, compute):
+        """``compute()`` once per review and key."""
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    @property
+    def indicator_texts(self) -> dict[str, str]:
+        """Indicator code -> its text in ``lang`` for the year's criteria set."""
+
+        def compute():
+            try:
+                sets = self.communes.loc[self.communes["year"] == self.year, "criteria_set"]
+                cset = self.catalog.get(str(sets.iloc[0]))
+                return {i.code: i.text(self.lang) for i in cset.indicators}
+            except Exception:
+                return {}
+
+        return self.cached("indicator_texts", compute)
+
+    def indicator_label(self, code: object) -> str:
+        """ "17.1. Tỷ lệ hộ …"; a criterion-level code gets the criterion's name."""
+        text = self.indicator_texts.get(str(code))
+        if text:
+            return f"{code}. {text}"
+        return self.criterion_label(code) if "." not in str(code) else str(code)
+
+    @property
+    def standing(self) -> pd.DataFrame:
+        return self.cached("standing", lambda: trends.commune_standing(self.communes))
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        return self.cached("summary", lambda: trends.district_summary(self.communes, self.criteria))
+
+    @property
+    def progress(self) -> pd.DataFrame:
+        return self.cached(
+            "progress",
+            lambda: trends.progress_status(self.indicators, year=self.year, catalog=self.catalog),
+        )
+
+    @property
+    def lagging(self) -> pd.DataFrame:
+        return self.cached(
+            "lagging",
+            lambda: trends.lagging_criteria(
+                self.criteria,
+                self.indicators,
+                self.year,
+                names=self.criterion_names,
+                lang=self.lang,
+            ),
+        )
+
+    @property
+    def mapping(self) -> pd.DataFrame:
+        return self.cached("mapping", load_responsibility)
+
+    @property
+    def tasks(self) -> pd.DataFrame:
+        return self.cached(
+            "tasks",
+            lambda: trends.department_tasks(
+                self.indicators,
+                self.progress,
+                self.mapping,
+                self.year,
+                criteria=self.criteria,
+                catalog=self.catalog,
+                lang=self.lang,
+            ),
+        )
+
+    def comparison(self):
+        """:func:`trends.compare_years` between the previous year and this one, or None."""
+        prev = self.previous_year
+        if prev is None:
+            return None
+        return self.cached(
+            "comparison",
+            lambda: trends.compare_years(
+                self.criteria,
+                self.communes,
+                prev,
+                self.year,
+                names=self.criterion_names,
+                lang=self.lang,
+            ),
+        )
+
+
+_REVIEWS: dict[tuple, Review] = {}
+
+
+def load_review(
+    processed_dir: str | Path | None = None,
+    *,
+    year: int | None = None,
+    lang: str = config.DEFAULT_LANG,
+    district: str | None = None,
+) -> Review:
+    """Read the processed tables (once per kernel) and pick the year (default: latest).
+
+    ``district`` (optional) must name the district the data covers.
+    Raises :class:`~ntm_analysis.errors.NoDataError` when there is no
+    processed data and :class:`~ntm_analysis.errors.UsageError` for a year
+    or district not in it.
+    """
+    review = _load_review(processed_dir, year=year, lang=lang)
+    if district:
+        known = district_name(review.data)
+        if known and not names_district(district, known):
+            raise UsageError(f"The data covers {known}, not '{district}'.")
+    return review
+
+
+def _load_review(processed_dir: str | Path | None, *, year: int | None, lang: str) -> Review:
+    path = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DATA_DIR
+    key = (str(path.resolve()), _folder_stamp(path), lang, year)
+    if key in _REVIEWS:
+        return _REVIEWS[key]
+    review = _from_snapshot(path, year, lang)
+    if review is not None:
+        _REVIEWS[key] = review
+        return review
+    base = next((r for k, r in _REVIEWS.items() if k[:2] == key[:2]), None)
+    data = base.data if base is not None else load_processed(path)
+    chosen = int(year) if year is not None else max(data.years)
+    if chosen not in data.years:
+        raise UsageError(f"No data for {chosen} in {path}; available years: {data.years}.")
+    review = Review(data=data, year=chosen, lang=lang)
+    _REVIEWS[key] = review
+    return review
+
+
+def district_name(data: ProcessedData) -> str:
+    """The district the processed data covers ("" when unknown or several)."""
+    names = data.district["district"].dropna().astype(str).unique().tolist()
+    return names[0] if len(names) == 1 else ""
+
+
+def communes_in_year(data: ProcessedData, year: int) -> list[str]:
+    """Names of the communes with a row in ``year``, in the data's order of codes."""
+    rows = data.communes.loc[data.communes["year"] == int(year)]
+    rows = rows.sort_values(["commune_code", "commune"], na_position="last")
+    return list(dict.fromkeys(rows["commune"].astype(str)))
+
+
+def departments(data: ProcessedData, year: int, *, lang: str = config.DEFAULT_LANG) -> list[str]:
+    """Departments of the responsibility mapping that own a criterion present in ``year``."""
+    mapping = load_responsibility()
+    rows = data.criteria.loc[data.criteria["year"] == int(year)]
+    sets = set(rows["criteria_set"].dropna().astype(str))
+    criteria = set(rows["criterion"].dropna().astype(str))
+    applies = mapping["criteria_set"].isna() | mapping["criteria_set"].astype(str).isin(sets)
+    code = mapping["code"].astype(str)
+    present = code.str.split(".").str[0].isin(criteria)
+    picked = mapping.loc[applies & present]
+    column = "department_en" if lang == "en" else "department_vi"
+    return list(dict.fromkeys(picked[column].dropna().astype(str)))
+
+
+# ----------------------------------------------------------------------------- snapshot
+
+#: Environment variable naming a snapshot file that ``ntm render`` writes once per
+#: batch, so every notebook kernel skips re-reading, re-validating and re-analysing.
+SNAPSHOT_ENV = "NTM_REVIEW_SNAPSHOT"
+#: Analyses precomputed into the snapshot, per year.
+SNAPSHOT_ANALYSES = (
+    "criterion_names",
+    "standing",
+    "summary",
+    "progress",
+    "lagging",
+    "mapping",
+    "tasks",
+)
+
+
+def _folder_stamp(path: Path) -> tuple:
+    if not path.is_dir():
+        return ()
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(path.glob("*")) if p.is_file())
+
+
+def build_snapshot(data: ProcessedData, *, years: Sequence[int], lang: str) -> dict:
+    """The processed tables and the analyses of each year, computed once (for ``ntm render``)."""
+    path = Path(data.path).resolve()
+    caches: dict[int, dict] = {}
+    for year in years:
+        review = Review(data=data, year=int(year), lang=lang)
+        for name in SNAPSHOT_ANALYSES:
+            try:
+                value = getattr(review, name)
+            except Exception:  # a failing analysis fails in the page, where it is reported
+                continue
+            if name == "criterion_names":
+                review._cache["_criterion_names"] = value
+        with contextlib.suppress(Exception):
+            review.comparison()
+        review.indicator_texts  # noqa: B018 - computed into the cache
+        caches[int(year)] = dict(review._cache)
+    light = ProcessedData(
+        **{name: getattr(data, name) for name in ProcessedData.__dataclass_fields__}
+    )
+    return {"key": (str(path), _folder_stamp(path), lang), "data": light, "caches": caches}
+
+
+def write_snapshot(path: Path, data: ProcessedData, years: Sequence[int], lang: str) -> None:
+    """Compute the shared analyses once and pickle them for the notebook kernels.
+
+    Kernels on this machine load it instead of re-reading, re-validating and
+    re-analysing the same tables (see :data:`SNAPSHOT_ENV`); a kernel that
+    cannot use it computes everything itself.
+    """
+    snap = build_snapshot(data, years=years, lang=lang)
+    with open(path, "wb") as fh:
+        pickle.dump(snap, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _from_snapshot(path: Path, year: int | None, lang: str) -> Review | None:
+    file = os.environ.get(SNAPSHOT_ENV)
+    if not file or not Path(file).is_file():
+        return None
+    try:
+        with open(file, "rb") as fh:
+            snap = pickle.load(fh)  # written by this package for this batch only
+    except Exception:
+        return None
+    resolved = path.resolve()
+    if snap.get("key") != (str(resolved), _folder_stamp(resolved), lang):
+        return None
+    data = snap["data"]
+    chosen = int(year) if year is not None else max(data.years)
+    if chosen not in data.years:
+        return None
+    review = Review(data=data, year=chosen, lang=lang)
+    cache = dict(snap["caches"].get(chosen, {}))
+    names = cache.pop("_criterion_names", None)
+    if names is not None:
+        review.__dict__["criterion_names"] = names
+    review._cache.update(cache)
+    return review

@@ -1,0 +1,115 @@
+"""Sections of a department's page: each returns HTML, the notebook displays it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import plots
+from ..errors import UsageError
+from ..evaluation import code_sort_key
+from ..names import resolve_name
+from ..review import Review, departments
+from .markup import chart, heading, paragraphs, phrase, table_html
+from .shared import basis_sentences, task_table
+
+#: Indicator trajectories drawn on a roadmap at most.
+MAX_ROADMAP_CHARTS = 4
+
+
+def _department(review: Review, department: str) -> str:
+    """The department that ``department`` names (its name or its id in the mapping)."""
+    tasks = review.tasks
+    names = list(dict.fromkeys(tasks["department"].dropna().astype(str))) + departments(
+        review.data, review.year, lang=review.lang
+    )
+    try:
+        return resolve_name(department, list(dict.fromkeys(names)), "department")
+    except UsageError:
+        ids = tasks.loc[tasks["department_id"].astype(str) == department, "department"]
+        if ids.empty:
+            raise
+        return str(ids.iloc[0])
+
+
+def department_task_list(review: Review, department: str) -> pd.DataFrame:
+    """The department's tasks: every unmet indicator in its charge, by commune."""
+    name = _department(review, department)
+    rows = review.tasks.loc[review.tasks["department"] == name]
+    return task_table(review, rows, with_commune=True)
+
+
+def tasks(review: Review, department: str) -> str:
+    """The department's task list across all communes."""
+    lang, year = review.lang, review.year
+    name = _department(review, department)
+    table = department_task_list(review, department)
+    parts = [heading("tasks", lang)]
+    if table.empty:
+        parts.append(paragraphs([phrase("dept_no_tasks", lang, department=department, year=year)]))
+    else:
+        parts.append(
+            paragraphs(
+                [
+                    phrase(
+                        "dept_tasks",
+                        lang,
+                        department=name,
+                        n=len(table),
+                        communes=table["commune"].nunique(),
+                        year=year,
+                    )
+                ]
+            )
+        )
+        parts.append(table_html(table.sort_values(["indicator", "commune"]), lang))
+    parts.append(paragraphs(basis_sentences(review.indicators, year=year, lang=lang)))
+    return "".join(parts)
+
+
+def roadmap(review: Review, department: str) -> str:
+    """The roadmap: tasks per deadline and outlook, and each indicator's trajectory."""
+    lang = review.lang
+    name = _department(review, department)
+    table = department_task_list(review, department)
+    parts = [heading("roadmap", lang)]
+    if table.empty:
+        parts.append(
+            paragraphs([phrase("dept_no_tasks", lang, department=department, year=review.year)])
+        )
+        return "".join(parts)
+    by_deadline = (
+        table.groupby(["target_year", "outlook"], dropna=False, sort=True)
+        .agg(tasks=("indicator", "size"), communes=("commune", "nunique"))
+        .reset_index()
+        .rename(columns={"communes": "communes_total"})
+    )
+    parts.append(table_html(by_deadline.astype({"target_year": "string"}), lang))
+    own = review.tasks.loc[review.tasks["department"] == name]
+    codes = (
+        own.loc[own["threshold_op"].isin([">=", "<="]).fillna(False), "indicator"].dropna().unique()
+    )
+    for code in sorted(codes, key=code_sort_key)[:MAX_ROADMAP_CHARTS]:
+        parts.append(
+            chart(
+                lambda ax, code=code: plots.plot_indicator_trajectory(
+                    review.indicators.loc[review.indicators["year"] <= review.year],
+                    indicator=str(code),
+                    progress=review.progress,
+                    text=review.indicator_texts.get(str(code)),
+                    lang=lang,
+                    ax=ax,
+                ),
+                alt=review.indicator_label(code),
+                size="a4",
+            )
+        )
+    return "".join(parts)
+
+
+#: The sections of a department's page, in page order.
+SECTIONS = (tasks, roadmap)
+
+
+def page(review: Review, department: str) -> str:
+    """Every section of the department's page, in order (for a notebook opened by hand)."""
+    return "".join(section(review, department) for section in SECTIONS)

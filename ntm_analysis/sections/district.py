@@ -1,0 +1,294 @@
+"""Sections of the district review page: each returns HTML, the notebook displays it.
+
+>>> from IPython.display import HTML               # doctest: +SKIP
+>>> HTML(district.headline(review))                # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import config, plots
+from .. import labels as lb
+from .. import schema as s
+from ..evaluation import code_sort_key
+from ..review import Review
+from .markup import (
+    APPRAISAL_CHECKS,
+    COMPLETENESS_CHECKS,
+    MAX_FINDING_ROWS,
+    chart,
+    check_name,
+    format_number,
+    heading,
+    paragraphs,
+    phrase,
+    status_label,
+    table_html,
+)
+from .shared import basis_sentences
+
+
+def headline_sentences(data, *, year: int, lang: str = config.DEFAULT_LANG) -> list[str]:
+    """Sentences that read a year's headline numbers for the audience.
+
+    Example: ``["Năm 2024 có 6/8 xã đạt chuẩn nông thôn mới (năm 2023: 5/8).",
+    "Bình quân 18,2 tiêu chí/xã; thấp nhất 15 tiêu chí.",
+    "Tiêu chí còn xã chưa đạt: 17. Môi trường … (2 xã), 15. Y tế (1 xã)."]``
+    ``data`` is a :class:`Review` or a ``ProcessedData``.
+    """
+    review = data if isinstance(data, Review) else Review(data=data, year=int(year), lang=lang)
+    if review.year != int(year) or review.lang != lang:
+        review = Review(data=review.data, year=int(year), lang=lang)
+    rows = review.communes.loc[review.communes["year"] == int(year)]
+    total = len(rows)
+    ntm = int((rows["status"] == s.STATUS_NTM).sum())
+    first = phrase("headline_ntm", lang, year=year, ntm=ntm, total=total)
+    prev = review.previous_year
+    if prev is not None:
+        p_rows = review.communes.loc[review.communes["year"] == prev]
+        p_ntm = int((p_rows["status"] == s.STATUS_NTM).sum())
+        first += " " + phrase("headline_prev", lang, year=prev, ntm=p_ntm, total=len(p_rows))
+    out = [first + "."]
+    reported = rows.loc[rows["status"] != s.STATUS_NO_DATA, "criteria_met"]
+    if len(reported):
+        out.append(
+            phrase(
+                "headline_mean",
+                lang,
+                mean=format_number(reported.mean(), lang),
+                min=int(reported.min()),
+            )
+        )
+    crit = review.criteria.loc[review.criteria["year"] == int(year)]
+    short = (
+        crit.assign(short=crit["met"].ne(True))
+        .groupby("criterion", sort=False)["short"]
+        .sum()
+        .astype(int)
+    )
+    short = short[short > 0]
+    if len(short):
+        order = sorted(short.index, key=lambda c: (-short[c], code_sort_key(c)))
+        items = ", ".join(
+            phrase("lagging_item", lang, name=review.criterion_label(c), n=int(short[c]))
+            for c in order[:5]
+        )
+        out.append(phrase("headline_lagging", lang, items=items))
+    elif total:
+        out.append(phrase("headline_all_met", lang))
+    return out
+
+
+def headline(review: Review) -> str:
+    """Headline numbers of the year with the change since the previous year."""
+    lang = review.lang
+    parts = [
+        heading("headline", lang),
+        paragraphs(headline_sentences(review, year=review.year, lang=lang)),
+    ]
+    summary = review.summary
+    cols = [
+        c for c in ("year", "communes_total", "communes_ntm", "mean_criteria_met") if c in summary
+    ]
+    table = summary.loc[summary["year"] <= review.year, cols].astype({"year": "string"})
+    parts.append(table_html(table, lang))
+    parts.append(paragraphs(basis_sentences(review.indicators, year=review.year, lang=lang)))
+    return "".join(parts)
+
+
+def attainment(review: Review) -> str:
+    """The attainment heatmap of the year and, when there is one, the change heatmap."""
+    lang, year = review.lang, review.year
+    parts = [heading("attainment", lang)]
+    parts.append(
+        chart(
+            lambda ax: plots.plot_attainment_heatmap(
+                review.criteria, year=year, names=review.criterion_names, lang=lang, ax=ax
+            ),
+            alt=lb.label("title_attainment_heatmap", lang, year=year),
+        )
+    )
+    parts.append(heading("change", lang))
+    comparison = review.comparison()
+    if comparison is None:
+        parts.append(paragraphs([phrase("no_previous_year", lang)]))
+    else:
+        prev = review.previous_year
+        parts.append(
+            chart(
+                lambda ax: plots.plot_change_heatmap(
+                    review.criteria,
+                    year_from=prev,
+                    year_to=year,
+                    names=review.criterion_names,
+                    lang=lang,
+                    ax=ax,
+                ),
+                alt=lb.label("title_change_heatmap", lang, year_from=prev, year_to=year),
+            )
+        )
+        changed = comparison.communes
+        cols = [
+            c
+            for c in ("commune", "criteria_met_change", "gained_names", "lost_names")
+            if c in changed
+        ]
+        moved = changed.loc[
+            (changed["gained"].fillna("") != "") | (changed["lost"].fillna("") != ""), cols
+        ]
+        if len(moved):
+            parts.append(table_html(moved, lang))
+    return "".join(parts)
+
+
+def over_years(review: Review) -> str:
+    """Criteria met per commune over the years, and the share meeting each criterion."""
+    lang = review.lang
+    communes = review.communes.loc[review.communes["year"] <= review.year]
+    criteria = review.criteria.loc[review.criteria["year"] <= review.year]
+    parts = [heading("over_years", lang)]
+    parts.append(
+        chart(
+            lambda ax: plots.plot_criteria_met_over_years(communes, lang=lang, ax=ax),
+            alt=lb.label("title_criteria_met_over_years", lang),
+        )
+    )
+    parts.append(
+        chart(
+            lambda ax: plots.plot_criterion_shares(
+                criteria, names=review.criterion_names, lang=lang, ax=ax
+            ),
+            alt=lb.label("title_criterion_shares", lang),
+        )
+    )
+    return "".join(parts)
+
+
+def lagging(review: Review) -> str:
+    """Criteria ranked by communes short of them, and each commune's gap to target."""
+    lang, year = review.lang, review.year
+    lag = review.lagging
+    lag = lag.loc[lag["lagging"].fillna(False)]
+    parts = [heading("lagging", lang)]
+    if len(lag):
+        table = lag.assign(
+            criterion=[review.criterion_label(c) for c in lag["criterion"]],
+        ).loc[:, ["criterion", "communes_short", "indicators_behind"]]
+        parts.append(table_html(table, lang))
+    else:
+        parts.append(paragraphs([phrase("headline_all_met", lang)]))
+    indicators = review.indicators.loc[review.indicators["year"] == year]
+    has_numeric = (
+        indicators["threshold_op"].isin([">=", "<="]).fillna(False) & indicators["value"].notna()
+    ).any()
+    if has_numeric:
+        parts.append(
+            chart(
+                lambda ax: plots.plot_gap_to_target(review.indicators, year=year, lang=lang, ax=ax),
+                alt=lb.label("title_gap_to_target", lang, year=year),
+            )
+        )
+    return "".join(parts)
+
+
+def outlook(review: Review) -> str:
+    """Progress status of every numeric indicator (Open SDG method) and its outlook."""
+    lang = review.lang
+    progress = review.progress
+    parts = [heading("outlook", lang)]
+    if len(progress):
+        parts.append(
+            chart(
+                lambda ax: plots.plot_progress_summary(progress, lang=lang, ax=ax),
+                alt=lb.label("title_progress_summary", lang),
+            )
+        )
+        counts = (
+            progress.assign(outlook=progress["outlook"].map(lambda v: status_label(v, lang)))
+            .groupby("outlook", sort=False)
+            .size()
+            .rename("n")
+            .reset_index()
+        )
+        parts.append(table_html(counts, lang))
+        behind = progress.loc[
+            progress["outlook"].eq(lb.OUTLOOK_OFF_TRACK).fillna(False)
+            | progress["status"].eq(lb.PROGRESS_DETERIORATION).fillna(False)
+        ]
+        if len(behind):
+            parts.append(paragraphs([phrase("off_track", lang, n=len(behind))]))
+            table = behind.assign(
+                indicator=[review.indicator_label(c) for c in behind["indicator"]],
+                value=behind["current_value"].astype("Float64").astype(float),
+                progress_status=[status_label(v, lang) for v in behind["status"]],
+                outlook=[status_label(v, lang) for v in behind["outlook"]],
+            ).loc[
+                :,
+                ["commune", "indicator", "value", "unit", "progress_status", "outlook"]
+                + ["projected_year", "target_year"],
+            ]
+            parts.append(table_html(table, lang, max_rows=MAX_FINDING_ROWS))
+    else:
+        parts.append(paragraphs([lb.label(lb.PROGRESS_NOT_ENOUGH_DATA, lang)]))
+    return "".join(parts)
+
+
+def findings_in_year(review: Review) -> pd.DataFrame:
+    """The findings of the review's year."""
+    f = review.data.findings
+    year = pd.to_numeric(f["year"], errors="coerce")
+    return f.loc[year == review.year]
+
+
+def data_checks(review: Review) -> str:
+    """Findings of the data checks: appraisal against result, and reporting completeness."""
+    lang = review.lang
+    found = findings_in_year(review)
+    appraisal = found.loc[found["check"].isin(APPRAISAL_CHECKS)]
+    missing = found.loc[found["check"].isin(COMPLETENESS_CHECKS)]
+    parts = [heading("checks", lang)]
+    parts.append(
+        paragraphs(
+            [
+                phrase(
+                    "checks_counts",
+                    lang,
+                    findings=len(appraisal),
+                    missing=len(missing),
+                    year=review.year,
+                )
+            ]
+        )
+    )
+    if found.empty:
+        parts.append(paragraphs([phrase("no_findings", lang)]))
+    else:
+        by_check = (
+            found.assign(check=found["check"].map(lambda c: check_name(c, lang)))
+            .groupby("check", sort=True)
+            .size()
+            .rename("n")
+            .reset_index()
+        )
+        parts.append(table_html(by_check, lang))
+        for subset in (appraisal, missing):
+            if len(subset):
+                shown = subset.loc[:, ["commune", "subject", "message"]]
+                parts.append(table_html(shown, lang, max_rows=MAX_FINDING_ROWS))
+                if len(subset) > MAX_FINDING_ROWS:
+                    parts.append(
+                        paragraphs(
+                            [phrase("checks_more", lang, shown=MAX_FINDING_ROWS, total=len(subset))]
+                        )
+                    )
+    return "".join(parts)
+
+
+#: The sections of the district review, in page order.
+SECTIONS = (headline, attainment, over_years, lagging, outlook, data_checks)
+
+
+def page(review: Review) -> str:
+    """Every section of the district review, in order (for a notebook opened by hand)."""
+    return "".join(section(review) for section in SECTIONS)

@@ -1,0 +1,294 @@
+"""HTML building blocks of the page sections, and the words they use.
+
+Every piece of text that comes from the data is HTML-escaped here; tables go
+through :meth:`DataFrame.to_html`, which escapes. Prose is Vietnamese by
+default and English with ``lang="en"``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from .. import config, plots
+from .. import labels as lb
+
+#: Resolution of embedded chart images: sharp on a projector, small enough to mail.
+FIGURE_DPI = 110
+
+_SECTIONS = {
+    "headline": ("Tổng quan", "Headline"),
+    "attainment": ("Kết quả đạt tiêu chí", "Criteria attainment"),
+    "change": ("Thay đổi so với năm trước", "Change since the previous year"),
+    "over_years": ("Diễn biến qua các năm", "Over the years"),
+    "lagging": ("Tiêu chí chậm và khoảng cách tới mục tiêu", "Lagging criteria and gaps"),
+    "outlook": ("Triển vọng đạt mục tiêu", "Progress outlook"),
+    "checks": ("Kiểm tra số liệu", "Data checks"),
+    "standing": ("Kết quả của xã", "Where the commune stands"),
+    "history": ("Quá trình qua các năm", "History"),
+    "unmet": ("Chỉ tiêu chưa đạt", "Unmet indicators"),
+    "tasks": ("Danh sách nhiệm vụ", "Task list"),
+    "roadmap": ("Lộ trình", "Roadmap"),
+}
+
+_PHRASES = {
+    "headline_ntm": (
+        "Năm {year} có {ntm}/{total} xã đạt chuẩn nông thôn mới",
+        "In {year}, {ntm} of {total} communes meet the new rural standard",
+    ),
+    "headline_prev": ("(năm {year}: {ntm}/{total})", "({year}: {ntm}/{total})"),
+    "headline_mean": (
+        "Bình quân {mean} tiêu chí/xã; thấp nhất {min} tiêu chí.",
+        "On average {mean} criteria per commune; the lowest is {min}.",
+    ),
+    "headline_lagging": (
+        "Tiêu chí còn xã chưa đạt: {items}.",
+        "Criteria some communes still miss: {items}.",
+    ),
+    "lagging_item": ("{name} ({n} xã)", "{name} ({n} communes)"),
+    "headline_all_met": (
+        "Mọi xã đạt tất cả các tiêu chí.",
+        "Every commune meets every criterion.",
+    ),
+    "commune_standing": (
+        "Năm {year}, {commune} đạt {met}/{total} tiêu chí: {status}.",
+        "In {year}, {commune} meets {met} of {total} criteria: {status}.",
+    ),
+    "commune_change": (
+        "So với năm {prev}: mới đạt: {gained}; không còn đạt: {lost}.",
+        "Since {prev}: gained {gained}; lost {lost}.",
+    ),
+    "none": ("không có", "none"),
+    "no_unmet": (
+        "Không có chỉ tiêu nào chưa đạt trong năm {year}.",
+        "No indicator is unmet in {year}.",
+    ),
+    "n_unmet": (
+        "{n} chỉ tiêu chưa đạt trong năm {year}.",
+        "{n} indicators are unmet in {year}.",
+    ),
+    "dept_tasks": (
+        "{department}: {n} nhiệm vụ tại {communes} xã trong năm {year}.",
+        "{department}: {n} tasks in {communes} communes in {year}.",
+    ),
+    "dept_no_tasks": (
+        "{department} không có chỉ tiêu nào chưa đạt trong năm {year}.",
+        "{department} has no unmet indicator in {year}.",
+    ),
+    "checks_counts": (
+        "{findings} phát hiện khi đối chiếu số liệu năm {year}; {missing} báo cáo hoặc chỉ tiêu "
+        "còn thiếu.",
+        "{findings} cross-check findings in {year}; {missing} missing reports or indicators.",
+    ),
+    "checks_more": (
+        "Hiển thị {shown}/{total} dòng; xem đầy đủ trong tệp findings.csv.",
+        "Showing {shown} of {total} rows; see findings.csv for all.",
+    ),
+    "no_findings": ("Không có phát hiện nào.", "No findings."),
+    "basis_counts": (
+        "Cơ sở đánh giá năm {year}: {threshold}/{total} chỉ tiêu được so với ngưỡng của bộ tiêu "
+        "chí; {self} chỉ tiêu chưa có ngưỡng được xác lập từ nguồn chính thức (hoặc thiếu số liệu) "
+        "nên dùng kết quả tự đánh giá của xã; {undecided} chỉ tiêu chưa xác định được.",
+        "Basis of evaluation in {year}: {threshold} of {total} indicators were compared with the "
+        "criteria set's threshold; {self} have no threshold set from an official source (or no "
+        "value) and use the commune's own appraisal; {undecided} could not be decided.",
+    ),
+    "basis_hint": (
+        "Để đánh giá theo ngưỡng, nạp bộ tiêu chí chi tiết của tỉnh (ntm clean --province TỆP).",
+        "To evaluate against thresholds, load the province's detailing set "
+        "(ntm clean --province FILE).",
+    ),
+    "no_previous_year": (
+        "Không có số liệu năm trước để so sánh.",
+        "No previous year in the data to compare with.",
+    ),
+    "not_in_year": (
+        "{commune} không có số liệu năm {year}.",
+        "{commune} has no data for {year}.",
+    ),
+    "off_track": (
+        "{n} chỉ tiêu (theo xã) đang đi xuống hoặc không kịp mục tiêu theo xu hướng hiện nay:",
+        "{n} commune indicators are deteriorating or off track at the current trend:",
+    ),
+    "sample_note": (
+        "Lưu ý: đây là dữ liệu mẫu tổng hợp, không phải số liệu thật.",
+        "Note: this is synthetic sample data, not real figures.",
+    ),
+}
+
+_COLUMNS = {
+    "commune": ("Xã", "Commune"),
+    "year": ("Năm", "Year"),
+    "criteria_met": ("Số tiêu chí đạt", "Criteria met"),
+    "criteria_total": ("Tổng số tiêu chí", "Criteria in set"),
+    "criteria_met_change": ("Thay đổi", "Change"),
+    "status": ("Tình trạng", "Status"),
+    "criterion": ("Tiêu chí", "Criterion"),
+    "indicator": ("Chỉ tiêu", "Indicator"),
+    "value": ("Giá trị", "Value"),
+    "threshold": ("Mục tiêu", "Target"),
+    "gap": ("Còn thiếu", "Short by"),
+    "unit": ("Đơn vị", "Unit"),
+    "progress_status": ("Tiến bộ", "Progress"),
+    "status_label": ("Tiến bộ", "Progress"),
+    "outlook": ("Triển vọng", "Outlook"),
+    "projected_year": ("Năm dự kiến đạt", "Projected year"),
+    "target_year": ("Hạn", "Deadline"),
+    "department": ("Đơn vị phụ trách", "Department"),
+    "communes_short": ("Số xã chưa đạt", "Communes short"),
+    "indicators_behind": ("Chỉ tiêu chưa đạt (số xã)", "Indicators behind (communes)"),
+    "subject": ("Nội dung", "Subject"),
+    "check": ("Loại kiểm tra", "Check"),
+    "message": ("Mô tả", "Description"),
+    "source": ("Nguồn", "Source"),
+    "gained_names": ("Mới đạt", "Gained"),
+    "lost_names": ("Không còn đạt", "Lost"),
+    "communes_ntm": ("Số xã đạt chuẩn", "Communes at standard"),
+    "communes_total": ("Tổng số xã", "Communes"),
+    "mean_criteria_met": ("Bình quân tiêu chí/xã", "Mean criteria met"),
+    "tasks": ("Số nhiệm vụ", "Tasks"),
+    "n": ("Số lượng", "Count"),
+}
+
+_CHECK_NAMES = {
+    "appraisal_vs_threshold": ("Tự đánh giá khác kết quả theo ngưỡng", "Appraisal vs threshold"),
+    "criterion_vs_indicators": (
+        "Đánh giá tiêu chí khác các chỉ tiêu",
+        "Criterion appraisal vs its indicators",
+    ),
+    "criterion_appraisal_vs_result": (
+        "Tự đánh giá tiêu chí khác kết quả tính",
+        "Criterion appraisal vs computed result",
+    ),
+    "matrix_total_mismatch": ("Tổng số tiêu chí đạt không khớp", "Matrix total mismatch"),
+    "missing_indicator": ("Thiếu chỉ tiêu trong báo cáo", "Indicator missing from report"),
+    "duplicate_conflict": ("Số liệu trùng, khác nhau", "Conflicting duplicate"),
+    "duplicate_same": ("Số liệu trùng", "Duplicate"),
+    "source_conflict": ("Tên xã/năm không thống nhất", "Conflicting title, sheet or file name"),
+    "legacy_encoding": ("Đã chuyển phông chữ cũ", "Legacy font converted"),
+    "missing_commune_report": ("Thiếu báo cáo của xã", "Commune report missing"),
+}
+#: Findings that compare the commune's own appraisal with the evaluated result.
+APPRAISAL_CHECKS = (
+    "appraisal_vs_threshold",
+    "criterion_appraisal_vs_result",
+    "criterion_vs_indicators",
+)
+#: Findings about reporting completeness.
+COMPLETENESS_CHECKS = ("missing_commune_report", "missing_indicator")
+MAX_FINDING_ROWS = 40
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def phrase(key: str, lang: str = config.DEFAULT_LANG, **fields: Any) -> str:
+    """A sentence template of the pages filled in.
+
+    >>> phrase("headline_ntm", year=2024, ntm=8, total=8)
+    'Năm 2024 có 8/8 xã đạt chuẩn nông thôn mới'
+    """
+    return _pick(_PHRASES[key], lang).format(**fields)
+
+
+def check_name(check: str, lang: str = config.DEFAULT_LANG) -> str:
+    """The readable name of a finding check ("duplicate_same" -> "Số liệu trùng")."""
+    return _pick(_CHECK_NAMES.get(check, (check, check)), lang)
+
+
+def format_number(value: object, lang: str = config.DEFAULT_LANG, digits: int = 1) -> str:
+    """A number as people read it: decimal comma in Vietnamese, no trailing zeros.
+
+    >>> format_number(18.25)
+    '18,2'
+    >>> format_number(6.0, "en")
+    '6'
+    >>> format_number(None)
+    '–'
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    number = round(float(value), digits)
+    text = f"{number:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{number:.0f}"
+    if text == "-0":
+        text = "0"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def heading(
+    section: str, lang: str = config.DEFAULT_LANG, *, level: int = 2, suffix: str = ""
+) -> str:
+    """HTML of a section heading with a stable anchor id (for the table of contents)."""
+    title = _pick(_SECTIONS[section], lang) if section in _SECTIONS else section
+    if suffix:
+        title = f"{title}: {suffix}"
+    anchor = section.replace("_", "-")
+    return f'<h{level} id="{anchor}">{html.escape(title)}</h{level}>'
+
+
+def paragraphs(sentences: Sequence[str], *, css_class: str = "ntm-prose") -> str:
+    """HTML paragraphs of (escaped) sentences."""
+    return "".join(f'<p class="{css_class}">{html.escape(str(t))}</p>' for t in sentences)
+
+
+def is_missing(value: object) -> bool:
+    """True for None, NaN, NA and NaT scalars (False for anything list-like)."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def table_html(
+    frame: pd.DataFrame, lang: str = config.DEFAULT_LANG, *, max_rows: int | None = None
+) -> str:
+    """A table with its column labels in ``lang``, numbers formatted, text escaped."""
+    shown = frame if max_rows is None else frame.head(max_rows)
+    renamed = shown.rename(
+        columns={c: _pick(_COLUMNS[c], lang) for c in shown.columns if c in _COLUMNS}
+    )
+    cells = {}
+    for col in renamed.columns:
+        values = renamed[col].astype(object)
+        if pd.api.types.is_float_dtype(renamed[col]):
+            cells[col] = [format_number(v, lang) for v in values]
+        else:
+            cells[col] = ["–" if is_missing(v) else str(v) for v in values]
+    # Every cell is text by now; to_html escapes it.
+    return pd.DataFrame(cells, columns=renamed.columns).to_html(
+        index=False, classes="ntm-table", border=0, escape=True
+    )
+
+
+def figure_html(fig, *, alt: str = "", dpi: int = FIGURE_DPI) -> str:
+    """The figure as an embedded PNG ``<figure>``; the figure is closed afterwards."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    alt_text = html.escape(alt, quote=True)
+    caption = f"<figcaption>{html.escape(alt)}</figcaption>" if alt else ""
+    return (
+        f'<figure class="ntm-figure"><img src="data:image/png;base64,{data}" alt="{alt_text}">'
+        f"{caption}</figure>"
+    )
+
+
+def chart(draw: Callable[[Any], object], *, alt: str, size: str = "screen") -> str:
+    """Draw one chart with the house theme on a new figure and embed it."""
+    with plots.theme(size):
+        fig, ax = plots.new_figure(size)
+        draw(ax)
+        return figure_html(fig, alt=alt)
+
+
+def status_label(status: object, lang: str) -> str:
+    """The label of a status code, or "–" when there is none."""
+    return lb.label(str(status), lang) if isinstance(status, str) else "–"

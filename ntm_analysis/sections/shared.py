@@ -1,0 +1,89 @@
+"""Pieces several pages use: the basis of evaluation and the task table."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import config
+from .. import labels as lb
+from .. import schema as s
+from ..review import Review
+from .markup import format_number, is_missing, phrase, status_label
+
+
+def basis_sentences(
+    indicators: pd.DataFrame, *, year: int, lang: str = config.DEFAULT_LANG
+) -> list[str]:
+    """Say on what basis the year's indicators were judged (threshold or appraisal).
+
+    >>> frame = pd.DataFrame({"year": [2024, 2024, 2024],
+    ...     "met_basis": ["threshold", "self_assessment", "self_assessment"]})
+    >>> basis_sentences(frame, year=2024, lang="en")[0][:60]
+    'Basis of evaluation in 2024: 1 of 3 indicators were compared'
+    """
+    rows = indicators.loc[indicators["year"] == year, "met_basis"]
+    if rows.empty:
+        return []
+    counts = rows.value_counts()
+    n_self = int(counts.get(s.BASIS_SELF_ASSESSMENT, 0))
+    sentences = [
+        phrase(
+            "basis_counts",
+            lang,
+            year=year,
+            threshold=int(counts.get(s.BASIS_THRESHOLD, 0)),
+            total=len(rows),
+            self=n_self,
+            undecided=int(counts.get(s.BASIS_NONE, 0)),
+        )
+    ]
+    if n_self:
+        sentences.append(phrase("basis_hint", lang))
+    return sentences
+
+
+def task_table(review: Review, rows: pd.DataFrame, *, with_commune: bool) -> pd.DataFrame:
+    """Rows of :attr:`Review.tasks` as shown on a page: labels, target text, outlook."""
+    lang = review.lang
+    out = rows.assign(
+        indicator=[review.indicator_label(c) for c in rows["indicator"]],
+        progress_status=[status_label(v, lang) for v in rows["progress_status"]],
+        outlook=[status_label(v, lang) for v in rows["outlook"]],
+        gap=rows["gap"].astype("Float64").astype(float),
+        value=rows["value"].astype("Float64").astype(float) if "value" in rows else pd.NA,
+        threshold=rows["threshold"].astype("Float64").astype(float)
+        if "threshold" in rows
+        else pd.NA,
+    )
+    if "target_text" not in rows.columns and len(rows):
+        keys = ["year", "commune_code", "commune", "indicator"]
+        texts = review.indicators.loc[:, keys + ["target_text"]].drop_duplicates(keys)
+        rows = rows.merge(texts, on=keys, how="left")
+        out = out.assign(target_text=rows["target_text"].to_numpy())
+    out = out.assign(threshold=target_texts(out, lang))
+    cols = ["commune"] if with_commune else []
+    cols += ["indicator", "value", "threshold", "gap", "unit", "progress_status", "outlook"]
+    cols += ["projected_year", "target_year"]
+    if not with_commune:
+        cols.insert(1, "department")
+    return out.loc[:, [c for c in cols if c in out.columns]]
+
+
+def target_texts(rows: pd.DataFrame, lang: str) -> list[str]:
+    """ "≥ 95" from the threshold, else the target as the report wrote it."""
+    out = []
+    for op, value, text in zip(
+        rows.get("threshold_op", pd.Series(pd.NA, index=rows.index)),
+        rows.get("threshold", pd.Series(pd.NA, index=rows.index)),
+        rows.get("target_text", pd.Series(pd.NA, index=rows.index)),
+        strict=True,
+    ):
+        if isinstance(op, str) and op in (">=", "<=") and not is_missing(value):
+            out.append(f"{'≥' if op == '>=' else '≤'} {format_number(value, lang)}")
+        elif isinstance(op, str) and op == "yes":
+            out.append(lb.label(s.MET, lang))
+        elif isinstance(text, str) and text.strip():
+            out.append(text)
+        else:
+            out.append("–")
+    return out
