@@ -25,7 +25,7 @@ PACKAGE_DIR = Path(ntm_analysis.__file__).resolve().parent
 #: layers below it. A new module must be placed here (and in README's architecture).
 LAYERS: dict[str, tuple[str, ...]] = {
     "foundation": ("config", "errors", "schema", "codes", "labels", "names", "provenance"),
-    "reading": ("legacy_fonts", "parsing", "readers", "layouts", "registry", "ingest"),
+    "reading": ("legacy_fonts", "parsing", "readers", "layouts", "lineage", "registry", "ingest"),
     "rules": ("catalog", "responsibility", "validation", "evaluation", "pipeline", "sample"),
     "analysis": ("trends",),
     "plots": ("plots",),

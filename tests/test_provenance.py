@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ntm_analysis import render, report
+from ntm_analysis import render
 from ntm_analysis.pipeline import clean_folder, load_processed
 from ntm_analysis.provenance import SAMPLE_FILE_PREFIX, is_sample_file, is_sample_report
 from ntm_analysis.readers import discover_inputs
+from ntm_analysis.review import load_review
 
 
 def _read(*names: str, skipped: tuple[str, ...] = ()) -> dict:
@@ -101,7 +102,7 @@ def test_real_data_beside_the_sample_is_not_stamped_sample_anywhere(real_beside_
     assert jobs and all(job.context["sample"] is False for job in jobs)
     assert all(not is_sample_file(src["file"]) for job in jobs for src in job.context["sources"])
     assert len(jobs[0].context["sources"]) == 3  # the page counts the files read, not skipped
-    review = report.load_review(real_beside_sample, year=2024)
+    review = load_review(real_beside_sample, year=2024)
     assert review.is_sample is False
     page = render.page_html("<p>x</p>", title="t", context=jobs[0].context)
     assert "DỮ LIỆU MẪU" not in page
