@@ -197,6 +197,49 @@ def cmd_render(args: argparse.Namespace) -> int:
     return summary.exit_code
 
 
+def cmd_tasks_export(args: argparse.Namespace) -> int:
+    from .task_workbooks import export_task_workbooks
+
+    summary = export_task_workbooks(
+        args.out, processed_dir=args.processed, year=args.year, department=args.department
+    )
+    _print(summary.lines())
+    return EXIT_OK
+
+
+def cmd_tasks_import(args: argparse.Namespace) -> int:
+    from .task_workbooks import import_task_workbooks
+
+    summary = import_task_workbooks(args.dir, processed_dir=args.processed)
+    _print(summary.lines())
+    return summary.exit_code
+
+
+def _tasks_parser(sub) -> None:
+    p = sub.add_parser(
+        "tasks", help="task workbooks: export them to departments, import their plans back"
+    )
+    actions = p.add_subparsers(dest="tasks_command", required=True, metavar="ACTION")
+    processed = {
+        "default": str(config.PROCESSED_DATA_DIR),
+        "help": "processed data folder (default: %(default)s)",
+    }
+    e = actions.add_parser(
+        "export", help="write one task workbook per department plus a combined one"
+    )
+    e.add_argument("--processed", **processed)
+    e.add_argument("--year", type=int, help="data year of the tasks (default: the latest)")
+    e.add_argument("--department", metavar="NAME", help="only this department (name or id)")
+    e.add_argument("--out", required=True, metavar="DIR", help="folder to write the workbooks to")
+    e.set_defaults(func=cmd_tasks_export)
+    i = actions.add_parser(
+        "import", help="read filled task workbooks into plans.parquet (exit 1 on rejects)"
+    )
+    i.add_argument("dir", metavar="DIR", help="folder of filled workbooks (sub-folders included)")
+    i.add_argument("--processed", **processed)
+    i.set_defaults(func=cmd_tasks_import)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ntm",
@@ -236,6 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--province", metavar="FILE", help="province detailing set to lay over it")
     p.add_argument("--lang", choices=("vi", "en"), default=config.DEFAULT_LANG)
     p.set_defaults(func=cmd_catalog)
+
+    _tasks_parser(sub)
 
     p = sub.add_parser("render", help="execute the review notebooks and publish HTML")
     _render_options(p)

@@ -57,3 +57,10 @@ REJECTS_FILE = "rejects.csv"
 INGEST_REPORT_FILE = "ingest_report.json"
 #: Every record as read, before evaluation (``ntm_analysis.pipeline.read_records``).
 RECORDS_FILE = "records.parquet"
+
+# Task plans read back from the departments' workbooks (ntm tasks import)
+PLANS_FILE = "plans.parquet"
+PLAN_REJECTS_FILE = "plan_rejects.csv"
+PLAN_CHANGES_FILE = "plan_changes.csv"
+#: A folder of this name under the raw folder holds filled task workbooks, not commune reports.
+PLANS_FOLDER = "plans"

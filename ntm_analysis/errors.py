@@ -75,6 +75,13 @@ class RejectReason(StrEnum):
     NO_HEADER = "no_header"  # a sheet with content but no recognisable table
     DUPLICATE_CONFLICT = "duplicate_conflict"  # lost to a record of higher precedence
     BAD_MARK = "bad_mark"  # matrix cell that is not a known met / not-met mark
+    # task workbooks read back by ``ntm tasks import``
+    UNREADABLE_DEADLINE = "unreadable_deadline"  # "sớm nhất có thể", "31/2/2024"
+    UNREADABLE_BUDGET = "unreadable_budget"  # "vài trăm triệu"
+    UNKNOWN_STATUS = "unknown_status"  # not one of the "Tiến độ" choices
+    UNKNOWN_TASK = "unknown_task"  # a task id the data does not give
+    ALTERED_TOOL_COLUMN = "altered_tool_column"  # a cell the tool filled was changed
+    UNREADABLE_FILE = "unreadable_file"  # a workbook that cannot be opened
 
 
 class FindingCheck(StrEnum):

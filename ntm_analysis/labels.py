@@ -212,6 +212,23 @@ _LABELS: dict[str, tuple[str, str]] = {
     "legend_change": ("Thay đổi", "Change"),
     "legend_band": ("Nhóm", "Band"),
     "legend_status": ("Tình hình", "Status"),
+    # task plans (the departments' workbooks) and their tracking
+    "plan_not_started": ("Chưa triển khai", "Not started"),
+    "plan_in_progress": ("Đang thực hiện", "In progress"),
+    "plan_done": ("Hoàn thành", "Done"),
+    "plan_delayed": ("Chậm tiến độ", "Delayed"),
+    "plan_none": ("Chưa có kế hoạch", "No plan yet"),
+    "funding_unknown": ("Chưa xác định", "Not stated"),
+    "closed": ("Đã hoàn thành (chỉ tiêu đã đạt)", "Closed (indicator now met)"),
+    "overdue": ("Chưa đạt, quá hạn", "Open, overdue"),
+    "on_time": ("Chưa đạt, còn trong hạn", "Open, on time"),
+    "no_deadline": ("Chưa đạt, không rõ thời hạn", "Open, no deadline"),
+    "title_plan_timeline": ("Lộ trình thực hiện nhiệm vụ", "Task roadmap by deadline"),
+    "title_budget_by_source": ("Kinh phí theo nguồn vốn", "Budget by funding source"),
+    "axis_deadline": ("Hạn hoàn thành", "Deadline"),
+    "axis_budget": ("Kinh phí (triệu đồng)", "Budget (million VND)"),
+    "axis_task": ("Nhiệm vụ", "Task"),
+    "funding_source": ("Nguồn vốn", "Funding source"),
 }
 
 #: Departments of the shipped example mapping, by id: (Vietnamese, English).

@@ -44,6 +44,7 @@ SKIP_LOCK_FILE = "lock_file"
 SKIP_HIDDEN_FILE = "hidden_file"
 SKIP_UNSUPPORTED = "unsupported_extension"
 SKIP_SAMPLE_BESIDE_REAL_DATA = "sample_beside_real_data"
+SKIP_PLAN_WORKBOOKS = "plan_workbooks"
 UNREADABLE_EMPTY = "empty_file"
 UNREADABLE_TOO_LARGE = "too_large"
 UNREADABLE_PASSWORD = "password_protected"
@@ -140,13 +141,16 @@ def _set_sample_aside(inputs: list[Path], raw_dir: Path) -> tuple[list[Path], li
     return kept, aside
 
 
-def discover_inputs(raw_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
+def discover_inputs(
+    raw_dir: Path, *, skip_plans: bool = True
+) -> tuple[list[Path], list[SkippedFile]]:
     """Every readable input under ``raw_dir`` (recursive), and what was skipped.
 
     Office lock files (``~$…``), hidden and OS files (``.DS_Store``) and
     unsupported extensions are skipped with a reason; a hidden folder (``.git``)
-    is skipped as a whole, as one entry. The order is deterministic: sorted by
-    relative path.
+    is skipped as a whole, as one entry, and so is a ``plans/`` folder of
+    filled task workbooks (``ntm tasks import`` reads those) unless
+    ``skip_plans`` is false. The order is deterministic: sorted by relative path.
     """
     raw_dir = Path(raw_dir)
     inputs: list[Path] = []
@@ -158,7 +162,15 @@ def discover_inputs(raw_dir: Path) -> tuple[list[Path], list[SkippedFile]]:
             if d.startswith("."):
                 rel = (rel_base / d).as_posix() + "/"
                 skipped.append(SkippedFile(rel, SKIP_HIDDEN_FILE, "Hidden folder; skipped."))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            elif skip_plans and d.lower() == config.PLANS_FOLDER:
+                rel = (rel_base / d).as_posix() + "/"
+                message = "Task plan workbooks, read by 'ntm tasks import'; skipped."
+                skipped.append(SkippedFile(rel, SKIP_PLAN_WORKBOOKS, message))
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not d.startswith(".") and not (skip_plans and d.lower() == config.PLANS_FOLDER)
+        )
         for name in names:
             path = base / name
             if not path.is_file():

@@ -165,6 +165,64 @@ REJECT_COLUMNS = (
     "message",
 )
 
+# ----------------------------------------------------------------- plans (task workbooks)
+
+#: What a department reports of a task's progress (the workbook's "Tiến độ" drop-down).
+PLAN_NOT_STARTED = "not_started"  # "Chưa triển khai"
+PLAN_IN_PROGRESS = "in_progress"  # "Đang thực hiện"
+PLAN_DONE = "done"  # "Hoàn thành"
+PLAN_DELAYED = "delayed"  # "Chậm tiến độ"
+PLAN_STATUSES = (PLAN_NOT_STARTED, PLAN_IN_PROGRESS, PLAN_DONE, PLAN_DELAYED)
+
+#: How a planned task of year Y stands once year Y+1's data is in.
+TRACK_CLOSED = "closed"  # the indicator is now met
+TRACK_OVERDUE = "overdue"  # still unmet and its deadline has passed
+TRACK_ON_TIME = "on_time"  # still unmet, deadline not yet passed
+TRACK_NO_DEADLINE = "no_deadline"  # still unmet, no readable deadline
+TRACK_NO_DATA = "no_data"  # no data on the indicator in year Y+1
+TRACKING_STATES = (TRACK_CLOSED, TRACK_OVERDUE, TRACK_ON_TIME, TRACK_NO_DEADLINE, TRACK_NO_DATA)
+
+#: plans.parquet: one row per task and department, the latest import of it.
+PLAN_COLUMNS = (
+    "task_id",  # "NV-2023-06919-15.1": year, commune code, indicator
+    "year",  # the data year the task was drawn from
+    "department",
+    "commune",
+    "indicator",
+    "action",  # Giải pháp
+    "officer",  # Cán bộ phụ trách
+    "deadline",  # Hạn hoàn thành (a date; a month, quarter or year is its last day)
+    "budget_million_vnd",  # Kinh phí (triệu đồng)
+    "funding_source",  # Nguồn vốn
+    "status",  # a PLAN_STATUSES code
+    SOURCE_FILE,
+    SOURCE_ROW,
+)
+
+#: plan_rejects.csv: one row per cell (or row) of a plan workbook that could not be used.
+PLAN_REJECT_COLUMNS = (
+    SOURCE_FILE,
+    SOURCE_SHEET,
+    "cell",  # "K12"
+    SOURCE_ROW,
+    "column",  # the header text of the column
+    "raw_value",
+    "reason",  # a RejectReason code
+    "message",  # in Vietnamese
+)
+
+#: plan_changes.csv: every field a later import changed, appended run after run.
+PLAN_CHANGE_COLUMNS = (
+    "imported_at",
+    "task_id",
+    "department",
+    "field",
+    "old_value",
+    "new_value",
+    SOURCE_FILE,
+    SOURCE_ROW,
+)
+
 
 @dataclass(frozen=True)
 class ProcessedData:

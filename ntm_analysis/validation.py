@@ -198,6 +198,46 @@ REJECTS_SCHEMA = pa.DataFrameSchema(
     name="rejects",
 )
 
+PLANS_SCHEMA = pa.DataFrameSchema(
+    {
+        "task_id": pa.Column("string", pa.Check.str_matches(r"^NV-\d{4}-"), coerce=True),
+        "year": _YEAR,
+        "department": pa.Column(**_REQ_TEXT),
+        "commune": pa.Column(**_REQ_TEXT),
+        "indicator": _CODE,
+        "action": pa.Column(**_TEXT),
+        "officer": pa.Column(**_TEXT),
+        "deadline": pa.Column("datetime64[ns]", nullable=True, coerce=True),
+        "budget_million_vnd": pa.Column("Float64", pa.Check.ge(0), nullable=True, coerce=True),
+        "funding_source": pa.Column(**_TEXT),
+        "status": pa.Column(
+            "string", pa.Check.isin(list(s.PLAN_STATUSES)), nullable=True, coerce=True
+        ),
+        s.SOURCE_FILE: pa.Column(**_REQ_TEXT),
+        s.SOURCE_ROW: pa.Column("Int64", nullable=False, coerce=True),
+    },
+    strict=True,
+    ordered=True,
+    unique=["task_id", "department"],
+    name="plans",
+)
+
+PLAN_REJECTS_SCHEMA = pa.DataFrameSchema(
+    {
+        s.SOURCE_FILE: pa.Column(**_REQ_TEXT),
+        s.SOURCE_SHEET: pa.Column(**_TEXT),
+        "cell": pa.Column(**_TEXT),
+        s.SOURCE_ROW: pa.Column("Int64", nullable=True, coerce=True),
+        "column": pa.Column(**_TEXT),
+        "raw_value": pa.Column(**_TEXT),
+        "reason": pa.Column(**_REQ_TEXT),
+        "message": pa.Column(**_REQ_TEXT),
+    },
+    strict=True,
+    ordered=True,
+    name="plan_rejects",
+)
+
 SCHEMAS = {
     "indicators": INDICATORS_SCHEMA,
     "criteria": CRITERIA_SCHEMA,
@@ -206,6 +246,8 @@ SCHEMAS = {
     "district_criteria": DISTRICT_CRITERIA_SCHEMA,
     "findings": FINDINGS_SCHEMA,
     "rejects": REJECTS_SCHEMA,
+    "plans": PLANS_SCHEMA,
+    "plan_rejects": PLAN_REJECTS_SCHEMA,
 }
 
 
