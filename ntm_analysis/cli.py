@@ -28,9 +28,14 @@ def _print(lines: Sequence[str] | str, *, file=None) -> None:
 
 def cmd_sample(args: argparse.Namespace) -> int:
     from .sample import write_sample
+    from .sample_plans import write_sample_plans
 
     paths = write_sample(Path(args.out), seed=args.seed)
-    _print(f"Wrote {len(paths)} synthetic sample files (made-up figures) to {args.out}")
+    plans = write_sample_plans(Path(args.out))
+    _print(
+        f"Wrote {len(paths)} synthetic sample files and {len(plans)} filled task workbooks "
+        f"(made-up figures) to {args.out}"
+    )
     return EXIT_OK
 
 
@@ -51,6 +56,7 @@ def _clean_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     from .pipeline import clean_folder
+    from .task_workbooks import import_raw_plan_folders
 
     summary = clean_folder(
         args.raw,
@@ -59,9 +65,10 @@ def cmd_clean(args: argparse.Namespace) -> int:
         registry_file=args.registry,
         progress=not args.quiet,
     )
+    plans = import_raw_plan_folders(summary.raw_dir, summary.report, summary.out_dir)
     if not args.quiet:
-        _print(summary.lines())
-    return summary.exit_code
+        _print(summary.lines() + (plans.lines() if plans is not None else []))
+    return max(summary.exit_code, plans.exit_code if plans is not None else EXIT_OK)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

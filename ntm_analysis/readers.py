@@ -164,7 +164,7 @@ def discover_inputs(
                 skipped.append(SkippedFile(rel, SKIP_HIDDEN_FILE, "Hidden folder; skipped."))
             elif skip_plans and d.lower() == config.PLANS_FOLDER:
                 rel = (rel_base / d).as_posix() + "/"
-                message = "Task plan workbooks, read by 'ntm tasks import'; skipped."
+                message = "Task plan workbooks: imported as plans, not read as commune reports."
                 skipped.append(SkippedFile(rel, SKIP_PLAN_WORKBOOKS, message))
         dirs[:] = sorted(
             d

@@ -24,7 +24,7 @@ import pandas as pd
 from . import labels as lb
 from . import schema as s
 from . import trends
-from .parsing import fold_text
+from .parsing import fold_text, normalize_text
 
 #: The fields of a plan that a department fills in, in workbook order.
 PLAN_FIELDS = ("action", "officer", "deadline", "budget_million_vnd", "funding_source", "status")
@@ -359,13 +359,26 @@ def plan_coverage(tasks: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
 def budget_by_source(plans: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     """Total budget (million VND) and tasks per funding source (and ``by``, e.g. department).
 
-    A plan with no funding source counts under "Chưa xác định"; a plan with
-    no budget adds a task but no money.
+    Sources typed differently ("Ngân sách huyện", "ngân sách  huyện") count
+    as one, under their most frequent spelling; a plan with no funding source
+    counts under "Chưa xác định"; a plan with no budget adds a task but no money.
     """
     keys = ([by] if by else []) + ["funding_source"]
     if plans.empty:
         return pd.DataFrame(columns=[*keys, "budget_million_vnd", "tasks"])
-    source = plans["funding_source"].astype("string").str.strip().replace({"": pd.NA})
+    typed = plans["funding_source"].map(normalize_text, na_action="ignore").astype("string")
+    folded = typed.map(fold_text, na_action="ignore")
+    spelling = (
+        pd.DataFrame({"key": folded, "text": typed})
+        .dropna()
+        .groupby(["key", "text"], sort=True)
+        .size()
+        .sort_values(ascending=False, kind="stable")
+        .reset_index()
+        .drop_duplicates("key")
+        .set_index("key")["text"]
+    )
+    source = folded.map(spelling, na_action="ignore").astype("string")
     work = plans.assign(funding_source=source.fillna(lb.label("funding_unknown")))
     out = (
         work.groupby(keys, sort=True)

@@ -32,7 +32,15 @@ from .errors import NoDataError, RejectReason, UnreadableFileError, UsageError
 from .parsing import fold_text, normalize_text
 from .pipeline import _atomic_write, load_processed, safe_csv_frame
 from .plan_parsing import parse_deadline, parse_money_million
-from .readers import RawSheet, column_letter, discover_inputs, read_sheets
+from .provenance import is_sample_file
+from .readers import (
+    SKIP_PLAN_WORKBOOKS,
+    SKIP_SAMPLE_BESIDE_REAL_DATA,
+    RawSheet,
+    column_letter,
+    discover_inputs,
+    read_sheets,
+)
 from .responsibility import load_responsibility
 from .validation import validate_table
 
@@ -682,28 +690,38 @@ def _plan_row(sheet: RawSheet, r: int, cols: dict, typed: dict, rejects: list) -
     }
 
 
+def _folders(folder: str | Path | list) -> tuple[list[Path], Path]:
+    """The folders to read and the folder file names are given relative to."""
+    folders = [Path(f) for f in folder] if isinstance(folder, list | tuple) else [Path(folder)]
+    for f in folders:
+        if not f.is_dir():
+            raise UsageError(f"Plan workbook folder not found: {f}")
+    base = folders[0] if len(folders) == 1 else Path(os.path.commonpath(folders))
+    return folders, base
+
+
 def read_task_workbooks(
-    folder: str | Path, data, *, mapping: pd.DataFrame | None = None
+    folder: str | Path | list, data, *, mapping: pd.DataFrame | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Read every workbook below ``folder``; returns (plans, rejects, counts).
+    """Read every workbook below ``folder`` (or folders); returns (plans, rejects, counts).
 
     ``data`` is the processed data (:func:`~ntm_analysis.pipeline.load_processed`)
     the task ids are checked against. When the same task comes from several
     files, the most recently saved file wins (then the later path).
     """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise UsageError(f"Plan workbook folder not found: {folder}")
+    folders, base = _folders(folder)
     mapping = mapping if mapping is not None else load_responsibility()
     known = _KnownTasks(data, mapping, _catalog_for(data))
-    paths, _ = discover_inputs(folder, skip_plans=False)
-    paths = [p for p in paths if p.suffix.lower() not in (".csv", ".tsv")]
-    paths.sort(key=lambda p: (os.stat(p).st_mtime_ns, p.relative_to(folder).as_posix()))
+    paths = []
+    for f in folders:
+        found, _ = discover_inputs(f, skip_plans=False)
+        paths += [p for p in found if p.suffix.lower() not in (".csv", ".tsv")]
+    paths.sort(key=lambda p: (os.stat(p).st_mtime_ns, p.relative_to(base).as_posix()))
     plans, rejects = [], []
     counts = {"files_read": 0, "files_unreadable": 0, "rows_read": 0}
     for path in paths:
         try:
-            sheets = read_sheets(path, raw_dir=folder)
+            sheets = read_sheets(path, raw_dir=base)
         except UnreadableFileError as exc:
             counts["files_unreadable"] += 1
             rejects.append(
@@ -737,7 +755,7 @@ def read_task_workbooks(
 
 
 def import_task_workbooks(
-    folder: str | Path,
+    folder: str | Path | list,
     *,
     processed_dir: str | Path | None = None,
     imported_at: str | None = None,
@@ -752,10 +770,11 @@ def import_task_workbooks(
     """
     d = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DATA_DIR
     data = load_processed(d)
-    folder = Path(folder)
-    imported, rejects, counts = read_task_workbooks(folder, data)
+    folders, base = _folders(folder)
+    imported, rejects, counts = read_task_workbooks(folders, data)
     if counts["files_read"] == 0 and counts["files_unreadable"] == 0:
-        raise NoDataError(f"No plan workbooks (.xlsx, .xlsm, .xls, .ods) in {folder}.")
+        where = ", ".join(str(f) for f in folders)
+        raise NoDataError(f"No plan workbooks (.xlsx, .xlsm, .xls, .ods) in {where}.")
     when = imported_at or _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     plans, changes = roadmap.merge_plans(read_plans(d), imported, imported_at=when)
     plans = validate_table("plans", plans)
@@ -778,7 +797,7 @@ def import_task_workbooks(
         _atomic_write(path, lambda p: out.to_csv(p, index=False, encoding="utf-8-sig"))
         written.append(path)
     return ImportSummary(
-        folder=folder,
+        folder=base,
         processed_dir=d,
         files_read=counts["files_read"],
         files_unreadable=counts["files_unreadable"],
@@ -789,3 +808,23 @@ def import_task_workbooks(
         changes=changes,
         written=written,
     )
+
+
+def import_raw_plan_folders(
+    raw_dir: str | Path, report: dict, processed_dir: str | Path
+) -> ImportSummary | None:
+    """Import the ``plans/`` folders a clean run of ``raw_dir`` found (what ``ntm clean`` does).
+
+    ``report`` is the clean run's ingest report: its ``plan_workbooks``
+    entries name the folders. A sample's plans set aside with the sample (real
+    data beside it) are not imported. None when there is nothing to import.
+    """
+    files = report.get("files", [])
+    folders = [f["file"] for f in files if f.get("reason") == SKIP_PLAN_WORKBOOKS]
+    if any(f.get("reason") == SKIP_SAMPLE_BESIDE_REAL_DATA for f in files):
+        folders = [f for f in folders if not is_sample_file(f.rstrip("/") + "/x")]
+    folders = [Path(raw_dir) / f for f in folders]
+    folders = [f for f in folders if any(p.is_file() for p in f.rglob("*"))]
+    if not folders:
+        return None
+    return import_task_workbooks(folders, processed_dir=processed_dir)

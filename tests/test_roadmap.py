@@ -111,7 +111,7 @@ def test_coverage_and_budget_by_source():
         task_id=["t1", "t3", "t4"],
         department=["Phòng A", "Phòng B", "Phòng B"],
         budget_million_vnd=pd.array([1500.0, 350.0, None], dtype="Float64"),
-        funding_source=["Ngân sách huyện", " Ngân sách huyện", pd.NA],
+        funding_source=["Ngân sách huyện", " ngân sách  huyện", pd.NA],
     )
     cov = roadmap.plan_coverage(tasks, plans)
     assert cov.values.tolist() == [["Phòng A", 2, 1, 1], ["Phòng B", 1, 1, 0]]
