@@ -25,9 +25,26 @@ PACKAGE_DIR = Path(ntm_analysis.__file__).resolve().parent
 #: layers below it. A new module must be placed here (and in README's architecture).
 LAYERS: dict[str, tuple[str, ...]] = {
     "foundation": ("config", "errors", "schema", "codes", "labels", "names", "provenance"),
-    "reading": ("legacy_fonts", "parsing", "readers", "layouts", "lineage", "registry", "ingest"),
-    "rules": ("catalog", "responsibility", "validation", "evaluation", "pipeline", "sample"),
-    "analysis": ("trends",),
+    "reading": (
+        "legacy_fonts",
+        "parsing",
+        "plan_parsing",
+        "readers",
+        "layouts",
+        "lineage",
+        "registry",
+        "ingest",
+    ),
+    "rules": (
+        "catalog",
+        "responsibility",
+        "validation",
+        "stated_targets",
+        "evaluation",
+        "pipeline",
+        "sample",
+    ),
+    "analysis": ("trends", "roadmap"),
     "plots": ("plots",),
     "report": (
         "review",
@@ -37,6 +54,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "sections.district",
         "sections.commune",
         "sections.department",
+        "task_workbooks",
+        "sample_plans",
     ),
     "render": ("render",),
     "cli": ("cli", "__init__"),
