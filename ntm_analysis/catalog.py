@@ -50,6 +50,10 @@ class Threshold:
     text: str
     source: str
     origin: str = ORIGIN_NATIONAL
+    #: How the figure was read when not from a copy of the decision itself
+    #: ("a provincial news site quoting the decision"); None: the decision's text.
+    certainty: str | None = None
+    note: str | None = None
 
     def is_met_by(self, value: float | None) -> bool | None:
         """Compare a value with this threshold; ``None`` when the value is missing.
@@ -266,6 +270,8 @@ class Catalog:
                                 "threshold_source": None,
                                 "origin": None,
                                 "basis": "self_assessment",
+                                "certainty": None,
+                                "note": None,
                             }
                         )
                     for t in thresholds:
@@ -280,6 +286,8 @@ class Catalog:
                                 "threshold_source": t.source,
                                 "origin": t.origin,
                                 "basis": "threshold",
+                                "certainty": t.certainty,
+                                "note": t.note,
                             }
                         )
         frame = pd.DataFrame(rows)
@@ -315,7 +323,13 @@ def _threshold_from_data(
         text=str(data.get("text") or ""),
         source=str(_require(data, "source", where, path)),
         origin=origin,
+        certainty=_optional_text(data.get("certainty")),
+        note=_optional_text(data.get("note")),
     )
+
+
+def _optional_text(value: Any) -> str | None:
+    return str(value).strip() if value is not None and str(value).strip() else None
 
 
 def _indicator_from_data(data: Mapping[str, Any], criterion: str, path: str) -> Indicator:

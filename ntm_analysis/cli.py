@@ -115,6 +115,14 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             )
             if cset.caveat:
                 _print(f"  caveat: {cset.caveat}")
+            for ind in cset.indicators:
+                for t in ind.thresholds:
+                    if t.certainty or t.note:
+                        where = ", ".join(
+                            str(x) for x in (t.region or "chung", t.year) if x is not None
+                        )
+                        said = "; ".join(x for x in (t.certainty, t.note) if x)
+                        _print(f"  {ind.code} [{where}] {t.text}: {said}")
     return EXIT_OK
 
 

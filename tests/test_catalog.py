@@ -72,6 +72,42 @@ def test_confirmed_qd318_thresholds(catalog):
 
 
 @pytest.mark.parametrize(
+    "region, year, expected",
+    [
+        (None, 2022, 48.0),  # the common figure where the region is unset
+        ("DBSH", 2022, 53.0),
+        ("TDMNPB", 2022, 39.0),
+        ("DNB", 2022, 63.0),
+        ("DHNTB", 2022, None),  # not found: not the common figure either
+        ("DBSH", 2023, None),  # only 2022 was found
+    ],
+)
+def test_qd318_income_2022_per_region_with_its_certainty(catalog, region, year, expected):
+    t = catalog.get("qd318_2022_commune").indicator("10").threshold_for(region, year)
+    assert (t.value if t is not None else None) == expected
+    if t is not None:
+        assert "investinquangninh.vn" in t.source
+        assert t.certainty and "chưa đối chiếu" in t.certainty
+
+
+def test_qd1980_income_2020_for_every_region(catalog):
+    ind = catalog.get("qd1980_2016_commune").indicator("10")
+    figures = {r: ind.threshold_for(r, 2020).value for r in ("TDMNPB", "DBSH", "DHNTB", "DNB")}
+    assert figures == {"TDMNPB": 36.0, "DBSH": 50.0, "DHNTB": 41.0, "DNB": 59.0}
+    assert ind.threshold_for(None, 2020).value == 45.0
+    assert "thuviennhadat.vn" in ind.threshold_for("TN", 2020).source
+
+
+def test_second_hand_figures_say_so_and_the_frame_carries_it(catalog):
+    frame = catalog.to_frame(set_id="qd318_2022_commune")
+    sure = frame.loc[frame["certainty"].notna(), "indicator"]
+    assert set(sure) == {"10", "15.1", "15.4"}
+    assert frame.loc[frame["indicator"] == "3.1", "certainty"].isna().all()
+    stunting = frame.loc[frame["indicator"] == "15.3"]
+    assert stunting["threshold"].isna().all()  # read, but too uncertain to encode
+
+
+@pytest.mark.parametrize(
     "year, expected",
     [
         (2016, "qd1980_2016_commune"),

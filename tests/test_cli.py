@@ -158,6 +158,13 @@ def test_catalog_csv_has_one_row_per_indicator_and_threshold_with_sources():
     assert (row["op"], float(row["threshold"])) == (">=", 80.0)
 
 
+def test_catalog_summary_prints_how_sure_each_second_hand_figure_is():
+    proc = run_ntm("catalog", "--set", "qd318_2022_commune")
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if x.strip().startswith("10 [DBSH, 2022]"))
+    assert "≥ 53" in line and "chưa đối chiếu" in line
+
+
 def test_catalog_with_a_bad_province_file_is_one_line_and_exit_2(tmp_path):
     bad = tmp_path / "tinh.yaml"
     bad.write_text("thresholds:\n  - {indicator: '99.9', op: '>=', value: 1}\n", encoding="utf-8")
