@@ -20,9 +20,10 @@ Two layers:
 
 Every criterion, indicator and target text comes from the catalog
 (:func:`ntm_analysis.catalog.load_catalog`); the units and codes come from the
-registry. Nothing official is invented here: an indicator without a catalog
-threshold gets an empty target cell (yes/no indicators: "Đạt") and is judged
-by the commune's own appraisal.
+registry. Like real reports, every indicator row states a target in its "Chỉ
+tiêu" cell: the catalog's sourced threshold where it has one, otherwise an
+**illustrative** figure (:func:`_illustrative_target`) that exists only in the
+made-up sample and never enters the catalog.
 
 >>> truth = generate_sample()
 >>> sorted(truth.communes["year"].unique().tolist())
@@ -170,6 +171,14 @@ PLANTED_MESS: tuple[PlantedMess, ...] = (
         "Xã Quảng An",
         2021,
         'An indicator the commune appraises "Đạt" although its value misses the threshold.',
+    ),
+    PlantedMess(
+        "appraisal_disagrees_with_stated_target",
+        "appraisal",
+        "Xã Quảng Tân",
+        2024,
+        'An indicator the commune appraises "Đạt" although its value misses the target its '
+        "own report states.",
     ),
     PlantedMess(
         "omitted_indicator",
@@ -446,12 +455,43 @@ def _fit_threshold(
 
 
 def _target_text(t: Threshold | None) -> str:
-    """The target cell: the catalog's wording of the threshold; empty when it has none.
-
-    Nothing official is invented: an indicator the catalog gives no threshold
-    shows no target, and the commune's own appraisal decides it.
-    """
+    """The target cell: the wording of the catalog's threshold or of the illustrative target."""
     return t.text if t is not None and t.text else ""
+
+
+#: Source of the sample's made-up targets (never a catalog entry).
+ILLUSTRATIVE = "illustrative target of the synthetic sample"
+#: How each header variant words an "at least" target, as different communes do.
+_AT_LEAST_WORDING = {"v1": "≥ {x}%", "v2": "Từ {x}% trở lên", "v3": "Tối thiểu {x}%", "v4": "≥{x}%"}
+#: Made-up income targets per year (2022 has a sourced national figure in the catalog).
+_ILLUSTRATIVE_INCOME = {2021: 45, 2023: 52, 2024: 56}
+
+
+def _illustrative_target(ind: Indicator, year: int, variant: str) -> Threshold | None:
+    """A made-up target for an indicator the catalog gives no threshold (sample only).
+
+    Real reports state a target on every row; the sample does too, with
+    round figures that fit its storyline. They are not official figures.
+
+    >>> ind = load_catalog().get("qd318_2022_commune").indicator("2.1")
+    >>> _illustrative_target(ind, 2023, "v2").text
+    'Từ 90% trở lên'
+    """
+    if ind.kind == "yes_no":
+        return Threshold("yes", None, None, year, "Đạt", ILLUSTRATIVE)
+    if ind.kind == "percent" and ind.direction == "lower":
+        return Threshold("<=", 7.0, None, year, "≤ 7%", ILLUSTRATIVE)
+    if ind.kind == "percent":
+        text = _AT_LEAST_WORDING.get(variant, "≥ {x}%").format(x=90)
+        return Threshold(">=", 90.0, None, year, text, ILLUSTRATIVE)
+    if ind.kind == "count" and ind.direction == "lower":
+        return Threshold("<=", 0.0, None, year, "≤ 0 căn", ILLUSTRATIVE)
+    if ind.kind == "money_per_capita" and year in _ILLUSTRATIVE_INCOME:
+        x = _ILLUSTRATIVE_INCOME[year]
+        return Threshold(">=", float(x), None, year, f"≥ {x} triệu đồng/người/năm", ILLUSTRATIVE)
+    if ind.kind == "count":
+        return Threshold(">=", 1.0, None, year, "≥ 1", ILLUSTRATIVE)
+    return None
 
 
 # ----------------------------------------------------------------------------- the truth
@@ -492,16 +532,25 @@ def generate_sample(
                 )
                 for y in SAMPLE_YEARS
             }
-            thresholds = [
+            sourced = [
                 ind.threshold_for(regions[y], y) if per_year[y] is not None else None
                 for y in SAMPLE_YEARS
+            ]
+            variant = str(COMMUNE_STYLE[commune]["variant"])
+            thresholds = [
+                t if t is not None or per_year[y] is None else _illustrative_target(ind, y, variant)
+                for y, t in zip(SAMPLE_YEARS, sourced, strict=True)
             ]
             # the planted over-optimistic appraisal: the value misses, the word says "Đạt"
             optimistic = {
                 y: (commune, y, ind_code) == _optimistic_appraisal(sets, regions, commune, y)
                 for y in SAMPLE_YEARS
             }
-            met_plan = [not (lag[y] or optimistic[y]) for y in SAMPLE_YEARS]
+            contrary = {
+                y: (commune, y, ind_code) == _contrary_appraisal(sets, regions, commune, y, variant)
+                for y in SAMPLE_YEARS
+            }
+            met_plan = [not (lag[y] or optimistic[y] or contrary[y]) for y in SAMPLE_YEARS]
             values = _value_path(rng, ind, thresholds, met_plan)
             for y, t, value in zip(SAMPLE_YEARS, thresholds, values, strict=True):
                 if per_year[y] is None:
@@ -527,10 +576,11 @@ def generate_sample(
                         "target_text": _target_text(t),
                         "threshold_op": t.op if t is not None else None,
                         "threshold": t.value if t is not None else None,
+                        "sourced": t is not None and t.source != ILLUSTRATIVE,
                         "self_assessed": self_assessed,
                         "lagging": lag[y],
                         "in_report": True,
-                        "mess": None,
+                        "mess": "appraisal_disagrees_with_stated_target" if contrary[y] else None,
                     }
                 )
         for y in SAMPLE_YEARS:
@@ -582,6 +632,32 @@ def _optimistic_appraisal(
         if ind.criterion in UNMET_PLAN[commune][year]:
             continue
         if _numeric(ind.threshold_for(regions[year], year)):
+            return (commune, year, ind.code)
+    return None
+
+
+def _contrary_appraisal(
+    sets: Mapping[int, CriteriaSet],
+    regions: Mapping[int, str | None],
+    commune: str,
+    year: int,
+    variant: str,
+) -> tuple[str, int, str] | None:
+    """(commune, year, indicator) of the planted appraisal that contradicts the stated target.
+
+    The first percentage with only an illustrative target in a criterion the
+    commune meets that year: its value misses the target the report states,
+    yet the commune writes "Đạt".
+    """
+    m = _MESS_BY_KEY["appraisal_disagrees_with_stated_target"]
+    if (commune, year) != (m.commune, m.year):
+        return None
+    for ind in sets[year].indicators:
+        if ind.criterion in UNMET_PLAN[commune][year] or ind.kind != "percent":
+            continue
+        if ind.threshold_for(regions[year], year) is None and _numeric(
+            _illustrative_target(ind, year, variant)
+        ):
             return (commune, year, ind.code)
     return None
 
@@ -651,13 +727,14 @@ def _find_mess_row(
             & (here["threshold_op"].isna() | (here["threshold_op"] == ">="))
         ]
     elif want == "threshold":
-        pool = here.loc[here["threshold_op"].isin([">=", "<="]) & ~here["lagging"]]
+        sourced = here["sourced"].astype(bool)
+        pool = here.loc[here["threshold_op"].isin([">=", "<="]) & ~here["lagging"] & sourced]
         if pool.empty:
-            pool = here.loc[(here["threshold_op"] == "yes") & ~here["lagging"]]
+            pool = here.loc[(here["threshold_op"] == "yes") & ~here["lagging"] & sourced]
     else:
         sizes = here.groupby("criterion")["indicator"].transform("size")
         pool = here.loc[(sizes > 1) & ~here["lagging"] & (here["indicator"] != here["criterion"])]
-    pool = pool.loc[~pool.index.isin(exclude)]
+    pool = pool.loc[~pool.index.isin(exclude) & pool["mess"].isna().to_numpy(dtype=bool)]
     if pool.empty:
         return None
     if want == "multi":

@@ -206,10 +206,13 @@ def test_criteria_are_gained_over_the_years(truth):
     assert (met[2022] >= met[2021]).all()
 
 
-def test_exactly_one_commune_loses_one_criterion_in_2024(truth):
+def test_one_commune_loses_a_criterion_in_2024_and_another_only_on_re_assessment(truth):
     met = _criteria_met(truth)
     drop = met[2023] - met[2024]
-    assert drop[drop > 0].to_dict() == {"Xã Tân Lập": 1}
+    assert drop[drop > 0].to_dict() == {"Xã Tân Lập": 1, "Xã Quảng Tân": 1}
+    # Quảng Tân's own word still says every criterion is met: only its value tells
+    said = truth.criteria.query("commune == 'Xã Quảng Tân' and year == 2024")["self_assessed"]
+    assert (said == s.MET).all()
     crit = truth.criteria.query("commune == 'Xã Tân Lập'").pivot(
         index="criterion", columns="year", values="met"
     )
@@ -239,10 +242,25 @@ def test_health_insurance_coverage_lags_then_climbs(truth):
 
 def test_values_agree_with_thresholds_except_the_planted_disagreement(truth):
     ind = truth.indicators
-    judged = ind.loc[ind["threshold_op"].notna() & ind["value"].notna()]
+    judged = ind.loc[ind["threshold_op"].notna() & ind["value"].notna() & ind["met"].notna()]
     disagree = judged.loc[judged["met"].astype(bool) != (judged["self_assessed"] == s.MET)]
-    assert disagree["mess"].tolist() == ["appraisal_disagrees_with_threshold"]
+    assert sorted(disagree["mess"]) == [
+        "appraisal_disagrees_with_stated_target",
+        "appraisal_disagrees_with_threshold",
+    ]
     assert (judged["threshold_op"].isin([">=", "<=", "yes"])).all()
+
+
+def test_every_indicator_row_states_a_target_and_illustrative_ones_stay_out_of_the_catalog(truth):
+    rows = truth.indicators
+    assert (rows["target_text"].fillna("") != "").all()
+    texts = set(rows["target_text"])
+    assert {"≥ 90%", "Từ 90% trở lên", "Tối thiểu 90%", "Đạt"} <= texts
+    catalog = load_catalog()
+    for cset in catalog.sets:
+        for ind in cset.indicators:
+            assert all(t.source != sample.ILLUSTRATIVE for t in ind.thresholds)
+    assert catalog.get("qd318_2022_commune").indicator("2.1").thresholds == ()
 
 
 def test_percentages_move_plausibly_and_stay_in_range(truth):
@@ -414,4 +432,8 @@ def test_cleaning_the_sample_finds_each_planted_disagreement(cleaned_sample, tru
     assert ("missing_indicator", error["commune"], error["year"]) in got
     assert ("matrix_total_mismatch", matrix["commune"], matrix["year"]) in got
     assert ("legacy_encoding", legacy["commune"], legacy["year"]) in got
+    contrary = _mess(truth, "appraisal_disagrees_with_stated_target")
+    assert ("appraisal_vs_stated_target", contrary["commune"], contrary["year"]) in got
     assert not any(check == "source_conflict" for check, _, _ in got)
+    # every stated target of the sample is read, and the communes agree on them
+    assert not {"target_unparsed", "stated_target_inconsistent"} & {c for c, _, _ in got}
