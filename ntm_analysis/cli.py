@@ -255,6 +255,31 @@ def _tasks_parser(sub) -> None:
     i.set_defaults(func=cmd_tasks_import)
 
 
+def cmd_province_draft(args: argparse.Namespace) -> int:
+    from .catalog import load_catalog
+    from .pipeline import read_records
+    from .province import draft_province_set, write_province_draft
+    from .registry import load_registry
+
+    records = read_records(Path(args.processed) / config.RECORDS_FILE)
+    draft = draft_province_set(records, load_catalog(), registry=load_registry(args.registry))
+    path = write_province_draft(draft, args.out)
+    _print(
+        f"Wrote a DRAFT province set ({len(draft['thresholds'])} thresholds inferred from the "
+        f"targets commune reports state) to {path}; check it against the province's decision."
+    )
+    return EXIT_OK
+
+
+def cmd_province_template(args: argparse.Namespace) -> int:
+    from .catalog import load_catalog
+    from .province import write_province_template
+
+    path = write_province_template(load_catalog(), args.out, year=args.year, set_id=args.set)
+    _print(f"Wrote the province set template to {path}; type the decision's figures into it.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ntm",
@@ -294,6 +319,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--province", metavar="FILE", help="province detailing set to lay over it")
     p.add_argument("--lang", choices=("vi", "en"), default=config.DEFAULT_LANG)
     p.set_defaults(func=cmd_catalog)
+
+    p = sub.add_parser("province", help="write a province set: a draft from reports, or a template")
+    province = p.add_subparsers(dest="province_command", required=True, metavar="ACTION")
+    q = province.add_parser("draft", help="infer a draft province set (YAML) from stated targets")
+    q.add_argument(
+        "--processed",
+        default=str(config.PROCESSED_DATA_DIR),
+        help="processed data folder written by ntm clean (default: %(default)s)",
+    )
+    q.add_argument("--registry", metavar="FILE", help="commune registry (default: the bundled one)")
+    q.add_argument("--out", required=True, metavar="FILE.yaml")
+    q.set_defaults(func=cmd_province_draft)
+    q = province.add_parser("template", help="write the annex-shaped workbook to type a set into")
+    which = q.add_mutually_exclusive_group()
+    which.add_argument("--year", type=int, help="the set that applies to this data year")
+    which.add_argument("--set", help="criteria set id (default: qd318_2022_commune)")
+    q.add_argument("--out", required=True, metavar="FILE.xlsx")
+    q.set_defaults(func=cmd_province_template)
 
     _tasks_parser(sub)
 

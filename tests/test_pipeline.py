@@ -67,7 +67,7 @@ def test_processed_tables_read_back_validated(processed_sample_dir):
     assert (data.communes["criteria_total"] == 19).all()
     # every indicator row says on what basis it was judged
     assert data.indicators["met_basis"].notna().all()
-    assert {"threshold", "self_assessment"} <= set(data.indicators["met_basis"])
+    assert {"threshold", "stated_target"} <= set(data.indicators["met_basis"])
 
 
 def test_ingest_report_reconciles_and_names_the_sets_used(processed_sample_dir):
