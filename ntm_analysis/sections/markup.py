@@ -93,16 +93,19 @@ _PHRASES = {
     "no_findings": ("Không có phát hiện nào.", "No findings."),
     "basis_counts": (
         "Cơ sở đánh giá năm {year}: {threshold}/{total} chỉ tiêu được so với ngưỡng của bộ tiêu "
-        "chí; {self} chỉ tiêu chưa có ngưỡng được xác lập từ nguồn chính thức (hoặc thiếu số liệu) "
-        "nên dùng kết quả tự đánh giá của xã; {undecided} chỉ tiêu chưa xác định được.",
+        "chí; {stated} chỉ tiêu chưa có ngưỡng từ nguồn chính thức được so với chỉ tiêu ghi "
+        "trong báo cáo của xã; {self} chỉ tiêu dùng kết quả tự đánh giá của xã (không có ngưỡng "
+        "hay chỉ tiêu dùng được, hoặc thiếu số liệu); {undecided} chỉ tiêu chưa xác định được.",
         "Basis of evaluation in {year}: {threshold} of {total} indicators were compared with the "
-        "criteria set's threshold; {self} have no threshold set from an official source (or no "
-        "value) and use the commune's own appraisal; {undecided} could not be decided.",
+        "criteria set's threshold; {stated} without an official threshold were compared with the "
+        "target the commune's report states; {self} use the commune's own appraisal (no usable "
+        "threshold or target, or no value); {undecided} could not be decided.",
     ),
     "basis_hint": (
-        "Để đánh giá theo ngưỡng, nạp bộ tiêu chí chi tiết của tỉnh (ntm clean --province TỆP).",
-        "To evaluate against thresholds, load the province's detailing set "
-        "(ntm clean --province FILE).",
+        "Để đánh giá theo ngưỡng của tỉnh, nạp bộ tiêu chí chi tiết của tỉnh (ntm clean --province "
+        "TỆP; ntm province template hoặc ntm province draft giúp soạn tệp này).",
+        "To evaluate against the province's thresholds, load its detailing set "
+        "(ntm clean --province FILE; ntm province template or draft helps write it).",
     ),
     "no_previous_year": (
         "Không có số liệu năm trước để so sánh.",

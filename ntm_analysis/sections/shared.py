@@ -14,7 +14,7 @@ from .markup import format_number, is_missing, phrase, status_label
 def basis_sentences(
     indicators: pd.DataFrame, *, year: int, lang: str = config.DEFAULT_LANG
 ) -> list[str]:
-    """Say on what basis the year's indicators were judged (threshold or appraisal).
+    """Say on what basis the year's indicators were judged: threshold, stated target, appraisal.
 
     >>> frame = pd.DataFrame({"year": [2024, 2024, 2024],
     ...     "met_basis": ["threshold", "self_assessment", "self_assessment"]})
@@ -26,6 +26,7 @@ def basis_sentences(
         return []
     counts = rows.value_counts()
     n_self = int(counts.get(s.BASIS_SELF_ASSESSMENT, 0))
+    n_stated = int(counts.get(s.BASIS_STATED_TARGET, 0))
     sentences = [
         phrase(
             "basis_counts",
@@ -33,11 +34,12 @@ def basis_sentences(
             year=year,
             threshold=int(counts.get(s.BASIS_THRESHOLD, 0)),
             total=len(rows),
+            stated=n_stated,
             self=n_self,
             undecided=int(counts.get(s.BASIS_NONE, 0)),
         )
     ]
-    if n_self:
+    if n_self or n_stated:
         sentences.append(phrase("basis_hint", lang))
     return sentences
 
