@@ -42,6 +42,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "stated_targets",
         "evaluation",
         "pipeline",
+        "province",
         "sample",
     ),
     "analysis": ("trends", "roadmap"),
