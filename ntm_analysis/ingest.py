@@ -35,9 +35,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import schema as s
+from .documents import parse_document
 from .errors import FindingCheck, RejectReason, UnreadableFileError
 from .layouts import SheetResult, findings_frame, parse_sheet, records_frame, rejects_frame
-from .readers import discover_inputs, read_sheets
+from .readers import DOCUMENT_EXTENSIONS, NOT_DATA_EXTENSIONS, discover_inputs, read_sheets
+from .word import read_document
 
 #: Above this many files a progress bar is shown (when asked for).
 PROGRESS_MIN_FILES = 20
@@ -116,8 +118,12 @@ def _ingest_file(path: Path, raw_dir: Path, registry, catalog) -> _FileOutcome:
     rel = path.relative_to(raw_dir).as_posix()
     entry: dict = {"file": rel, "status": "read", "reason": None, "message": None, "sheets": []}
     out = _FileOutcome(entry)
+    document = path.suffix.lower() in DOCUMENT_EXTENSIONS + NOT_DATA_EXTENSIONS
     try:
-        sheets = read_sheets(path, raw_dir=raw_dir)
+        if document:
+            sheets = read_document(path, raw_dir=raw_dir)
+        else:
+            sheets = read_sheets(path, raw_dir=raw_dir)
     except UnreadableFileError as exc:
         entry.update(status="unreadable", reason=exc.reason, message=str(exc))
         return out
@@ -128,16 +134,29 @@ def _ingest_file(path: Path, raw_dir: Path, registry, catalog) -> _FileOutcome:
             message=f"The file cannot be read ({type(exc).__name__}: {exc}).",
         )
         return out
-    for sheet in sheets:
-        try:
-            res = parse_sheet(sheet, registry=registry, catalog=catalog)
-        except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the file
-            res = _crash_result(sheet, exc)
+    for sheet, res in _parsed(sheets, document, registry, catalog):
         out.sheets.append((sheet.sheet, sheet.hidden))
         entry["sheets"].append(_sheet_entry(sheet.sheet, sheet.hidden, res))
         out.records.extend(res.record_rows)
         out.rejects.extend(res.reject_rows)
         out.findings.extend(res.finding_rows)
+    return out
+
+
+def _parsed(sheets, document: bool, registry, catalog):
+    """(sheet, SheetResult) of each sheet; a parser bug rejects rows instead of losing them."""
+    if document:
+        try:
+            return parse_document(sheets, registry=registry, catalog=catalog)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the file
+            return [(sheet, _crash_result(sheet, exc)) for sheet in sheets]
+    out = []
+    for sheet in sheets:
+        try:
+            res = parse_sheet(sheet, registry=registry, catalog=catalog)
+        except Exception as exc:  # noqa: BLE001 - a parser bug must not lose the file
+            res = _crash_result(sheet, exc)
+        out.append((sheet, res))
     return out
 
 

@@ -1,7 +1,8 @@
 """Find input files and open them into raw row grids (the only disk-reading stage).
 
 Every spreadsheet shape the district receives (.xlsx, .xlsm, .xls, .ods, .csv)
-becomes a list of :class:`RawSheet`: the sheet's non-empty rectangle as tuples
+becomes a list of :class:`RawSheet` (text documents, .docx and .odt, are opened
+by :mod:`ntm_analysis.word` into the same grids): the sheet's non-empty rectangle as tuples
 of raw cell values (numbers stay numbers, text stays text), with the 1-based
 spreadsheet number of its first row and the 0-based index of its first column
 so that every cell keeps its real address ("E12").
@@ -35,6 +36,12 @@ from .provenance import SAMPLE_FOLDER, is_sample_file
 WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
 TEXT_EXTENSIONS = (".csv", ".tsv")
 SUPPORTED_EXTENSIONS = WORKBOOK_EXTENSIONS + TEXT_EXTENSIONS
+#: Text documents whose tables are read (:mod:`ntm_analysis.word`).
+DOCUMENT_EXTENSIONS = (".docx", ".odt")
+#: Documents that are not data to this tool; named in the report with how to send the data.
+NOT_DATA_EXTENSIONS = (".doc", ".pdf")
+#: Every extension that discovery hands to reading.
+INPUT_EXTENSIONS = SUPPORTED_EXTENSIONS + DOCUMENT_EXTENSIONS + NOT_DATA_EXTENSIONS
 
 #: Names of operating-system files that are never data.
 OS_FILES = frozenset({"thumbs.db", "desktop.ini", ".ds_store", "icon\r"})
@@ -111,9 +118,9 @@ def _skip_reason(path: Path, rel_parts: tuple[str, ...]) -> tuple[str, str] | No
         return SKIP_LOCK_FILE, "Office lock file of an open workbook; skipped."
     if any(part.startswith(".") for part in rel_parts) or name.lower() in OS_FILES:
         return SKIP_HIDDEN_FILE, "Hidden or operating-system file; skipped."
-    if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
-        kinds = ", ".join(SUPPORTED_EXTENSIONS)
-        return SKIP_UNSUPPORTED, f"Not a spreadsheet or CSV file (read: {kinds}); skipped."
+    if path.suffix.lower() not in INPUT_EXTENSIONS:
+        kinds = ", ".join(SUPPORTED_EXTENSIONS + DOCUMENT_EXTENSIONS)
+        return SKIP_UNSUPPORTED, f"Not a spreadsheet, CSV or Word file (read: {kinds}); skipped."
     return None
 
 
@@ -191,7 +198,7 @@ def discover_inputs(
 # --------------------------------------------------------------------------- workbooks
 
 
-def _unreadable(rel: str, reason: str, message: str) -> UnreadableFileError:
+def unreadable(rel: str, reason: str, message: str) -> UnreadableFileError:
     """The error for one file; its message is one sentence (the file is in ``path``)."""
     return UnreadableFileError(message[:1].upper() + message[1:], path=rel, reason=reason)
 
@@ -201,7 +208,7 @@ def _check_magic(data: bytes, ext: str, rel: str) -> None:
     head = data[:8]
     if head.startswith(_CFB_MAGIC):
         if ext in (".xlsx", ".xlsm") and any(m in data for m in _ENCRYPTED_MARKERS):
-            raise _unreadable(
+            raise unreadable(
                 rel,
                 UNREADABLE_PASSWORD,
                 "the workbook is password-protected (encrypted); save an unprotected copy.",
@@ -219,7 +226,7 @@ def _check_magic(data: bytes, ext: str, rel: str) -> None:
         hint = "it is an Excel 2003 XML spreadsheet; open it in Excel and save as .xlsx"
     else:
         hint = "perhaps text or another document saved with the wrong name"
-    raise _unreadable(
+    raise unreadable(
         rel,
         UNREADABLE_NOT_SPREADSHEET,
         f"the file is not a spreadsheet although it is named {ext} ({hint}).",
@@ -354,7 +361,7 @@ def _read_workbook(data: bytes, ext: str, rel: str) -> list[RawSheet]:
     try:
         book = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError as exc:
-        raise _unreadable(
+        raise unreadable(
             rel,
             UNREADABLE_PASSWORD,
             "the workbook is password-protected; save an unprotected copy.",
@@ -362,12 +369,12 @@ def _read_workbook(data: bytes, ext: str, rel: str) -> list[RawSheet]:
     except Exception as exc:  # noqa: BLE001 - calamine raises many kinds for broken files
         text = str(exc).lower()
         if "password" in text or "encrypt" in text:
-            raise _unreadable(
+            raise unreadable(
                 rel,
                 UNREADABLE_PASSWORD,
                 "the workbook is password-protected; save an unprotected copy.",
             ) from exc
-        raise _unreadable(
+        raise unreadable(
             rel,
             UNREADABLE_CORRUPT,
             f"the workbook is damaged or truncated and cannot be opened ({_short(exc)}).",
@@ -399,7 +406,7 @@ def _read_workbook(data: bytes, ext: str, rel: str) -> list[RawSheet]:
     except Exception as exc:  # noqa: BLE001
         text = str(exc).lower()
         reason = UNREADABLE_PASSWORD if "password" in text else UNREADABLE_CORRUPT
-        raise _unreadable(
+        raise unreadable(
             rel, reason, f"a sheet of the workbook cannot be read ({_short(exc)})."
         ) from exc
     finally:
@@ -455,7 +462,7 @@ def _looks_binary(data: bytes) -> bool:
 
 def _read_csv(data: bytes, ext: str, rel: str) -> list[RawSheet]:
     if data.startswith((_ZIP_MAGIC, _CFB_MAGIC)) or _looks_binary(data):
-        raise _unreadable(
+        raise unreadable(
             rel,
             UNREADABLE_NOT_SPREADSHEET,
             f"the file is named {ext} but holds binary data, not delimited text "
@@ -468,7 +475,7 @@ def _read_csv(data: bytes, ext: str, rel: str) -> list[RawSheet]:
     try:
         parsed = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise _unreadable(rel, UNREADABLE_CORRUPT, f"the CSV cannot be parsed ({exc}).") from exc
+        raise unreadable(rel, UNREADABLE_CORRUPT, f"the CSV cannot be parsed ({exc}).") from exc
     # drop trailing empty rows; keep leading ones out of the grid but count the offset
     first = 0
     while first < len(parsed) and not any(c.strip() for c in parsed[first]):
@@ -485,26 +492,23 @@ def _read_csv(data: bytes, ext: str, rel: str) -> list[RawSheet]:
 # --------------------------------------------------------------------------- entry point
 
 
-def read_sheets(path: Path, *, raw_dir: Path) -> list[RawSheet]:
-    """Every worksheet of one input file as :class:`RawSheet` (CSV: one sheet named "").
+def load_input(path: Path, raw_dir: Path) -> tuple[str, str, bytes]:
+    """(path relative to ``raw_dir``, lower-case extension, bytes) of one input file.
 
-    Raises :class:`~ntm_analysis.errors.UnreadableFileError` whose ``reason`` is
-    one of ``empty_file``, ``too_large``, ``password_protected``, ``corrupt``,
-    ``not_a_spreadsheet`` or ``unsupported_extension``, with a one-line message.
+    Raises :class:`~ntm_analysis.errors.UnreadableFileError` for an empty file,
+    a file over ``NTM_MAX_INPUT_BYTES`` or one that cannot be read.
     """
     path = Path(path)
     rel = _relative(path, Path(raw_dir))
     ext = path.suffix.lower()
-    if ext not in SUPPORTED_EXTENSIONS:
-        raise _unreadable(rel, UNREADABLE_UNSUPPORTED, f"unsupported file type '{ext}'.")
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise _unreadable(rel, UNREADABLE_CORRUPT, f"the file cannot be opened ({exc}).") from exc
+        raise unreadable(rel, UNREADABLE_CORRUPT, f"the file cannot be opened ({exc}).") from exc
     if size == 0:
-        raise _unreadable(rel, UNREADABLE_EMPTY, "the file is empty (0 bytes).")
+        raise unreadable(rel, UNREADABLE_EMPTY, "the file is empty (0 bytes).")
     if size > config.MAX_INPUT_BYTES:
-        raise _unreadable(
+        raise unreadable(
             rel,
             UNREADABLE_TOO_LARGE,
             f"the file is {size:,} bytes, over the {config.MAX_INPUT_BYTES:,}-byte limit "
@@ -513,7 +517,23 @@ def read_sheets(path: Path, *, raw_dir: Path) -> list[RawSheet]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise _unreadable(rel, UNREADABLE_CORRUPT, f"the file cannot be read ({exc}).") from exc
+        raise unreadable(rel, UNREADABLE_CORRUPT, f"the file cannot be read ({exc}).") from exc
+    return rel, ext, data
+
+
+def read_sheets(path: Path, *, raw_dir: Path) -> list[RawSheet]:
+    """Every worksheet of one input file as :class:`RawSheet` (CSV: one sheet named "").
+
+    Raises :class:`~ntm_analysis.errors.UnreadableFileError` whose ``reason`` is
+    one of ``empty_file``, ``too_large``, ``password_protected``, ``corrupt``,
+    ``not_a_spreadsheet`` or ``unsupported_extension``, with a one-line message.
+    """
+    path = Path(path)
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED_EXTENSIONS:
+        rel = _relative(path, Path(raw_dir))
+        raise unreadable(rel, UNREADABLE_UNSUPPORTED, f"unsupported file type '{ext}'.")
+    rel, ext, data = load_input(path, Path(raw_dir))
     if ext in TEXT_EXTENSIONS:
         return _read_csv(data, ext, rel)
     return _read_workbook(data, ext, rel)

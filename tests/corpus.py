@@ -425,7 +425,7 @@ BROKEN = {
     "~$quang_tan_2023.xlsx": ("skipped", "lock_file"),
     ".DS_Store": ("skipped", "hidden_file"),
     "Thumbs.db": ("skipped", "hidden_file"),
-    "bien_ban.pdf": ("skipped", "unsupported_extension"),
+    "bien_ban.pdf": ("unreadable", "pdf_document"),
 }
 
 #: Size limit the tests set (config.MAX_INPUT_BYTES) so that huge.xlsx is over it.
