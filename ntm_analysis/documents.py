@@ -11,15 +11,16 @@ only a document needs:
   it; its rows are then titles, notes or signatures of that table as they would
   be in a sheet, instead of rejects;
 * the rows the reader set aside (a header repeated on a continuation table, a
-  "(tiếp theo)" line) are counted as non-data rows, so that every non-empty row
-  of the document is still accounted for.
+  "(tiếp theo)" line) are counted as non-data rows, and so is the middle of a
+  long text above a table (a sheet without a table), so that every non-empty
+  row of the document is still accounted for.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from .layouts import SheetResult, parse_sheet
+from .layouts import NOTE, SheetResult, parse_sheet
 from .word import DocumentSheet, sheet_name
 
 
@@ -82,6 +83,16 @@ def join_sheets(sheets: list[DocumentSheet]) -> DocumentSheet:
     )
 
 
+def _text_result(sheet: DocumentSheet) -> SheetResult:
+    """A sheet of running text: every non-empty paragraph a non-data (note) row."""
+    n = sum(1 for row in sheet.rows if any(str(v).strip() for v in row))
+    return SheetResult(
+        rows_read=n,
+        non_data_rows={NOTE: n} if n else {},
+        notes=[f"text above Word table {sheet.text_before}, not a table: counted as non-data"],
+    )
+
+
 def parse_document(
     sheets: list[DocumentSheet], *, registry, catalog
 ) -> list[tuple[DocumentSheet, SheetResult]]:
@@ -89,8 +100,15 @@ def parse_document(
 
     Tables without a header are joined to a neighbouring table that has one;
     when no table has a header, each is returned as parsed (every row rejected,
-    as for a sheet without a table).
+    as for a sheet without a table). Sheets of text only come first.
     """
+    texts = [(s, _text_result(s)) for s in sheets if not s.tables]
+    return texts + _parse_tables([s for s in sheets if s.tables], registry, catalog)
+
+
+def _parse_tables(
+    sheets: list[DocumentSheet], registry, catalog
+) -> list[tuple[DocumentSheet, SheetResult]]:
     results = [_parse_one(sheet, registry, catalog) for sheet in sheets]
     headed = [k for k, r in enumerate(results) if r.layout is not None]
     if not headed or len(headed) == len(sheets):

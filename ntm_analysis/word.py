@@ -16,7 +16,10 @@ signature block. This module turns such a document into
   aside and counted as non-data rows;
 * the paragraphs above a table belong to it (they name the commune and the
   year, as title rows do in a sheet); paragraphs after the last table belong to
-  the last one.
+  the last one. Of a long text above a table (more than
+  :data:`TITLE_PARAGRAPHS` paragraphs) only the first and the last paragraphs
+  are its title rows; the text between is a sheet of its own ("Văn bản trước
+  bảng 2"), whose rows are counted as non-data.
 
 Rows are numbered 1, 2, … from the first row of a sheet's grid (blank
 paragraphs are not counted); the sheet is named after the tables it holds
@@ -78,6 +81,11 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 #: A paragraph that only says the table goes on: "(tiếp theo)", "Tiếp theo bảng trên", "(tiếp)".
+#: At most this many paragraphs above a table are its title rows: the first and the last
+#: ``TITLE_PARAGRAPHS // 2`` of a longer text (letterhead and title; the caption right above
+#: the table). The text between is a sheet of its own, of non-data rows.
+TITLE_PARAGRAPHS = 10
+
 #: Rows at the top of a table compared with the first rows of its continuation.
 _HEADER_ROWS = 6
 
@@ -111,22 +119,25 @@ class DocumentSheet(RawSheet):
     tables it holds; ``set_aside`` lists grid rows (0-based) that are neither
     data nor header of the table as read: a header repeated on a continuation
     table, a "(tiếp theo)" line; each with the non-data kind it counts as.
-    ``table_rows`` gives the grid row where each table starts.
+    ``table_rows`` gives the grid row where each table starts. A sheet with no
+    table holds the middle of a long text above table ``text_before``.
     """
 
     tables: tuple[int, ...] = ()
     set_aside: tuple[tuple[int, str], ...] = ()
     table_rows: tuple[tuple[int, int], ...] = field(default=())
+    #: For a sheet of text only (no table): the number of the table the text stands above.
+    text_before: int | None = None
 
 
-def sheet_name(tables: tuple[int, ...]) -> str:
+def sheet_name(tables: tuple[int, ...], text_before: int | None = None) -> str:
     """The name a document sheet gets from its tables.
 
-    >>> sheet_name((2,)), sheet_name((2, 3)), sheet_name(())
-    ('Bảng 2', 'Bảng 2–3', 'Văn bản')
+    >>> sheet_name((2,)), sheet_name((2, 3)), sheet_name((), 4)
+    ('Bảng 2', 'Bảng 2–3', 'Văn bản trước bảng 4')
     """
     if not tables:
-        return "Văn bản"
+        return f"Văn bản trước bảng {text_before}"
     if len(tables) == 1:
         return f"Bảng {tables[0]}"
     return f"Bảng {tables[0]}–{tables[-1]}"
@@ -345,6 +356,7 @@ class _Group:
     tables: list[Table] = field(default_factory=list)
     set_aside: list[tuple[int, str]] = field(default_factory=list)
     table_rows: list[tuple[int, int]] = field(default_factory=list)
+    text_before: int | None = None
 
     def add_paragraphs(self, texts: list[str], kind: str | None = None) -> None:
         for text in texts:
@@ -386,6 +398,12 @@ def group_blocks(blocks: list[Paragraph | Table]) -> list[_Group]:
             if current.tables:
                 groups.append(current)
                 current = _Group()
+            if len(pending) > TITLE_PARAGRAPHS:
+                keep = TITLE_PARAGRAPHS // 2
+                text = _Group(text_before=block.number)
+                text.add_paragraphs(pending[keep:-keep])
+                groups.append(text)
+                pending = pending[:keep] + pending[-keep:]
             current.add_paragraphs(pending)
         else:
             current.add_paragraphs(pending, SET_ASIDE_CONTINUATION)
@@ -407,12 +425,13 @@ def document_sheets(blocks: list[Paragraph | Table], rel: str) -> list[DocumentS
         sheets.append(
             DocumentSheet(
                 file=rel,
-                sheet=sheet_name(numbers),
+                sheet=sheet_name(numbers, group.text_before),
                 hidden=False,
                 rows=grid,
                 tables=numbers,
                 set_aside=tuple(group.set_aside),
                 table_rows=tuple(group.table_rows),
+                text_before=group.text_before,
             )
         )
     return sheets

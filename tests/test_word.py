@@ -29,6 +29,7 @@ from ntm_analysis.documents import parse_document
 from ntm_analysis.errors import UnreadableFileError
 from ntm_analysis.ingest import ingest_folder
 from ntm_analysis.word import (
+    TITLE_PARAGRAPHS,
     DocumentSheet,
     Paragraph,
     Table,
@@ -37,7 +38,7 @@ from ntm_analysis.word import (
     read_document,
 )
 
-TITLE_PARAGRAPHS = [
+TITLES = [
     "BÁO CÁO KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ QUỐC GIA VỀ XÃ NÔNG THÔN MỚI NĂM 2023",
     "(Xã Quảng Tân, huyện Đầm Hà, tỉnh Quảng Ninh)",
 ]
@@ -112,7 +113,7 @@ def write_split_report(path: Path, *, repeat_header: bool, continuation_line: bo
     """Letterhead, titles, the report in two tables (merged title row), signature block."""
     document = docx.Document()
     add_letterhead(document)
-    for text in TITLE_PARAGRAPHS:
+    for text in TITLES:
         document.add_paragraph(text)
     document.add_paragraph("")
     first = add_table(document, [["Biểu tổng hợp kết quả"], HEADER, *BODY[:6]], width=7)
@@ -188,7 +189,7 @@ def test_docx_gives_the_same_records_as_the_same_report_in_a_sheet(tmp_path, reg
     write_split_report(tmp_path / "doc" / "quang_tan.docx", repeat_header=True,
                        continuation_line=True)  # fmt: skip
     wb = openpyxl.Workbook()
-    grid = [["UBND XÃ QUẢNG TÂN"], *[[t] for t in TITLE_PARAGRAPHS], HEADER, *BODY]
+    grid = [["UBND XÃ QUẢNG TÂN"], *[[t] for t in TITLES], HEADER, *BODY]
     for r, row in enumerate(grid, start=1):
         for c, v in enumerate(row, start=1):
             if v is not None:
@@ -219,6 +220,43 @@ def test_row_numbers_and_columns_point_into_the_document_grid(tmp_path, registry
         ("(Tiếp theo)", "title"),
         ("TT", "header"),
     ]
+
+
+def test_a_long_text_above_the_table_does_not_hide_its_header(tmp_path, registry, catalog):
+    """A report that is mostly prose with the summary table at the end."""
+    document = docx.Document()
+    add_letterhead(document)
+    for text in TITLES:
+        document.add_paragraph(text)
+    for k in range(40):
+        document.add_paragraph(f"{k % 5 + 1}. Tiêu chí số {k % 19 + 1}: xã đã đạt kế hoạch.")
+    document.add_paragraph("II. BIỂU TỔNG HỢP KẾT QUẢ")
+    add_table(document, [HEADER, *BODY], width=7)
+    for text in ["III. KIẾN NGHỊ", "1. Đề nghị UBND huyện thẩm định, công nhận xã đạt chuẩn.",
+                 "Trên đây là báo cáo của UBND xã Quảng Tân."]:  # fmt: skip
+        document.add_paragraph(text)
+    add_signature(document)
+    (tmp_path / "raw").mkdir()
+    path = tmp_path / "raw" / "bao_cao.docx"
+    document.save(path)
+    result = ingest(tmp_path / "raw", registry, catalog)
+    (entry,) = result.report["files"]
+    assert entry["reconciled"] and entry["rows_read"] == non_empty_rows(path)
+    text, table = entry["sheets"]
+    # 2 titles + 40 + 1 caption = 43 paragraphs above table 2: 5 first and 5 last are titles
+    assert (text["sheet"], text["rows_read"], text["non_data"]) == (
+        "Văn bản trước bảng 2",
+        33,
+        {"note": 33},
+    )
+    assert table["sheet"] == "Bảng 1–3" and table["layout"] == "commune_report"
+    assert table["rejected"] == 1  # "- Đường trục thôn" only: no prose row becomes a reject
+    assert set(result.records["commune"]) == {"Xã Quảng Tân"}
+    assert set(result.records["year"]) == {2023}
+    got = records_by_key(result)
+    for key, value in EXPECTED_VALUES.items():
+        assert got[key][0] == value, key
+    assert len(got) == 12  # the prose "1. Đề nghị …" after the table is no record
 
 
 # --------------------------------------------------------------------------- merged cells
@@ -299,7 +337,7 @@ def test_two_reports_in_one_document_stay_apart(tmp_path, registry, catalog):
 
 def write_odt_report(path: Path) -> Path:
     doc = OpenDocumentText()
-    for text in ["UBND XÃ QUẢNG TÂN", *TITLE_PARAGRAPHS]:
+    for text in ["UBND XÃ QUẢNG TÂN", *TITLES]:
         doc.text.addElement(P(text=text))
     table = OdfTable(name="BaoCao")
     table.addElement(TableColumn(numbercolumnsrepeated=7))
@@ -417,7 +455,7 @@ def documents(draw):
     """Blocks of a document: paragraphs and tables, with split tables and repeated headers."""
     blocks = []
     for number in range(1, draw(st.integers(1, 5)) + 1):
-        for _ in range(draw(st.integers(0, 3))):
+        for _ in range(draw(st.sampled_from([0, 1, 2, 3, 11, 14]))):
             blocks.append(Paragraph(draw(st.sampled_from(["", "  ", "(tiếp theo)", "Tiêu đề"]))))
         width = draw(st.integers(1, 5))
         header = tuple(draw(_cell_text) for _ in range(width))
@@ -438,6 +476,11 @@ def test_grouping_keeps_every_non_empty_row_exactly_once(blocks):
     # tables in order, each in exactly one group; set-aside rows are rows of their group
     assert [t.number for g in groups for t in g.tables] == [t.number for t in tables]
     for g in groups:
+        if not g.tables:  # the middle of a long text above a table
+            assert g.text_before is not None and len(g.rows) > 0 and not g.set_aside
+            continue
+        # never more than TITLE_PARAGRAPHS paragraphs above the group's first table
+        assert g.table_rows[0][1] <= TITLE_PARAGRAPHS
         assert all(0 <= i < len(g.rows) for i, _ in g.set_aside)
         assert len({i for i, _ in g.set_aside}) == len(g.set_aside)
         # a set-aside header row repeats a row near the top of the group's first table
