@@ -15,14 +15,24 @@ help: ## List the targets with what they do
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-11s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+LOCK := requirements.lock
+UV_VERSION := 0.13.9
+
+$(STAMP): pyproject.toml $(LOCK)
+	@$(PYTHON) tools/lock.py --check
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (ntm-analysis)" >/dev/null
 	@touch $(STAMP)
 
 setup: $(STAMP) ## Create .venv, install the package with its tools, register the Jupyter kernel
+
+.PHONY: lock
+lock: ## Re-pin every dependency into requirements.lock (after editing pyproject.toml)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(PY) tools/lock.py
 
 sample: setup ## Write the synthetic sample (Đầm Hà, made-up figures) into data/raw/sample/
 	$(NTM) sample

@@ -1,0 +1,148 @@
+"""Pin the whole environment into ``requirements.lock``, and check that it is current.
+
+``pyproject.toml`` keeps the ranges the package works with; the lock pins one
+version of every package (dependencies of dependencies included, for every
+platform and Python version the project supports), so that ``make setup`` on a
+fresh machine next year installs what was tested today.
+
+    python tools/lock.py           # re-pin (what `make lock` runs; needs uv)
+    python tools/lock.py --check   # exit 2 with one line when the lock is stale
+
+The lock is made by ``uv pip compile --universal`` from the dependencies, the
+``dev`` extras and the build requirements of ``pyproject.toml``; those inputs
+are written into the lock's header (``# input: …``), which is how ``--check``
+and the tests know the lock was built from the current dependency list. Only
+the standard library is used here, so the check runs before anything is
+installed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = ROOT / "pyproject.toml"
+LOCK = ROOT / "requirements.lock"
+#: The oldest Python the project supports; the lock is resolved from it upwards.
+PYTHON_VERSION = "3.11"
+INPUT_PREFIX = "# input: "
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;]+)\s*(?:;\s*(.+))?$")
+
+
+def normalize_name(name: str) -> str:
+    """PEP 503 form of a distribution name.
+
+    >>> normalize_name("Python_Docx"), normalize_name("ruamel.yaml")
+    ('python-docx', 'ruamel-yaml')
+    """
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _normalize_spec(spec: str) -> str:
+    return re.sub(r"\s+", "", spec)
+
+
+def lock_inputs(pyproject: Path = PYPROJECT) -> list[str]:
+    """The requirements the lock is built from: dependencies, every extra, build requirements."""
+    data = tomllib.loads(Path(pyproject).read_text(encoding="utf-8"))
+    project = data["project"]
+    specs = list(project.get("dependencies", []))
+    for extra in project.get("optional-dependencies", {}).values():
+        specs.extend(extra)
+    specs.extend(data.get("build-system", {}).get("requires", []))
+    return sorted({_normalize_spec(s) for s in specs}, key=str.lower)
+
+
+def read_lock(lock: Path = LOCK) -> tuple[list[str], dict[str, list[tuple[str, str | None]]]]:
+    """(inputs recorded in the header, {name: [(version, marker or None), ...]}) of a lock."""
+    inputs: list[str] = []
+    pins: dict[str, list[tuple[str, str | None]]] = {}
+    for line in Path(lock).read_text(encoding="utf-8").splitlines():
+        if line.startswith(INPUT_PREFIX):
+            inputs.append(line[len(INPUT_PREFIX) :].strip())
+            continue
+        match = _PIN.match(line.strip())
+        if match:
+            pins.setdefault(normalize_name(match.group(1)), []).append(
+                (match.group(3), match.group(4))
+            )
+    return sorted(inputs, key=str.lower), pins
+
+
+def stale_reason(pyproject: Path = PYPROJECT, lock: Path = LOCK) -> str | None:
+    """Why the lock does not match ``pyproject.toml`` (None when it does)."""
+    if not Path(lock).is_file():
+        return f"{Path(lock).name} is missing"
+    recorded, _ = read_lock(lock)
+    wanted = lock_inputs(pyproject)
+    if recorded != wanted:
+        added = sorted(set(wanted) - set(recorded))
+        removed = sorted(set(recorded) - set(wanted))
+        parts = []
+        if added:
+            parts.append("new or changed in pyproject.toml: " + ", ".join(added))
+        if removed:
+            parts.append("no longer in pyproject.toml: " + ", ".join(removed))
+        return f"{Path(lock).name} was built from another dependency list ({'; '.join(parts)})"
+    return None
+
+
+def _uv() -> str:
+    candidates = [Path(sys.executable).with_name("uv"), shutil.which("uv")]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return str(candidate)
+    raise SystemExit("lock: uv is not installed; run `make lock`, which installs it.")
+
+
+def write_lock(pyproject: Path = PYPROJECT, lock: Path = LOCK) -> None:
+    """Resolve the inputs with uv and write the lock with its header."""
+    inputs = lock_inputs(pyproject)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "requirements.in"
+        source.write_text("\n".join(inputs) + "\n", encoding="utf-8")
+        out = Path(tmp) / "requirements.lock"
+        command = [
+            _uv(), "pip", "compile", str(source), "--universal",
+            "--python-version", PYTHON_VERSION, "--no-header", "--quiet",
+            "--index-url", os.environ.get("NTM_LOCK_INDEX_URL", "https://pypi.org/simple"),
+            "--output-file", str(out),
+        ]  # fmt: skip
+        subprocess.run(command, check=True)
+        body = out.read_text(encoding="utf-8").replace(str(source), "pyproject.toml")
+    header = [
+        "# Every package of the environment, pinned. Generated by `make lock` (tools/lock.py,",
+        f"# uv pip compile --universal --python-version {PYTHON_VERSION}) from these requirements",
+        "# of pyproject.toml (dependencies, extras, build-system); do not edit by hand.",
+        *(INPUT_PREFIX + spec for spec in inputs),
+        "",
+    ]
+    Path(lock).write_text("\n".join(header) + body, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv == ["--check"]:
+        reason = stale_reason(PYPROJECT, LOCK)
+        if reason:
+            print(f"lock: {reason}; run `make lock`.", file=sys.stderr)
+            return 2
+        return 0
+    if argv:
+        print("usage: python tools/lock.py [--check]", file=sys.stderr)
+        return 2
+    write_lock(PYPROJECT, LOCK)
+    pins = sum(len(v) for v in read_lock(LOCK)[1].values())
+    print(f"Wrote {LOCK.relative_to(ROOT)} ({pins} pins).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
