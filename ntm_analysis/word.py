@@ -80,7 +80,6 @@ _CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
-#: A paragraph that only says the table goes on: "(tiếp theo)", "Tiếp theo bảng trên", "(tiếp)".
 #: At most this many paragraphs above a table are its title rows: the first and the last
 #: ``TITLE_PARAGRAPHS // 2`` of a longer text (letterhead and title; the caption right above
 #: the table). The text between is a sheet of its own, of non-data rows.
@@ -89,7 +88,11 @@ TITLE_PARAGRAPHS = 10
 #: Rows at the top of a table compared with the first rows of its continuation.
 _HEADER_ROWS = 6
 
-_CONTINUATION = re.compile(r"^\(?\s*(tiep theo|tiep|con tiep|continued)\b.{0,40}$")
+#: A paragraph that only says the table goes on: "(tiếp theo)", "Tiếp theo bảng trên", "(tiếp)",
+#: "(còn tiếp)" (folded: no diacritics, lower case). "Tiếp tục …" is text, not a continuation.
+_CONTINUATION = re.compile(
+    r"^\(?\s*(tiep theo|con tiep|continued)\b.{0,40}$|^\(\s*tiep\s*\)$|^tiep\s*[:.]?$"
+)
 
 
 @dataclass(frozen=True)

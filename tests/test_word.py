@@ -466,6 +466,22 @@ def documents(draw):
     return blocks
 
 
+@pytest.mark.parametrize(
+    "between, joined",
+    [
+        ([], True), (["(tiếp theo)"], True), (["Tiếp theo bảng trên"], True), (["(Tiếp)"], True),
+        (["(còn tiếp)"], True), (["Tiếp tục duy trì tiêu chí 17"], False),
+        (["BÁO CÁO NĂM 2024"], False), (["(tiếp theo)", "Xã Tân Bình"], False),
+    ],
+)  # fmt: skip
+def test_what_counts_as_a_table_continued(between, joined):
+    first = Table(1, (("TT", "Tên tiêu chí", "Kết quả"), ("1", "Quy hoạch", "Đạt")))
+    second = Table(2, (("2", "Giao thông", "x"),))
+    blocks = [first, *[Paragraph(t) for t in between], second]
+    groups = group_blocks(blocks)
+    assert len(groups) == (1 if joined else 2)
+
+
 @given(documents())
 @settings(max_examples=200, deadline=None)
 def test_grouping_keeps_every_non_empty_row_exactly_once(blocks):
