@@ -792,3 +792,106 @@ def plot_progress_summary(
     ax.set_xlabel(lb.label("axis_indicators", lang))
     ax.set_ylabel(lb.label("legend_status", lang))
     return ax
+
+
+# --------------------------------------------------------------------------- 9. roadmap
+
+#: Colours of what departments report of a task ("Tiến độ") and of its tracking.
+PLAN_STATUS_COLORS = {
+    s.PLAN_NOT_STARTED: OKABE_ITO["sky_blue"],
+    s.PLAN_IN_PROGRESS: OKABE_ITO["blue"],
+    s.PLAN_DONE: OKABE_ITO["bluish_green"],
+    s.PLAN_DELAYED: OKABE_ITO["vermillion"],
+    s.TRACK_CLOSED: OKABE_ITO["bluish_green"],
+    s.TRACK_OVERDUE: OKABE_ITO["vermillion"],
+    s.TRACK_ON_TIME: OKABE_ITO["blue"],
+    s.TRACK_NO_DEADLINE: OKABE_ITO["orange"],
+    lb.NO_DATA: NO_DATA_COLOR,
+    "plan_none": NO_DATA_COLOR,
+}
+#: Task rows a timeline labels at most (more tasks: every n-th label).
+MAX_TIMELINE_LABELS = 40
+
+
+def plot_plan_timeline(
+    plans: pd.DataFrame,
+    *,
+    hue: str = "status",
+    as_of: object = None,
+    lang: str = "vi",
+    ax: Axes | None = None,
+    size: str = "screen",
+    scatter_kws: Mapping | None = None,
+) -> Axes:
+    """The roadmap: one row per planned task (commune · indicator), a dot at its deadline.
+
+    ``plans`` is ``plans.parquet`` (or :func:`ntm_analysis.roadmap.track_plans`
+    output with ``hue="tracking"``); tasks without a readable deadline are not
+    drawn. Dots are coloured by ``hue`` (one scatter collection per value,
+    gid = the code, label = its words; no status = "Chưa có kế hoạch"). Rows
+    are ordered by deadline, earliest at the top. ``as_of`` (a date) draws a
+    vertical line, e.g. the date the latest data describes.
+    """
+    dated = plans.loc[plans["deadline"].notna()]
+    dated = dated.sort_values(["deadline", "commune", "indicator"], kind="stable").reset_index(
+        drop=True
+    )
+    ax = _get_ax(ax, size)
+    kws = {"s": 80, "edgecolor": "white", "linewidth": 0.5, "zorder": 3}
+    kws.update(dict(scatter_kws or {}))
+    codes = dated[hue].astype("string").fillna("plan_none") if len(dated) else pd.Series()
+    order = [c for c in PLAN_STATUS_COLORS if c in set(codes)]
+    y = np.arange(len(dated), dtype=float)
+    dates = pd.to_datetime(dated["deadline"])
+    for code in order:
+        mask = (codes == code).to_numpy(bool)
+        word = lb.label(f"plan_{code}" if code in s.PLAN_STATUSES else code, lang)
+        color = PLAN_STATUS_COLORS[code]
+        ax.scatter(dates[mask], y[mask], color=color, label=word, gid=code, **kws)
+    labels = [f"{c} · {i}" for c, i in zip(dated["commune"], dated["indicator"], strict=True)]
+    step = max(1, -(-len(labels) // MAX_TIMELINE_LABELS))
+    ax.set_yticks(y[::step])
+    ax.set_yticklabels(labels[::step])
+    ax.set_ylim(len(dated) - 0.5, -0.5)
+    if as_of is not None:
+        ax.axvline(pd.Timestamp(as_of), color="#333333", linewidth=1, linestyle="--", zorder=2)
+    ax.xaxis.set_major_formatter(mpl.dates.DateFormatter("%m/%Y"))
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title(lb.label("title_plan_timeline", lang))
+    ax.set_xlabel(lb.label("axis_deadline", lang))
+    ax.set_ylabel(lb.label("axis_task", lang))
+    if order:
+        title = lb.label("legend_status", lang)
+        ax.legend(title=title, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+def plot_budget_by_source(
+    budget: pd.DataFrame,
+    *,
+    lang: str = "vi",
+    ax: Axes | None = None,
+    size: str = "screen",
+    bar_kws: Mapping | None = None,
+) -> Axes:
+    """Total budget per funding source (horizontal bars, largest on top, million VND).
+
+    ``budget`` is :func:`ntm_analysis.roadmap.budget_by_source` (one row per
+    source). One bar container; each bar carries its total as a label.
+    """
+    rows = budget.sort_values("budget_million_vnd", ascending=False, kind="stable")
+    ax = _get_ax(ax, size)
+    kws = {"color": OKABE_ITO["blue"], "height": 0.6}
+    kws.update(dict(bar_kws or {}))
+    values = rows["budget_million_vnd"].astype("Float64").fillna(0).to_numpy(float)
+    y = np.arange(len(rows), dtype=float)
+    bars = ax.barh(y, values, **kws)
+    sep = "." if lang == "vi" else ","
+    ax.bar_label(bars, labels=[f"{v:,.0f}".replace(",", sep) for v in values], padding=3)
+    ax.set_yticks(y)
+    ax.set_yticklabels(rows["funding_source"].astype(str).tolist())
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_title(lb.label("title_budget_by_source", lang))
+    ax.set_xlabel(lb.label("axis_budget", lang))
+    ax.set_ylabel(lb.label("funding_source", lang))
+    return ax

@@ -59,6 +59,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "sections.department",
         "task_workbooks",
         "sample_plans",
+        "sections.plans",
     ),
     "render": ("render",),
     "cli": ("cli", "__init__"),
