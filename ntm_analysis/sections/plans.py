@@ -397,6 +397,7 @@ def district_trajectories(review: Review) -> str:
     lang, year = review.lang, review.year
     parts = [_heading("trajectories", lang)]
     lagging = trends.lagging_indicators(review.indicators, year)
+    lagging = lagging.loc[lagging["communes_short"] > 0]
     numeric = review.indicators.loc[review.indicators["value"].notna(), "indicator"].astype(str)
     codes = [c for c in lagging["indicator"].astype(str) if c in set(numeric)]
     codes = list(dict.fromkeys(codes))[:MAX_TRAJECTORIES]
