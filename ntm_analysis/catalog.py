@@ -28,10 +28,10 @@ import yaml
 from . import config
 from .errors import CatalogError
 from .parsing import fold_text, normalize_text, parse_target, split_code
+from .schema import THRESHOLD_OPS
 
 KINDS = ("yes_no", "percent", "count", "money_per_capita", "number")
 DIRECTIONS = ("higher", "lower")
-OPS = (">=", "<=", ">", "<", "yes")
 LEVELS = ("commune", "commune_advanced", "district")
 
 #: Where a threshold came from: the national decision or a province's set.
@@ -308,8 +308,10 @@ def _threshold_from_data(
     data: Mapping[str, Any], where: str, path: str, origin: str = ORIGIN_NATIONAL
 ) -> Threshold:
     op = _require(data, "op", where, path)
-    if op not in OPS:
-        raise CatalogError(f"{path}: {where} has op '{op}', expected one of {OPS}.", path=path)
+    if op not in THRESHOLD_OPS:
+        raise CatalogError(
+            f"{path}: {where} has op '{op}', expected one of {THRESHOLD_OPS}.", path=path
+        )
     value = data.get("value")
     if op != "yes" and value is None:
         raise CatalogError(f"{path}: {where} op '{op}' needs a value.", path=path, entry=where)
@@ -494,7 +496,7 @@ def province_thresholds_from_table(
         ]
         for region, cell in cells:
             target = parse_target(cell)
-            if target is None or target.op not in OPS:
+            if target is None or target.op not in THRESHOLD_OPS:
                 continue
             out.append(
                 {

@@ -63,9 +63,6 @@ CATEGORICAL_RECORD_COLUMNS = (
     s.SOURCE_SHEET,
 )
 
-#: Comparison operators of catalog thresholds, in the order of their codes here.
-THRESHOLD_OPS = (">=", "<=", ">", "<", "yes")
-
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -276,7 +273,7 @@ class _ThresholdTable:
 
     criteria_set: pd.Index  # set id per table row
     value: np.ndarray  # float, NaN when unset
-    op: np.ndarray  # code into THRESHOLD_OPS, -1 when unset
+    op: np.ndarray  # code into s.THRESHOLD_OPS, -1 when unset
     text: list  # threshold text or None
     source: list  # legal source or None
     cube: np.ndarray  # table row per (year, region, indicator code); -1: no set
@@ -289,7 +286,7 @@ class _ThresholdTable:
             {
                 "criteria_set": pd.Categorical(self.criteria_set),
                 "threshold": pd.arrays.FloatingArray(self.value, np.isnan(self.value)),
-                "threshold_op": _categorical(self.op, THRESHOLD_OPS),
+                "threshold_op": _categorical(self.op, s.THRESHOLD_OPS),
                 "threshold_text": pd.Categorical(pd.Series(self.text, dtype="string")),
                 "threshold_source": pd.Categorical(pd.Series(self.source, dtype="string")),
             }
@@ -371,7 +368,7 @@ def _threshold_table(
                 cube[k, r, j] = len(set_ids)
                 set_ids.append(cset.id)
                 values.append(np.nan if t is None or t.value is None else float(t.value))
-                ops.append(-1 if t is None else THRESHOLD_OPS.index(t.op))
+                ops.append(-1 if t is None else s.THRESHOLD_OPS.index(t.op))
                 texts.append(None if t is None else t.text)
                 sources.append(None if t is None else t.source)
                 row_regions.append(region)
@@ -394,7 +391,7 @@ def _compare(value: np.ndarray, table: _ThresholdTable, rows: np.ndarray) -> tup
     not strict), so the rows need no per-operator passes.
     """
     op, threshold = table.op, table.value
-    yes = op == THRESHOLD_OPS.index("yes")
+    yes = op == s.THRESHOLD_OPS.index(s.OP_YES)
     sign = np.where((op == 1) | (op == 3), -1.0, 1.0)  # "<=" and "<" compare negated
     bound = np.where(yes, 0.5, sign * threshold)
     strict = (op == 2) | (op == 3)
@@ -522,7 +519,9 @@ def evaluate_indicators(
 
     said = appraisal >= 0
     flagged = in_read_order(known & said & (by_value != (appraisal == 1)))
-    usable = (table.op >= 0) & ((table.op == THRESHOLD_OPS.index("yes")) | ~np.isnan(table.value))
+    usable = (table.op >= 0) & (
+        (table.op == s.THRESHOLD_OPS.index(s.OP_YES)) | ~np.isnan(table.value)
+    )
     has_threshold = usable[trow]
     findings = [
         _threshold_findings(out.take(flagged), table, trow[flagged]),
@@ -555,7 +554,7 @@ def _target_in_use(
     and operator stay empty, the source still says what judged the row.
     """
     op_codes = thresholds["threshold_op"].codes
-    as_threshold = stated_known & (stated.op < len(THRESHOLD_OPS))
+    as_threshold = stated_known & (stated.op < len(s.THRESHOLD_OPS))
     figure = thresholds["threshold"].to_numpy(np.float64, na_value=np.nan)
     figure = np.where(stated_known, np.where(as_threshold, stated.value, np.nan), figure)
     op = np.where(stated_known, np.where(as_threshold, stated.op, -1), op_codes)

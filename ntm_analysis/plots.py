@@ -668,10 +668,10 @@ def plot_indicator_trajectory(
                 label=lb.label("target_year_line", lang, year=ty),
             )
     latest = data.loc[data["year"] == data["year"].max()] if not data.empty else data
-    thr = latest.loc[latest["threshold"].notna() & latest["threshold_op"].isin(trends.NUMERIC_OPS)]
+    thr = latest.loc[latest["threshold"].notna() & latest["threshold_op"].isin(s.NUMERIC_OPS)]
     if not thr.empty:
         value = float(thr["threshold"].iloc[0])
-        op = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}[thr["threshold_op"].iloc[0]]
+        op = s.OP_SYMBOLS[thr["threshold_op"].iloc[0]]
         ax.axhline(
             value,
             color=OKABE_ITO["black"],

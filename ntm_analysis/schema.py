@@ -22,6 +22,21 @@ BASICALLY_MET = "basically_met"  # "Cơ bản đạt", "CBĐ" -- counts as not m
 NOT_MET = "not_met"  # "Chưa đạt", "Không đạt", "CĐ"
 APPRAISALS = (MET, BASICALLY_MET, NOT_MET)
 
+# --- threshold operators (``threshold_op``) -------------------------------------
+OP_AT_LEAST = ">="  # "≥ 95%": a floor
+OP_AT_MOST = "<="  # "≤ 2%": a ceiling
+OP_ABOVE = ">"  # strict floor
+OP_BELOW = "<"  # strict ceiling
+OP_YES = "yes"  # a yes/no indicator that must be "Đạt" / "Có"
+#: Every operator, in the order of the integer codes evaluation gives them.
+THRESHOLD_OPS = (OP_AT_LEAST, OP_AT_MOST, OP_ABOVE, OP_BELOW, OP_YES)
+#: Operators that compare a number (all but yes/no).
+NUMERIC_OPS = (OP_AT_LEAST, OP_AT_MOST, OP_ABOVE, OP_BELOW)
+#: Operators whose threshold is a floor (higher is better); the other numeric ones are ceilings.
+HIGHER_OPS = (OP_AT_LEAST, OP_ABOVE)
+#: How each numeric operator is written for people.
+OP_SYMBOLS = {OP_AT_LEAST: "≥", OP_AT_MOST: "≤", OP_ABOVE: ">", OP_BELOW: "<"}
+
 # --- how a computed `met` was decided ------------------------------------------
 BASIS_THRESHOLD = "threshold"  # value compared with the catalog / province threshold
 BASIS_STATED_TARGET = "stated_target"  # no threshold set: value vs the report's own target
@@ -96,7 +111,7 @@ INDICATOR_COLUMNS = (
     "unit",
     "target_text",
     "threshold",  # float or NA: the figure of the target in use (threshold or stated target)
-    "threshold_op",  # ">=", "<=", ">", "<", "yes" or NA when no target is in use
+    "threshold_op",  # one of THRESHOLD_OPS, or NA when no target is in use
     "threshold_source",  # legal source of the threshold, STATED_TARGET_SOURCE, or NA
     "met",  # boolean or NA
     "met_basis",  # BASIS_THRESHOLD | BASIS_STATED_TARGET | BASIS_SELF_ASSESSMENT | BASIS_NONE

@@ -18,14 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import schema as s
 from .codes import codes_of
 from .parsing import TARGET_UNPARSED, read_target
 
 #: Operators of stated targets, in the order of their codes. The first five
 #: are those of catalog thresholds, with the same codes.
-STATED_OPS = (">=", "<=", ">", "<", "yes", "=", "no")
+STATED_OPS = (*s.THRESHOLD_OPS, "=", "no")
 _YES, _EQ, _NO = STATED_OPS.index("yes"), STATED_OPS.index("="), STATED_OPS.index("no")
-_SYMBOLS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "=", "yes": "Đạt", "no": "Không"}
+_SYMBOLS = {**s.OP_SYMBOLS, "=": "=", "yes": "Đạt", "no": "Không"}
 
 
 def target_label(op: str, value: float | None, unit: str | None) -> str:

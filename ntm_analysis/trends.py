@@ -935,11 +935,6 @@ def compare_years(
 # --------------------------------------------------------------------------- gaps
 
 
-NUMERIC_OPS = (">=", "<=", ">", "<")
-#: Operators whose threshold is a floor (higher is better); the others are ceilings.
-HIGHER_OPS = (">=", ">")
-
-
 def gap_to_target(indicators: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """Value, threshold and gap of every numeric indicator with a threshold.
 
@@ -976,14 +971,14 @@ def gap_to_target(indicators: pd.DataFrame, year: int | None = None) -> pd.DataF
     ]
     # the columns first, then one row filter: a row filter copies every column it keeps
     frame = indicators.loc[:, cols]
-    keep = frame["threshold_op"].isin(NUMERIC_OPS).to_numpy(bool, na_value=False)
+    keep = frame["threshold_op"].isin(s.NUMERIC_OPS).to_numpy(bool, na_value=False)
     keep = keep & frame["threshold"].notna().to_numpy(bool)
     if year is not None:
         keep = keep & _equals(frame["year"], year)
     frame = frame.loc[keep]
     value = frame["value"].astype("Float64")
     threshold = frame["threshold"].astype("Float64")
-    higher = frame["threshold_op"].isin(HIGHER_OPS).to_numpy(bool, na_value=False)
+    higher = frame["threshold_op"].isin(s.HIGHER_OPS).to_numpy(bool, na_value=False)
     gap = (threshold - value).where(higher, value - threshold).round(9)
     out = frame.assign(
         direction=pd.Series(np.where(higher, "higher", "lower"), index=frame.index, dtype="string"),
@@ -1062,9 +1057,9 @@ def _pair_lookup(
 def _directions(frame: pd.DataFrame, catalog: object) -> pd.Series:
     """ "higher" or "lower" per row: from a numeric operator, else the catalog, else "higher"."""
     op = frame["threshold_op"]
-    numeric = op.isin(NUMERIC_OPS).to_numpy(bool, na_value=False)
+    numeric = op.isin(s.NUMERIC_OPS).to_numpy(bool, na_value=False)
     labels = ["higher", "lower"]
-    codes = np.where(op.isin(HIGHER_OPS).to_numpy(bool, na_value=False), 0, 1)
+    codes = np.where(op.isin(s.HIGHER_OPS).to_numpy(bool, na_value=False), 0, 1)
     codes[~numeric] = 0
     if catalog is not None and not numeric.all():
 
@@ -1214,7 +1209,7 @@ def progress_status(
     base_year, current_year = base_year[order], current_year[order]
     last = frame.loc[:, keys + shown].take(current).reset_index(drop=True)
     op = last["threshold_op"]
-    numeric = op.isin(NUMERIC_OPS).to_numpy(bool, na_value=False)
+    numeric = op.isin(s.NUMERIC_OPS).to_numpy(bool, na_value=False)
     target = np.where(numeric, _num(last["threshold"]), np.nan)
     direction = _directions(last, catalog)
     target_years = _target_years(last["criteria_set"], target_year, catalog)

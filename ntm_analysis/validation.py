@@ -34,7 +34,7 @@ INDICATORS_SCHEMA = pa.DataFrameSchema(
         "target_text": pa.Column(**_TEXT),
         "threshold": pa.Column("Float64", nullable=True, coerce=True),
         "threshold_op": pa.Column(
-            "string", pa.Check.isin([">=", "<=", ">", "<", "yes"]), nullable=True, coerce=True
+            "string", pa.Check.isin(list(s.THRESHOLD_OPS)), nullable=True, coerce=True
         ),
         "threshold_source": pa.Column(**_TEXT),
         "met": pa.Column("boolean", nullable=True, coerce=True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import plots
+from .. import schema as s
 from ..errors import UsageError
 from ..evaluation import code_sort_key
 from ..names import resolve_name
@@ -86,7 +87,9 @@ def roadmap(review: Review, department: str) -> str:
     parts.append(table_html(by_deadline.astype({"target_year": "string"}), lang))
     own = review.tasks.loc[review.tasks["department"] == name]
     codes = (
-        own.loc[own["threshold_op"].isin([">=", "<="]).fillna(False), "indicator"].dropna().unique()
+        own.loc[own["threshold_op"].isin(s.NUMERIC_OPS).fillna(False), "indicator"]
+        .dropna()
+        .unique()
     )
     for code in sorted(codes, key=code_sort_key)[:MAX_ROADMAP_CHARTS]:
         parts.append(

@@ -180,7 +180,7 @@ def lagging(review: Review) -> str:
         parts.append(paragraphs([phrase("headline_all_met", lang)]))
     indicators = review.indicators.loc[review.indicators["year"] == year]
     has_numeric = (
-        indicators["threshold_op"].isin([">=", "<="]).fillna(False) & indicators["value"].notna()
+        indicators["threshold_op"].isin(s.NUMERIC_OPS).fillna(False) & indicators["value"].notna()
     ).any()
     if has_numeric:
         parts.append(

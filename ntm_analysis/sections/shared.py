@@ -80,9 +80,9 @@ def target_texts(rows: pd.DataFrame, lang: str) -> list[str]:
         rows.get("target_text", pd.Series(pd.NA, index=rows.index)),
         strict=True,
     ):
-        if isinstance(op, str) and op in (">=", "<=") and not is_missing(value):
-            out.append(f"{'≥' if op == '>=' else '≤'} {format_number(value, lang)}")
-        elif isinstance(op, str) and op == "yes":
+        if op in s.OP_SYMBOLS and not is_missing(value):
+            out.append(f"{s.OP_SYMBOLS[op]} {format_number(value, lang)}")
+        elif op == s.OP_YES:
             out.append(lb.label(s.MET, lang))
         elif isinstance(text, str) and text.strip():
             out.append(text)

@@ -1,0 +1,58 @@
+"""Page sections on real pipeline output: what a page shows for the data behind it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ntm_analysis.pipeline import clean_folder
+from ntm_analysis.review import load_review
+from ntm_analysis.sections import commune, department
+
+PROVINCE_STRICT = """\
+decision: "QĐ thử nghiệm (kiểm thử ngưỡng chặt)"
+base_set: qd318_2022_commune
+thresholds:
+  - {indicator: "17.1", op: ">", value: 95, text: "trên 95%", source: "QĐ thử, chỉ tiêu 17.1"}
+"""
+
+
+@pytest.fixture(scope="module")
+def strict_review(sample_raw_dir, tmp_path_factory):
+    """The sample cleaned with a province set whose 17.1 threshold is strict (> 95)."""
+    folder = tmp_path_factory.mktemp("strict")
+    province = folder / "province.yaml"
+    province.write_text(PROVINCE_STRICT, encoding="utf-8")
+    summary = clean_folder(sample_raw_dir, folder / "processed", province_file=province)
+    return load_review(summary.out_dir, year=2024)
+
+
+def test_a_strict_threshold_is_evaluated_as_a_number(strict_review):
+    rows = strict_review.indicators.loc[
+        (strict_review.indicators["indicator"] == "17.1")
+        & (strict_review.indicators["year"] == 2024)
+    ]
+    assert set(rows["threshold_op"].astype(str)) == {">"}
+    assert set(rows["threshold"].astype(float)) == {95.0}
+    by_commune = dict(zip(rows["commune"].astype(str), rows["met"].astype(object), strict=True))
+    assert by_commune["Xã Tân Lập"] is False  # 86.8
+    assert by_commune["Xã Quảng Tân"] is True  # 96.8
+
+
+def test_a_strict_threshold_reads_as_a_target_in_the_task_tables(strict_review):
+    html = commune.unmet(strict_review, "Tân Lập")
+    row = re.search(r"<tr>\s*<td>17\.1\. [^<]*</td>(.*?)</tr>", html, re.S)
+    assert row, html
+    cells = re.findall(r"<td>(.*?)</td>", row.group(1))
+    assert cells[1:4] == ["86,8", "&gt; 95", "8,2"]  # value, target, gap
+    table = department.department_task_list(strict_review, "Phòng Tài nguyên – Môi trường")
+    strict = table.loc[table["indicator"].str.startswith("17.1.")]
+    assert set(strict["threshold"]) == {"> 95"}
+    assert len(strict) == 5  # the communes at or under 95
+
+
+def test_a_strict_threshold_is_charted_on_the_roadmap(strict_review):
+    html = department.roadmap(strict_review, "Phòng Tài nguyên – Môi trường")
+    alts = re.findall(r'<img src="data:image/png;base64,[^"]+" alt="([^"]*)"', html)
+    assert any(a.startswith("17.1. ") for a in alts), alts
