@@ -56,3 +56,18 @@ def test_a_strict_threshold_is_charted_on_the_roadmap(strict_review):
     html = department.roadmap(strict_review, "Phòng Tài nguyên – Môi trường")
     alts = re.findall(r'<img src="data:image/png;base64,[^"]+" alt="([^"]*)"', html)
     assert any(a.startswith("17.1. ") for a in alts), alts
+
+
+def test_target_texts_write_every_operator_and_fall_back_to_the_report():
+    import pandas as pd
+
+    from ntm_analysis.sections.shared import target_texts
+
+    rows = pd.DataFrame(
+        {
+            "threshold_op": pd.array([">=", "<=", ">", "<", "yes", pd.NA, pd.NA], dtype="string"),
+            "threshold": pd.array([95, 2, 95, 2.5, None, None, None], dtype="Float64"),
+            "target_text": pd.array([None, None, None, None, None, "≥ 60 triệu", None], "string"),
+        }
+    )
+    assert target_texts(rows, "vi") == ["≥ 95", "≤ 2", "> 95", "< 2,5", "Đạt", "≥ 60 triệu", "–"]

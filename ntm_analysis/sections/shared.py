@@ -80,6 +80,7 @@ def target_texts(rows: pd.DataFrame, lang: str) -> list[str]:
         rows.get("target_text", pd.Series(pd.NA, index=rows.index)),
         strict=True,
     ):
+        op = op if isinstance(op, str) else None
         if op in s.OP_SYMBOLS and not is_missing(value):
             out.append(f"{s.OP_SYMBOLS[op]} {format_number(value, lang)}")
         elif op == s.OP_YES:
