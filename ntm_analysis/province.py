@@ -28,7 +28,7 @@ import pandas as pd
 import yaml
 
 from . import schema as s
-from .catalog import OPS, Catalog, CriteriaSet
+from .catalog import Catalog, CriteriaSet
 from .errors import UsageError
 from .parsing import read_target
 from .registry import Registry
@@ -74,7 +74,7 @@ def draft_province_set(
     groups: dict[tuple, list[tuple]] = {}
     for year, name, code, indicator, text, file in frame.itertuples(index=False):
         target = readings[text].target
-        if cset.indicator(indicator) is None or target is None or target.op not in OPS:
+        if cset.indicator(indicator) is None or target is None or target.op not in s.THRESHOLD_OPS:
             continue
         region = registry.region_of(code, int(year)) if registry is not None else None
         key = (indicator, int(year), region)

@@ -63,10 +63,10 @@ def _with_unit(value: object, unit: object) -> str:
 
 
 def _target(op: object, threshold: object, unit: object, target_text: object) -> str:
-    if isinstance(op, str) and op in (">=", "<=", ">", "<") and not pd.isna(threshold):
-        sign = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}[op]
-        return f"{sign} {_with_unit(threshold, unit)}"
-    if isinstance(op, str) and op == "yes":
+    op = op if isinstance(op, str) else None
+    if op in s.OP_SYMBOLS and not pd.isna(threshold):
+        return f"{s.OP_SYMBOLS[op]} {_with_unit(threshold, unit)}"
+    if op == s.OP_YES:
         return lb.label(s.MET)
     if isinstance(target_text, str) and target_text.strip():
         return target_text.strip()
