@@ -190,6 +190,12 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Khoảng cách tới mục tiêu, năm {year}",
         "Distance to target, {year}",
     ),
+    "title_reassessment": (
+        "Số tiêu chí đạt: xã tự báo cáo và đánh giá lại",
+        "Criteria met: as the commune reports and as re-assessed",
+    ),
+    "bars_self": ("Xã tự báo cáo", "As the commune reports"),
+    "bars_reassessed": ("Đánh giá lại", "Re-assessed"),
     "title_progress_summary": (
         "Tình hình tiến bộ của các chỉ tiêu",
         "Progress status of indicators",

@@ -895,3 +895,52 @@ def plot_budget_by_source(
     ax.set_xlabel(lb.label("axis_budget", lang))
     ax.set_ylabel(lb.label("funding_source", lang))
     return ax
+
+
+# --------------------------------------------------------------------------- 10. re-assessment
+
+REASSESSMENT_COLORS = {"self": OKABE_ITO["orange"], "reassessed": OKABE_ITO["blue"]}
+
+
+def plot_reassessment(
+    standing: pd.DataFrame,
+    *,
+    lang: str = "vi",
+    ax: Axes | None = None,
+    size: str = "screen",
+    bar_kws: Mapping | None = None,
+) -> Axes:
+    """Chart 10: criteria met per commune as the commune reports it and as re-assessed.
+
+    ``standing`` is :func:`ntm_analysis.reassessment.reassessed_standing`. Two
+    horizontal bars per commune, communes in name order (patch gid ``"self"``
+    and ``"reassessed"``), and a line at the number of criteria of the set.
+    """
+    rows = standing.sort_values("commune", kind="stable").reset_index(drop=True)
+    ax = _get_ax(ax, size)
+    y = np.arange(len(rows), dtype=float)
+    kws = {"height": 0.38, "edgecolor": "white"}
+    kws.update(dict(bar_kws or {}))
+    for key, column, shift in (
+        ("self", "criteria_self", -0.2),
+        ("reassessed", "criteria_met", 0.2),
+    ):
+        bars = ax.barh(
+            y + shift,
+            rows[column].astype(float),
+            color=REASSESSMENT_COLORS[key],
+            label=lb.label(f"bars_{key}", lang),
+            **kws,
+        )
+        for patch in bars:
+            patch.set_gid(key)
+    if len(rows):
+        total = int(rows["criteria_total"].max())
+        ax.axvline(total, color="#333333", linewidth=1, linestyle="--")
+    ax.set_yticks(y)
+    ax.set_yticklabels(rows["commune"].astype(str).tolist())
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlabel(lb.label("axis_criteria_met", lang))
+    ax.set_title(lb.label("title_reassessment", lang))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax

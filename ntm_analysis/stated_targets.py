@@ -163,7 +163,8 @@ def departures(group: np.ndarray, target_id: np.ndarray) -> Departures:
     ``group`` is a non-negative integer per row (for example the threshold
     table row, one per year x region x indicator); rows with ``target_id``
     -1 take no part. When two figures tie for most common, every row of the
-    group departs (``mode`` -1).
+    group departs (``mode`` -1). Counting is one ``bincount`` over the
+    (group, target) pairs present, so it stays linear in the rows.
 
     >>> d = departures(np.array([0, 0, 0, 1, 1]), np.array([5, 5, 7, 5, 7]))
     >>> d.rows.tolist(), d.mode.tolist()
@@ -173,42 +174,29 @@ def departures(group: np.ndarray, target_id: np.ndarray) -> Departures:
     empty = np.empty(0, dtype=np.int64)
     if not len(rows):
         return Departures(empty, empty, empty, empty, [])
-    pairs = pd.DataFrame({"g": group[rows], "t": target_id[rows]})
-    counts = pairs.groupby(["g", "t"], sort=True).size()
-    g_of, t_of = counts.index.get_level_values(0), counts.index.get_level_values(1)
-    n = counts.to_numpy()
-    distinct = pd.Series(1, index=g_of).groupby(level=0).sum()
-    varied = distinct.index[distinct.to_numpy() > 1]
-    if not len(varied):
+    g_codes, g_values = pd.factorize(group[rows], sort=True)
+    t_codes, t_values = pd.factorize(target_id[rows], sort=True)
+    n_g, n_t = len(g_values), len(t_values)
+    counts = np.bincount(g_codes * n_t + t_codes, minlength=n_g * n_t).reshape(n_g, n_t)
+    varied = (counts > 0).sum(axis=1) > 1
+    if not varied.any():
         return Departures(empty, empty, empty, empty, [])
-    top = pd.Series(n, index=g_of).groupby(level=0).max()
-    is_top = n == top.reindex(g_of).to_numpy()
-    n_top = pd.Series(is_top.astype(int), index=g_of).groupby(level=0).sum()
-    size = pd.Series(n, index=g_of).groupby(level=0).sum()
-    mode = {}
-    figures: dict[int, list[tuple[int, int]]] = {}
-    varied_set = set(varied.tolist())
-    for g, t, c, top_here in zip(g_of.tolist(), t_of.tolist(), n.tolist(), is_top, strict=True):
-        if g in varied_set:
-            figures.setdefault(g, []).append((t, c))
-            if top_here and n_top[g] == 1:
-                mode[g] = t
-    g_rows, t_rows = group[rows], target_id[rows]
-    size_lut = int(g_rows.max()) + 1
-    varied_lut = np.zeros(size_lut, dtype=bool)
-    varied_lut[varied.to_numpy()] = True
-    mode_lut = np.full(size_lut, -1, dtype=np.int64)
-    mode_lut[list(mode)] = list(mode.values())
-    mode_row = mode_lut[g_rows]
-    leaving = varied_lut[g_rows] & (t_rows != mode_row)
-    picked = rows[leaving]
-    g_picked = g_rows[leaving]
+    top = counts.max(axis=1)
+    unique_top = (counts == top[:, None]).sum(axis=1) == 1
+    mode = np.where(unique_top, counts.argmax(axis=1), -1)
+    leaving = varied[g_codes] & (t_codes != mode[g_codes])
+    picked, g_picked = rows[leaving], g_codes[leaving]
+    t_values = np.asarray(t_values, dtype=np.int64)
+    mode_id = np.where(mode >= 0, t_values[np.maximum(mode, 0)], -1)
+    figures_of = {}
+    for g in np.unique(g_picked).tolist():
+        present = np.flatnonzero(counts[g])
+        pairs = [(int(t_values[j]), int(counts[g, j])) for j in present]
+        figures_of[g] = sorted(pairs, key=lambda tc: (-tc[1], tc[0]))
     return Departures(
         rows=picked,
-        mode=mode_row[leaving],
-        mode_count=np.array(
-            [dict(figures[g]).get(mode.get(g, -1), 0) for g in g_picked.tolist()], dtype=np.int64
-        ),
-        group_size=size.reindex(g_picked).to_numpy(dtype=np.int64),
-        figures=[sorted(figures[g], key=lambda tc: (-tc[1], tc[0])) for g in g_picked.tolist()],
+        mode=mode_id[g_picked],
+        mode_count=np.where(mode[g_picked] >= 0, top[g_picked], 0).astype(np.int64),
+        group_size=counts.sum(axis=1)[g_picked].astype(np.int64),
+        figures=[figures_of[g] for g in g_picked.tolist()],
     )

@@ -47,7 +47,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "province",
         "sample",
     ),
-    "analysis": ("trends", "roadmap"),
+    "analysis": ("trends", "roadmap", "reassessment"),
     "plots": ("plots",),
     "report": (
         "review",

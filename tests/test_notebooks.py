@@ -217,3 +217,25 @@ def test_pages_say_on_what_basis_each_indicator_was_judged(rendered):
         threshold, total, stated, appraisal = map(int, match.groups())
         assert threshold >= 1 and stated >= 1 and threshold + stated + appraisal <= total
         assert "--province" in text
+
+
+@pytest.mark.slow
+def test_district_review_opens_with_the_re_assessed_standing(rendered):
+    page = next(p for p in rendered.pages if p.kind == "district").html_path
+    text = page.read_text(encoding="utf-8")
+    opening = "Đánh giá lại: 6/8 xã đạt chuẩn (xã tự báo cáo: 7/8)."
+    assert opening in text
+    assert text.index(opening) < text.index('id="attainment"')
+    assert 'id="reassessment"' in text
+    # the disagreeing indicator of the sample, with its value, target and source file
+    assert "Xã Quảng Tân" in text and "≥ 90%" in text and "MAU-synthetic_xa-quang-tan_2024" in text
+
+
+@pytest.mark.slow
+def test_commune_profile_lists_its_own_disagreements(rendered):
+    page = next(
+        p for p in rendered.pages if p.kind == "commune" and "quang-tan" in str(p.html_path)
+    ).html_path
+    text = page.read_text(encoding="utf-8")
+    assert 'id="disagreements"' in text
+    assert "1 chỉ tiêu tại 1 xã" in text and "2.1." in text

@@ -8,9 +8,10 @@ from .. import labels as lb
 from .. import plots
 from .. import schema as s
 from ..names import resolve_name
+from ..reassessment import disagreements
 from ..review import Review, communes_in_year
 from .markup import chart, heading, paragraphs, phrase, status_label, table_html
-from .shared import basis_sentences, task_table
+from .shared import basis_sentences, disagreement_table, task_table
 
 
 def _commune(review: Review, name: str, *, in_year: bool = False) -> str:
@@ -118,8 +119,23 @@ def unmet(review: Review, commune: str) -> str:
     return "".join(parts)
 
 
+def commune_disagreements(review: Review, commune: str) -> str:
+    """The commune's indicators where its own appraisal and the re-assessment disagree."""
+    lang, year = review.lang, review.year
+    commune = _commune(review, commune)
+    rows = disagreements(review.indicators, year=year, commune=commune)
+    parts = [heading("disagreements", lang)]
+    if rows.empty:
+        parts.append(paragraphs([phrase("no_disagreements", lang, year=year)]))
+    else:
+        sentence = phrase("n_disagreements", lang, n=len(rows), communes=1, year=year)
+        parts.append(paragraphs([sentence]))
+        parts.append(table_html(disagreement_table(review, rows, with_commune=False), lang))
+    return "".join(parts)
+
+
 #: The sections of a commune profile, in page order.
-SECTIONS = (standing, history, unmet)
+SECTIONS = (standing, commune_disagreements, history, unmet)
 
 
 def page(review: Review, commune: str) -> str:

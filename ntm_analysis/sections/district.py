@@ -12,11 +12,13 @@ from .. import config, plots
 from .. import labels as lb
 from .. import schema as s
 from ..evaluation import code_sort_key
+from ..reassessment import disagreements, reassessed_standing
 from ..review import Review
 from .markup import (
     APPRAISAL_CHECKS,
     COMPLETENESS_CHECKS,
     MAX_FINDING_ROWS,
+    TARGET_CHECKS,
     chart,
     check_name,
     format_number,
@@ -26,7 +28,7 @@ from .markup import (
     status_label,
     table_html,
 )
-from .shared import basis_sentences
+from .shared import basis_sentences, disagreement_table
 
 
 def headline_sentences(data, *, year: int, lang: str = config.DEFAULT_LANG) -> list[str]:
@@ -80,11 +82,27 @@ def headline_sentences(data, *, year: int, lang: str = config.DEFAULT_LANG) -> l
     return out
 
 
+def reassessed_sentence(review: Review) -> str | None:
+    """ "Đánh giá lại: 6/8 xã đạt chuẩn (xã tự báo cáo: 7/8)." for the review's year."""
+    standing = reassessed_standing(review.criteria, year=review.year)
+    if standing.empty:
+        return None
+    return phrase(
+        "reassessed_headline",
+        review.lang,
+        ntm=int(standing["ntm"].sum()),
+        self=int(standing["ntm_self"].sum()),
+        total=len(standing),
+    )
+
+
 def headline(review: Review) -> str:
-    """Headline numbers of the year with the change since the previous year."""
+    """The re-assessed standing beside the reported one, then the year's headline numbers."""
     lang = review.lang
+    opening = reassessed_sentence(review)
     parts = [
         heading("headline", lang),
+        paragraphs([opening] if opening else []),
         paragraphs(headline_sentences(review, year=review.year, lang=lang)),
     ]
     summary = review.summary
@@ -234,6 +252,38 @@ def outlook(review: Review) -> str:
     return "".join(parts)
 
 
+def reassessment(review: Review) -> str:
+    """Criteria met per commune as reported and as re-assessed, and every disagreeing indicator."""
+    lang, year = review.lang, review.year
+    parts = [heading("reassessment", lang)]
+    standing = reassessed_standing(review.criteria, year=year)
+    if standing.empty:
+        parts.append(paragraphs([phrase("no_findings", lang)]))
+        return "".join(parts)
+    parts.append(
+        chart(
+            lambda ax: plots.plot_reassessment(standing, lang=lang, ax=ax),
+            alt=lb.label("title_reassessment", lang),
+        )
+    )
+    table = standing.assign(
+        status=[
+            status_label(s.STATUS_NTM if v else s.STATUS_NOT_NTM, lang) for v in standing["ntm"]
+        ]
+    ).loc[:, ["commune", "criteria_self", "criteria_met", "criteria_total", "status"]]
+    parts.append(table_html(table, lang))
+    rows = disagreements(review.indicators, year=year)
+    if rows.empty:
+        parts.append(paragraphs([phrase("no_disagreements", lang, year=year)]))
+    else:
+        sentence = phrase(
+            "n_disagreements", lang, n=len(rows), communes=rows["commune"].nunique(), year=year
+        )
+        parts.append(paragraphs([sentence]))
+        parts.append(table_html(disagreement_table(review, rows, with_commune=True), lang))
+    return "".join(parts)
+
+
 def findings_in_year(review: Review) -> pd.DataFrame:
     """The findings of the review's year."""
     f = review.data.findings
@@ -247,6 +297,7 @@ def data_checks(review: Review) -> str:
     found = findings_in_year(review)
     appraisal = found.loc[found["check"].isin(APPRAISAL_CHECKS)]
     missing = found.loc[found["check"].isin(COMPLETENESS_CHECKS)]
+    targets = found.loc[found["check"].isin(TARGET_CHECKS)]
     parts = [heading("checks", lang)]
     parts.append(
         paragraphs(
@@ -272,7 +323,7 @@ def data_checks(review: Review) -> str:
             .reset_index()
         )
         parts.append(table_html(by_check, lang))
-        for subset in (appraisal, missing):
+        for subset in (appraisal, targets, missing):
             if len(subset):
                 shown = subset.loc[:, ["commune", "subject", "message"]]
                 parts.append(table_html(shown, lang, max_rows=MAX_FINDING_ROWS))
@@ -286,7 +337,7 @@ def data_checks(review: Review) -> str:
 
 
 #: The sections of the district review, in page order.
-SECTIONS = (headline, attainment, over_years, lagging, outlook, data_checks)
+SECTIONS = (headline, reassessment, attainment, over_years, lagging, outlook, data_checks)
 
 
 def page(review: Review) -> str:

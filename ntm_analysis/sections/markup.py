@@ -30,6 +30,14 @@ _SECTIONS = {
     "lagging": ("Tiêu chí chậm và khoảng cách tới mục tiêu", "Lagging criteria and gaps"),
     "outlook": ("Triển vọng đạt mục tiêu", "Progress outlook"),
     "checks": ("Kiểm tra số liệu", "Data checks"),
+    "reassessment": (
+        "Đánh giá lại so với xã tự báo cáo",
+        "Re-assessment against the communes' word",
+    ),
+    "disagreements": (
+        "Chỉ tiêu xã tự đánh giá khác kết quả đánh giá lại",
+        "Indicators where the commune's appraisal and the re-assessment disagree",
+    ),
     "standing": ("Kết quả của xã", "Where the commune stands"),
     "history": ("Quá trình qua các năm", "History"),
     "unmet": ("Chỉ tiêu chưa đạt", "Unmet indicators"),
@@ -91,6 +99,21 @@ _PHRASES = {
         "Showing {shown} of {total} rows; see findings.csv for all.",
     ),
     "no_findings": ("Không có phát hiện nào.", "No findings."),
+    "reassessed_headline": (
+        "Đánh giá lại: {ntm}/{total} xã đạt chuẩn (xã tự báo cáo: {self}/{total}).",
+        "Re-assessed: {ntm} of {total} communes at the standard (as the communes report: "
+        "{self} of {total}).",
+    ),
+    "n_disagreements": (
+        "{n} chỉ tiêu tại {communes} xã: kết quả đánh giá lại khác kết quả xã tự đánh giá "
+        "(năm {year}).",
+        "{n} indicators in {communes} communes where the re-assessment and the commune's own "
+        "appraisal disagree ({year}).",
+    ),
+    "no_disagreements": (
+        "Không có chỉ tiêu nào mà kết quả đánh giá lại khác kết quả xã tự đánh giá (năm {year}).",
+        "The re-assessment agrees with every appraisal of {year}.",
+    ),
     "basis_counts": (
         "Cơ sở đánh giá năm {year}: {threshold}/{total} chỉ tiêu được so với ngưỡng của bộ tiêu "
         "chí; {stated} chỉ tiêu chưa có ngưỡng từ nguồn chính thức được so với chỉ tiêu ghi "
@@ -157,6 +180,13 @@ _COLUMNS = {
     "mean_criteria_met": ("Bình quân tiêu chí/xã", "Mean criteria met"),
     "tasks": ("Số nhiệm vụ", "Tasks"),
     "n": ("Số lượng", "Count"),
+    "value_text": ("Kết quả", "Value"),
+    "target_text": ("Chỉ tiêu (mục tiêu)", "Target"),
+    "self_assessed": ("Xã tự đánh giá", "Commune's appraisal"),
+    "met": ("Đánh giá lại", "Re-assessed"),
+    "met_basis": ("Cơ sở đánh giá lại", "Basis"),
+    "source_file": ("Tệp nguồn", "Source file"),
+    "criteria_self": ("Số tiêu chí đạt (xã báo cáo)", "Criteria met (as reported)"),
 }
 
 _CHECK_NAMES = {
@@ -176,15 +206,31 @@ _CHECK_NAMES = {
     "source_conflict": ("Tên xã/năm không thống nhất", "Conflicting title, sheet or file name"),
     "legacy_encoding": ("Đã chuyển phông chữ cũ", "Legacy font converted"),
     "missing_commune_report": ("Thiếu báo cáo của xã", "Commune report missing"),
+    "appraisal_vs_stated_target": (
+        "Tự đánh giá khác kết quả theo chỉ tiêu xã ghi",
+        "Appraisal vs the report's own target",
+    ),
+    "stated_target_vs_threshold": (
+        "Chỉ tiêu xã ghi khác ngưỡng áp dụng",
+        "Stated target vs threshold in use",
+    ),
+    "stated_target_inconsistent": (
+        "Các xã cùng vùng ghi chỉ tiêu khác nhau",
+        "Communes of a region state different targets",
+    ),
+    "target_unparsed": ("Không đọc được chỉ tiêu", "Target not readable"),
 }
 #: Findings that compare the commune's own appraisal with the evaluated result.
 APPRAISAL_CHECKS = (
     "appraisal_vs_threshold",
+    "appraisal_vs_stated_target",
     "criterion_appraisal_vs_result",
     "criterion_vs_indicators",
 )
 #: Findings about reporting completeness.
 COMPLETENESS_CHECKS = ("missing_commune_report", "missing_indicator")
+#: Findings about the targets the reports state.
+TARGET_CHECKS = ("stated_target_vs_threshold", "stated_target_inconsistent", "target_unparsed")
 MAX_FINDING_ROWS = 40
 
 
