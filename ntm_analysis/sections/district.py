@@ -266,11 +266,10 @@ def reassessment(review: Review) -> str:
             alt=lb.label("title_reassessment", lang),
         )
     )
+    status = [s.STATUS_NTM if v else s.STATUS_NOT_NTM for v in standing["ntm"]]
     table = standing.assign(
-        status=[
-            status_label(s.STATUS_NTM if v else s.STATUS_NOT_NTM, lang) for v in standing["ntm"]
-        ]
-    ).loc[:, ["commune", "criteria_self", "criteria_met", "criteria_total", "status"]]
+        status=[status_label(v, lang) for v in status], criteria_reassessed=standing["criteria_met"]
+    ).loc[:, ["commune", "criteria_self", "criteria_reassessed", "criteria_total", "status"]]
     parts.append(table_html(table, lang))
     rows = disagreements(review.indicators, year=year)
     if rows.empty:

@@ -187,6 +187,7 @@ _COLUMNS = {
     "met_basis": ("Cơ sở đánh giá lại", "Basis"),
     "source_file": ("Tệp nguồn", "Source file"),
     "criteria_self": ("Số tiêu chí đạt (xã báo cáo)", "Criteria met (as reported)"),
+    "criteria_reassessed": ("Số tiêu chí đạt (đánh giá lại)", "Criteria met (re-assessed)"),
 }
 
 _CHECK_NAMES = {
