@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 
 from ntm_analysis import config
 from ntm_analysis import schema as s
+from ntm_analysis.errors import FindingCheck
 
 #: Codes shown in charts and tables that are not in :mod:`ntm_analysis.schema`.
 NO_DATA = "no_data"
@@ -263,6 +264,64 @@ DEPARTMENTS: dict[str, tuple[str, str]] = {
 
 for _key, _pair in DEPARTMENTS.items():
     _LABELS.setdefault(f"dept_{_key}", _pair)
+
+
+#: Readable name of every finding check (a test keeps it complete).
+FINDING_CHECK_NAMES: dict[str, tuple[str, str]] = {
+    FindingCheck.APPRAISAL_VS_THRESHOLD: (
+        "Tự đánh giá khác kết quả theo ngưỡng",
+        "Appraisal vs threshold",
+    ),
+    FindingCheck.APPRAISAL_VS_STATED_TARGET: (
+        "Tự đánh giá khác kết quả theo chỉ tiêu xã ghi",
+        "Appraisal vs the report's own target",
+    ),
+    FindingCheck.STATED_TARGET_VS_THRESHOLD: (
+        "Chỉ tiêu xã ghi khác ngưỡng áp dụng",
+        "Stated target vs threshold in use",
+    ),
+    FindingCheck.STATED_TARGET_INCONSISTENT: (
+        "Các xã cùng vùng ghi chỉ tiêu khác nhau",
+        "Communes of a region state different targets",
+    ),
+    FindingCheck.TARGET_UNPARSED: ("Không đọc được chỉ tiêu", "Target not readable"),
+    FindingCheck.CRITERION_VS_INDICATORS: (
+        "Đánh giá tiêu chí khác các chỉ tiêu",
+        "Criterion appraisal vs its indicators",
+    ),
+    FindingCheck.CRITERION_APPRAISAL_VS_RESULT: (
+        "Tự đánh giá tiêu chí khác kết quả tính",
+        "Criterion appraisal vs computed result",
+    ),
+    FindingCheck.MATRIX_TOTAL_MISMATCH: (
+        "Tổng số tiêu chí đạt không khớp",
+        "Matrix total mismatch",
+    ),
+    FindingCheck.MISSING_INDICATOR: (
+        "Thiếu chỉ tiêu trong báo cáo",
+        "Indicator missing from report",
+    ),
+    FindingCheck.DUPLICATE_CONFLICT: ("Số liệu trùng, khác nhau", "Conflicting duplicate"),
+    FindingCheck.DUPLICATE_SAME: ("Số liệu trùng", "Duplicate"),
+    FindingCheck.SOURCE_CONFLICT: (
+        "Tên xã/năm không thống nhất",
+        "Conflicting title, sheet or file name",
+    ),
+    FindingCheck.LEGACY_ENCODING: ("Đã chuyển phông chữ cũ", "Legacy font converted"),
+    FindingCheck.MISSING_COMMUNE_REPORT: ("Thiếu báo cáo của xã", "Commune report missing"),
+}
+
+
+def check_name(check: str, lang: str = config.DEFAULT_LANG) -> str:
+    """The readable name of a finding check (an unknown code comes back unchanged).
+
+    >>> check_name("duplicate_same", "en")
+    'Duplicate'
+    """
+    pair = FINDING_CHECK_NAMES.get(check)
+    if pair is None:
+        return str(check)
+    return pair[1] if _check_lang(lang) == "en" else pair[0]
 
 
 def _check_lang(lang: str) -> str:

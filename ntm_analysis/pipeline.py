@@ -9,9 +9,6 @@ validates each table against its pandera schema and writes it atomically.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +33,7 @@ from .readers import SKIP_SAMPLE_BESIDE_REAL_DATA
 from .registry import Registry, load_registry
 from .schema import ProcessedData
 from .validation import validate_table
+from .writing import atomic_write
 
 #: Parquet tables written by ``ntm clean``: attribute of Evaluation -> file name.
 PARQUET_TABLES = {
@@ -160,17 +158,6 @@ def run_clean(
     )
 
 
-def _atomic_write(path: Path, writer: Callable[[Path], None]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        writer(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Neutralise text cells that a spreadsheet would run as a formula (pure)."""
     text_cols = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
@@ -191,7 +178,7 @@ def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
     for attr, name in PARQUET_TABLES.items():
         table = validate_table(attr, getattr(ev, attr))
         path = out_dir / name
-        _atomic_write(path, lambda p, t=table: t.to_parquet(p, index=False))
+        atomic_write(path, lambda p, t=table: t.to_parquet(p, index=False))
         written.append(path)
     for name, attr, frame in (
         (config.FINDINGS_FILE, "findings", summary.findings),
@@ -199,16 +186,16 @@ def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
     ):
         table = safe_csv_frame(validate_table(attr, frame))
         path = out_dir / name
-        _atomic_write(path, lambda p, t=table: t.to_csv(p, index=False, encoding="utf-8-sig"))
+        atomic_write(path, lambda p, t=table: t.to_csv(p, index=False, encoding="utf-8-sig"))
         written.append(path)
     if summary.records is not None:
         path = out_dir / config.RECORDS_FILE
         records = summary.records.take(records_order(summary.records))
-        _atomic_write(path, lambda p: records.to_parquet(p, index=False))
+        atomic_write(path, lambda p: records.to_parquet(p, index=False))
         written.append(path)
     path = out_dir / config.INGEST_REPORT_FILE
     text = json.dumps(summary.report, ensure_ascii=False, indent=2, default=str)
-    _atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
     written.append(path)
     summary.out_dir = out_dir
     summary.written = written

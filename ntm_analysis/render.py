@@ -26,7 +26,6 @@ import shutil
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -42,6 +41,7 @@ from .review import SNAPSHOT_ENV, communes_in_year, district_name, write_snapsho
 from .review import departments as review_departments
 from .schema import ProcessedData
 from .sections.district import headline_sentences
+from .writing import atomic_write_text
 
 #: Page kinds and the notebook that renders each.
 KIND_DISTRICT = "district"
@@ -653,23 +653,6 @@ def notebook_to_html(nb: Any, *, title: str, context: dict) -> str:
 
 
 # ----------------------------------------------------------------------------- writing
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename.
-
-    The temporary file sits beside the target (same file system, so the
-    rename is atomic) and is created with the usual permissions (umask).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    try:
-        with open(tmp, "x", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def _store(job: RenderJob, output: PageOutput, out_dir: Path) -> PageResult:

@@ -22,8 +22,8 @@ import pandas as pd
 
 from . import config, trends
 from . import labels as lb
-from .catalog import Catalog, load_catalog
-from .errors import UsageError
+from .catalog import Catalog, CriteriaSet, load_catalog
+from .errors import CatalogError, NtmError, UsageError
 from .names import names_district
 from .pipeline import load_processed
 from .provenance import is_sample_report
@@ -70,21 +70,30 @@ class Review:
 
     @cached_property
     def catalog(self) -> Catalog:
+        """The catalog the data was cleaned with (the national one if its province file is gone)."""
         try:
             return load_catalog(self.data.report.get("province_set") or None)
-        except Exception:  # a missing province file must not stop a page
+        except NtmError:  # the province file moved or broke since cleaning: not a page stopper
             return load_catalog()
+
+    @cached_property
+    def criteria_set(self) -> CriteriaSet | None:
+        """The criteria set of the year's data, or None when the catalog does not know it."""
+        sets = self.communes.loc[self.communes["year"] == self.year, "criteria_set"].dropna()
+        if sets.empty:
+            return None
+        try:
+            return self.catalog.get(str(sets.iloc[0]))
+        except CatalogError:
+            return None
 
     @cached_property
     def criterion_names(self) -> dict[str, str]:
         """Criterion number -> name in ``lang`` for the year's criteria set."""
-        sets = self.communes.loc[self.communes["year"] == self.year, "criteria_set"].dropna()
-        try:
-            if len(sets):
-                return lb.criterion_names(self.catalog.get(str(sets.iloc[0])), self.lang)
+        if self.communes.loc[self.communes["year"] == self.year, "criteria_set"].isna().all():
             return lb.criterion_names(self.catalog, self.lang)
-        except Exception:
-            return {}
+        cset = self.criteria_set
+        return {} if cset is None else lb.criterion_names(cset, self.lang)
 
     def criterion_label(self, number: object) -> str:
         """ "17. Môi trường và an toàn thực phẩm" or "17" when no name is known."""
@@ -101,12 +110,8 @@ class Review:
         """Indicator code -> its text in ``lang`` for the year's criteria set."""
 
         def compute():
-            try:
-                sets = self.communes.loc[self.communes["year"] == self.year, "criteria_set"]
-                cset = self.catalog.get(str(sets.iloc[0]))
-                return {i.code: i.text(self.lang) for i in cset.indicators}
-            except Exception:
-                return {}
+            cset = self.criteria_set
+            return {} if cset is None else {i.code: i.text(self.lang) for i in cset.indicators}
 
         return self.cached("indicator_texts", compute)
 
@@ -285,11 +290,11 @@ def build_snapshot(data: ProcessedData, *, years: Sequence[int], lang: str) -> d
         for name in SNAPSHOT_ANALYSES:
             try:
                 value = getattr(review, name)
-            except Exception:  # a failing analysis fails in the page, where it is reported
+            except NtmError:  # bad data: the page computes it again and reports it
                 continue
             if name == "criterion_names":
                 review._cache["_criterion_names"] = value
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(NtmError):
             review.comparison()
         review.indicator_texts  # noqa: B018 - computed into the cache
         caches[int(year)] = dict(review._cache)
@@ -313,13 +318,10 @@ def write_snapshot(path: Path, data: ProcessedData, years: Sequence[int], lang: 
 
 def _from_snapshot(path: Path, year: int | None, lang: str) -> Review | None:
     file = os.environ.get(SNAPSHOT_ENV)
-    if not file or not Path(file).is_file():
+    if not file or not Path(file).is_file():  # not in a render batch, or on another machine
         return None
-    try:
-        with open(file, "rb") as fh:
-            snap = pickle.load(fh)  # written by this package for this batch only
-    except Exception:
-        return None
+    with open(file, "rb") as fh:
+        snap = pickle.load(fh)  # written by this package for this batch only
     resolved = path.resolve()
     if snap.get("key") != (str(resolved), _folder_stamp(resolved), lang):
         return None

@@ -49,6 +49,7 @@ from . import config
 from . import schema as s
 from .catalog import Catalog, CriteriaSet, Indicator, Threshold, load_catalog
 from .legacy_fonts import encode_legacy
+from .names import slugify
 from .provenance import SAMPLE_FILE_PREFIX
 from .registry import Registry, load_registry
 
@@ -278,17 +279,6 @@ class SampleTruth:
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def slugify(text: str) -> str:
-    """ASCII slug of a Vietnamese name.
-
-    >>> slugify("Xã Quảng Tân")
-    'xa-quang-tan'
-    """
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def _bare(name: str) -> str:

@@ -30,7 +30,7 @@ from . import schema as s
 from .catalog import load_catalog
 from .errors import NoDataError, RejectReason, UnreadableFileError, UsageError
 from .parsing import fold_text, normalize_text
-from .pipeline import _atomic_write, load_processed, safe_csv_frame
+from .pipeline import load_processed, safe_csv_frame
 from .plan_parsing import parse_deadline, parse_money_million
 from .provenance import is_sample_file
 from .readers import (
@@ -43,6 +43,7 @@ from .readers import (
 )
 from .responsibility import load_responsibility
 from .validation import validate_table
+from .writing import atomic_write
 
 #: The columns the tool fills: (field of roadmap.workbook_tasks, header).
 TOOL_COLUMNS = (
@@ -210,7 +211,7 @@ def export_task_workbooks(
             sample=data.is_sample,
         )
         path = out / f"{prefix}nhiem-vu-{chosen}_{_slug(name)}.xlsx"
-        _atomic_write(path, lambda p, b=book: b.save(p))
+        atomic_write(path, lambda p, b=book: b.save(p))
         files.append(path)
     if department is None and len(known) > 1:
         book = Workbook()
@@ -227,7 +228,7 @@ def export_task_workbooks(
                 sample=data.is_sample,
             )
         path = out / f"{prefix}nhiem-vu-{chosen}_tong-hop.xlsx"
-        _atomic_write(path, lambda p, b=book: b.save(p))
+        atomic_write(path, lambda p, b=book: b.save(p))
         files.append(path)
     keys = set(zip(plans["task_id"], plans["department"], strict=True))
     prefilled = sum(
@@ -780,11 +781,11 @@ def import_task_workbooks(
     plans = validate_table("plans", plans)
     written = []
     path = d / config.PLANS_FILE
-    _atomic_write(path, lambda p: plans.to_parquet(p, index=False))
+    atomic_write(path, lambda p: plans.to_parquet(p, index=False))
     written.append(path)
     path = d / config.PLAN_REJECTS_FILE
     table = safe_csv_frame(rejects)
-    _atomic_write(path, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig"))
+    atomic_write(path, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig"))
     written.append(path)
     if len(changes):
         path = d / config.PLAN_CHANGES_FILE
@@ -794,7 +795,7 @@ def import_task_workbooks(
         else:
             all_changes = changes
         out = safe_csv_frame(all_changes)
-        _atomic_write(path, lambda p: out.to_csv(p, index=False, encoding="utf-8-sig"))
+        atomic_write(path, lambda p: out.to_csv(p, index=False, encoding="utf-8-sig"))
         written.append(path)
     return ImportSummary(
         folder=base,

@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from . import schema as s
-from .errors import NtmError
+from .errors import FindingCheck, NtmError, RejectReason
 
 _YEAR = pa.Column("Int64", pa.Check.in_range(2000, 2100), nullable=False, coerce=True)
 _TEXT = {"dtype": "string", "nullable": True, "coerce": True}
@@ -174,7 +174,9 @@ FINDINGS_SCHEMA = pa.DataFrameSchema(
             coerce=True,
         ),
         "subject": pa.Column(**_TEXT),
-        "check": pa.Column(**_REQ_TEXT),
+        "check": pa.Column(
+            "string", pa.Check.isin([c.value for c in FindingCheck]), nullable=False, coerce=True
+        ),
         "message": pa.Column(**_REQ_TEXT),
         "source": pa.Column(**_TEXT),
     },
@@ -190,7 +192,9 @@ REJECTS_SCHEMA = pa.DataFrameSchema(
         s.SOURCE_ROW: pa.Column("Int64", nullable=True, coerce=True),
         "column": pa.Column(**_TEXT),
         "raw_value": pa.Column(**_TEXT),
-        "reason": pa.Column(**_REQ_TEXT),
+        "reason": pa.Column(
+            "string", pa.Check.isin([r.value for r in RejectReason]), nullable=False, coerce=True
+        ),
         "message": pa.Column(**_REQ_TEXT),
     },
     strict=True,
@@ -230,7 +234,9 @@ PLAN_REJECTS_SCHEMA = pa.DataFrameSchema(
         s.SOURCE_ROW: pa.Column("Int64", nullable=True, coerce=True),
         "column": pa.Column(**_TEXT),
         "raw_value": pa.Column(**_TEXT),
-        "reason": pa.Column(**_REQ_TEXT),
+        "reason": pa.Column(
+            "string", pa.Check.isin([r.value for r in RejectReason]), nullable=False, coerce=True
+        ),
         "message": pa.Column(**_REQ_TEXT),
     },
     strict=True,

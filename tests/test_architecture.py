@@ -24,7 +24,16 @@ PACKAGE_DIR = Path(ntm_analysis.__file__).resolve().parent
 #: Layer of every module, lowest first. A module may import its own layer and the
 #: layers below it. A new module must be placed here (and in README's architecture).
 LAYERS: dict[str, tuple[str, ...]] = {
-    "foundation": ("config", "errors", "schema", "codes", "labels", "names", "provenance"),
+    "foundation": (
+        "config",
+        "errors",
+        "schema",
+        "codes",
+        "labels",
+        "names",
+        "provenance",
+        "writing",
+    ),
     "reading": (
         "legacy_fonts",
         "parsing",

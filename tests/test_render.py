@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from render_fixtures import write_processed_fixture, write_tiny_notebooks  # noqa: E402
 
-from ntm_analysis import cli, names, render  # noqa: E402
+from ntm_analysis import cli, names, render, writing  # noqa: E402
 from ntm_analysis.errors import NoDataError, UsageError  # noqa: E402
 from ntm_analysis.review import load_review  # noqa: E402
 from ntm_analysis.sections import commune, district, markup  # noqa: E402
@@ -357,8 +357,8 @@ def test_cli_options_parse_into_the_api_call():
 
 def test_atomic_write_leaves_no_temporary_file(tmp_path):
     target = tmp_path / "a" / "page.html"
-    render.atomic_write_text(target, "one")
-    render.atomic_write_text(target, "two")
+    writing.atomic_write_text(target, "one")
+    writing.atomic_write_text(target, "two")
     assert target.read_text(encoding="utf-8") == "two"
     assert [p.name for p in target.parent.iterdir()] == ["page.html"]
 

@@ -78,3 +78,44 @@ def test_target_texts_write_every_operator_and_fall_back_to_the_report():
         }
     )
     assert target_texts(rows, "vi") == ["≥ 95", "≤ 2", "> 95", "< 2,5", "Đạt", "≥ 60 triệu", "–"]
+
+
+def test_every_finding_check_has_a_readable_name_in_both_languages():
+    from ntm_analysis import labels as lb
+    from ntm_analysis.errors import FindingCheck
+
+    assert set(lb.FINDING_CHECK_NAMES) == set(FindingCheck)
+    for check in FindingCheck:
+        assert lb.check_name(check, "vi") != check.value
+        assert lb.check_name(check.value, "en") != check.value
+
+
+def test_the_schemas_refuse_a_check_or_reason_outside_the_fixed_sets():
+    import pandas as pd
+
+    from ntm_analysis.validation import ContractError, validate_table
+
+    finding = {
+        "year": [2024],
+        "commune": ["Xã A"],
+        "subject_type": ["indicator"],
+        "subject": ["17.1"],
+        "check": ["appraisal_vs_threshold"],
+        "message": ["m"],
+        "source": ["a.xlsx"],
+    }
+    validate_table("findings", pd.DataFrame(finding))
+    with pytest.raises(ContractError):
+        validate_table("findings", pd.DataFrame(finding | {"check": ["made_up_check"]}))
+    reject = {
+        "source_file": ["a.xlsx"],
+        "source_sheet": ["2024"],
+        "source_row": [3],
+        "column": ["C"],
+        "raw_value": ["#DIV/0!"],
+        "reason": ["excel_error"],
+        "message": ["m"],
+    }
+    validate_table("rejects", pd.DataFrame(reject))
+    with pytest.raises(ContractError):
+        validate_table("rejects", pd.DataFrame(reject | {"reason": ["made_up_reason"]}))

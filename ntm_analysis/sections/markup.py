@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import config, plots
 from .. import labels as lb
+from ..errors import FindingCheck
 
 #: Resolution of embedded chart images: sharp on a projector, small enough to mail.
 FIGURE_DPI = 110
@@ -190,48 +191,21 @@ _COLUMNS = {
     "criteria_reassessed": ("Số tiêu chí đạt (đánh giá lại)", "Criteria met (re-assessed)"),
 }
 
-_CHECK_NAMES = {
-    "appraisal_vs_threshold": ("Tự đánh giá khác kết quả theo ngưỡng", "Appraisal vs threshold"),
-    "criterion_vs_indicators": (
-        "Đánh giá tiêu chí khác các chỉ tiêu",
-        "Criterion appraisal vs its indicators",
-    ),
-    "criterion_appraisal_vs_result": (
-        "Tự đánh giá tiêu chí khác kết quả tính",
-        "Criterion appraisal vs computed result",
-    ),
-    "matrix_total_mismatch": ("Tổng số tiêu chí đạt không khớp", "Matrix total mismatch"),
-    "missing_indicator": ("Thiếu chỉ tiêu trong báo cáo", "Indicator missing from report"),
-    "duplicate_conflict": ("Số liệu trùng, khác nhau", "Conflicting duplicate"),
-    "duplicate_same": ("Số liệu trùng", "Duplicate"),
-    "source_conflict": ("Tên xã/năm không thống nhất", "Conflicting title, sheet or file name"),
-    "legacy_encoding": ("Đã chuyển phông chữ cũ", "Legacy font converted"),
-    "missing_commune_report": ("Thiếu báo cáo của xã", "Commune report missing"),
-    "appraisal_vs_stated_target": (
-        "Tự đánh giá khác kết quả theo chỉ tiêu xã ghi",
-        "Appraisal vs the report's own target",
-    ),
-    "stated_target_vs_threshold": (
-        "Chỉ tiêu xã ghi khác ngưỡng áp dụng",
-        "Stated target vs threshold in use",
-    ),
-    "stated_target_inconsistent": (
-        "Các xã cùng vùng ghi chỉ tiêu khác nhau",
-        "Communes of a region state different targets",
-    ),
-    "target_unparsed": ("Không đọc được chỉ tiêu", "Target not readable"),
-}
 #: Findings that compare the commune's own appraisal with the evaluated result.
 APPRAISAL_CHECKS = (
-    "appraisal_vs_threshold",
-    "appraisal_vs_stated_target",
-    "criterion_appraisal_vs_result",
-    "criterion_vs_indicators",
+    FindingCheck.APPRAISAL_VS_THRESHOLD,
+    FindingCheck.APPRAISAL_VS_STATED_TARGET,
+    FindingCheck.CRITERION_APPRAISAL_VS_RESULT,
+    FindingCheck.CRITERION_VS_INDICATORS,
 )
 #: Findings about reporting completeness.
-COMPLETENESS_CHECKS = ("missing_commune_report", "missing_indicator")
+COMPLETENESS_CHECKS = (FindingCheck.MISSING_COMMUNE_REPORT, FindingCheck.MISSING_INDICATOR)
 #: Findings about the targets the reports state.
-TARGET_CHECKS = ("stated_target_vs_threshold", "stated_target_inconsistent", "target_unparsed")
+TARGET_CHECKS = (
+    FindingCheck.STATED_TARGET_VS_THRESHOLD,
+    FindingCheck.STATED_TARGET_INCONSISTENT,
+    FindingCheck.TARGET_UNPARSED,
+)
 MAX_FINDING_ROWS = 40
 
 
@@ -250,7 +224,7 @@ def phrase(key: str, lang: str = config.DEFAULT_LANG, **fields: Any) -> str:
 
 def check_name(check: str, lang: str = config.DEFAULT_LANG) -> str:
     """The readable name of a finding check ("duplicate_same" -> "Số liệu trùng")."""
-    return _pick(_CHECK_NAMES.get(check, (check, check)), lang)
+    return lb.check_name(check, lang)
 
 
 def format_number(value: object, lang: str = config.DEFAULT_LANG, digits: int = 1) -> str:
