@@ -8,6 +8,7 @@ validates each table against its pandera schema and writes it atomically.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -167,7 +168,11 @@ def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
-    """Validate and write every processed table; returns the paths written."""
+    """Validate and write every processed table; returns the paths written.
+
+    ``summary`` is not changed: :func:`clean_folder` returns a copy that
+    names the folder and the files.
+    """
     out_dir = Path(out_dir)
     raw = summary.raw_dir.resolve()
     if out_dir.resolve() == raw or out_dir.resolve().is_relative_to(raw):
@@ -197,8 +202,6 @@ def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
     text = json.dumps(summary.report, ensure_ascii=False, indent=2, default=str)
     atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
     written.append(path)
-    summary.out_dir = out_dir
-    summary.written = written
     return written
 
 
@@ -214,8 +217,9 @@ def clean_folder(
     summary = run_clean(
         raw_dir, province_file=province_file, registry_file=registry_file, progress=progress
     )
-    write_processed(summary, out_dir if out_dir is not None else config.PROCESSED_DATA_DIR)
-    return summary
+    out = Path(out_dir) if out_dir is not None else config.PROCESSED_DATA_DIR
+    written = write_processed(summary, out)
+    return dataclasses.replace(summary, out_dir=out, written=written)
 
 
 def load_processed(processed_dir: str | Path | None = None) -> ProcessedData:

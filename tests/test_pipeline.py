@@ -133,3 +133,13 @@ def test_read_records_errors_are_one_clear_line(tmp_path, processed_sample_dir):
         read_records(tmp_path / "bad.parquet")
     with pytest.raises(UsageError, match="not a records table: no column"):
         read_records(processed_sample_dir / config.COMMUNES_FILE)
+
+
+def test_write_processed_leaves_its_summary_unchanged(cleaned_sample, tmp_path):
+    from ntm_analysis.pipeline import write_processed
+
+    before = (cleaned_sample.out_dir, list(cleaned_sample.written))
+    written = write_processed(cleaned_sample, tmp_path / "again")
+    assert (cleaned_sample.out_dir, cleaned_sample.written) == before
+    assert sorted(p.name for p in written) == sorted(p.name for p in before[1])
+    assert all(p.parent == tmp_path / "again" and p.is_file() for p in written)
