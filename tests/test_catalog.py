@@ -10,7 +10,7 @@ from corpus import CRITERIA_NAMES
 from ntm_analysis.catalog import Catalog, criteria_set_from_data, load_catalog
 from ntm_analysis.errors import CatalogError
 
-#: The 19 criteria of QĐ 318 Annex I, in order (shared/reference/ntm-domain.md).
+#: The 19 criteria of QĐ 318 Annex I, in order (docs/catalog-sources.md, S1).
 QD318_NAMES = list(CRITERIA_NAMES)
 SET_IDS = {
     "qd1980_2016_commune",
