@@ -27,7 +27,7 @@ import yaml
 
 from . import config
 from .errors import CatalogError
-from .parsing import fold_text, normalize_text, parse_target, split_code
+from .parsing import fold_text, normalize_text, parse_number, parse_target, split_code
 from .schema import THRESHOLD_OPS
 
 KINDS = ("yes_no", "percent", "count", "money_per_capita", "number")
@@ -222,7 +222,8 @@ class Catalog:
         for s in self.sets:
             if s.id == set_id:
                 return s
-        raise CatalogError(f"Unknown criteria set '{set_id}'.", entry=set_id)
+        known = ", ".join(s.id for s in self.sets)
+        raise CatalogError(f"Unknown criteria set '{set_id}'; choose from {known}.", entry=set_id)
 
     def set_for_year(self, year: int, level: str = "commune") -> CriteriaSet:
         """The set of ``level`` whose data years cover ``year``."""
@@ -304,6 +305,34 @@ def _require(entry: Mapping[str, Any], key: str, where: str, path: str) -> Any:
     return value
 
 
+def _number_field(value: Any, key: str, where: str, path: str) -> float:
+    """A number written in a set file, as a person types it ("95", "95%", "95,5")."""
+    if isinstance(value, bool):
+        parsed = None
+    elif isinstance(value, int | float):
+        parsed = float(value)
+    else:
+        number = parse_number(str(value))
+        parsed = number.value if number.status == "ok" else None
+    if parsed is None or math.isnan(parsed):
+        raise CatalogError(
+            f"{path}: {where} has {key} {str(value)!r}, which is not a number "
+            "(write it as 95 or 95.5).",
+            path=path,
+            entry=where,
+        )
+    return parsed
+
+
+def _year_field(value: Any, where: str, path: str) -> int:
+    year = _number_field(value, "year", where, path)
+    if not year.is_integer():
+        raise CatalogError(
+            f"{path}: {where} has year {value!r}, which is not a year.", path=path, entry=where
+        )
+    return int(year)
+
+
 def _threshold_from_data(
     data: Mapping[str, Any], where: str, path: str, origin: str = ORIGIN_NATIONAL
 ) -> Threshold:
@@ -319,9 +348,9 @@ def _threshold_from_data(
     region = data.get("region")
     return Threshold(
         op=op,
-        value=None if value is None else float(value),
+        value=None if value is None else _number_field(value, "value", where, path),
         region=None if region in (None, "", "all") else str(region),
-        year=None if year in (None, "") else int(year),
+        year=None if year in (None, "") else _year_field(year, where, path),
         text=str(data.get("text") or ""),
         source=str(_require(data, "source", where, path)),
         origin=origin,
@@ -524,6 +553,20 @@ def _read_yaml(path: Path) -> Any:
         ) from exc
 
 
+def _sequence_lines(path: Path, key: str) -> list[int]:
+    """The 1-based line of each item of the top-level sequence ``key`` in a YAML file."""
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for k, v in root.value:
+        if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in v.value]
+    return []
+
+
 DEFAULT_PROVINCE_BASE_SET = "qd318_2022_commune"
 
 
@@ -539,11 +582,30 @@ def load_province_set(
         raise CatalogError(f"Province set file not found: {path}", path=str(path))
     if path.suffix.lower() in (".yaml", ".yml"):
         data = _read_yaml(path) or {}
+        if not isinstance(data, Mapping):
+            raise CatalogError(
+                f"{path.name}: a province set is a mapping with 'decision', 'base_set' and "
+                "'thresholds' (see README, 'Province detailing sets').",
+                path=str(path),
+            )
         name = str(data.get("decision") or data.get("id") or path.stem)
         base = str(data.get("base_set") or base_set)
-        entries = [dict(e) for e in data.get("thresholds") or ()]
-        for e in entries:
-            e.setdefault("source", name)
+        raw_entries = data.get("thresholds") or ()
+        lines = _sequence_lines(path, "thresholds")
+        entries = []
+        for i, e in enumerate(raw_entries if isinstance(raw_entries, list) else [raw_entries]):
+            line = f", line {lines[i]}" if i < len(lines) else ""
+            where = f"threshold {i + 1}{line}"
+            if not isinstance(e, Mapping):
+                raise CatalogError(
+                    f"{path.name}: {where} is not a mapping such as "
+                    "{indicator: '15.1', op: '>=', value: 95, source: '...'}.",
+                    path=str(path),
+                    entry=where,
+                )
+            entry = {"source": name, **e}
+            _threshold_from_data(entry, where, path.name, ORIGIN_PROVINCE)  # names the line
+            entries.append(entry)
         return apply_province_thresholds(catalog, entries, base_set=base, name=name)
     try:
         table = pd.read_excel(path, engine="calamine", dtype=object)

@@ -8,6 +8,7 @@ unreadable files or failed pages; 2 usage error or nothing could be read.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -23,7 +24,25 @@ def _print(lines: Sequence[str] | str, *, file=None) -> None:
     if isinstance(lines, str):
         lines = [lines]
     for line in lines:
-        print(line, file=file or sys.stdout)
+        try:
+            print(line, file=file or sys.stdout)
+        except BrokenPipeError:  # the rest is not wanted; the command still ends normally
+            _silence_stdout()
+            return
+
+
+def _silence_stdout() -> None:
+    """The reader of our output went away (``ntm ... | head``): drop the rest quietly.
+
+    Standard output is pointed at the null device, so neither later prints nor
+    the interpreter's final flush raise ``BrokenPipeError`` again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (captured output)
+        pass
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -95,6 +114,8 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
     catalog = load_catalog(args.province)
     set_id = args.set
+    if set_id is not None:
+        catalog.get(set_id)  # an unknown id is one line naming the known ones
     if args.year is not None:
         set_id = catalog.set_for_year(args.year, level=args.level).id
     frame = catalog.to_frame(lang=args.lang, set_id=set_id)
@@ -182,7 +203,10 @@ def _render_options(parser: argparse.ArgumentParser) -> None:
         help="page kinds to render; repeat for several (default: district, commune, department)",
     )
     parser.add_argument(
-        "--jobs", type=int, default=None, help="pages rendered in parallel (default: CPU cores)"
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="pages rendered in parallel, at least 1 (default: CPU cores)",
     )
     parser.add_argument(
         "--scheduler",
@@ -280,6 +304,17 @@ def cmd_province_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (for ``--jobs``)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ntm",
@@ -350,7 +385,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_OK
     except NoDataError as exc:
         _print(f"ntm: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -27,6 +27,7 @@ from .evaluation import (
     evaluate,
     records_order,
 )
+from .folders import check_writable_folder
 from .ingest import IngestResult, ingest_folder
 from .parsing import neutralise_formula
 from .provenance import is_sample_report
@@ -167,6 +168,12 @@ def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _refuse_raw_folder(raw_dir: Path, out_dir: Path) -> None:
+    raw = Path(raw_dir).resolve()
+    if out_dir.resolve() == raw or out_dir.resolve().is_relative_to(raw):
+        raise UsageError(f"Refusing to write into the raw folder {raw}; choose another --out.")
+
+
 def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
     """Validate and write every processed table; returns the paths written.
 
@@ -174,9 +181,7 @@ def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
     names the folder and the files.
     """
     out_dir = Path(out_dir)
-    raw = summary.raw_dir.resolve()
-    if out_dir.resolve() == raw or out_dir.resolve().is_relative_to(raw):
-        raise UsageError(f"Refusing to write into the raw folder {raw}; choose another --out.")
+    _refuse_raw_folder(summary.raw_dir, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     ev = summary.evaluation
@@ -213,11 +218,19 @@ def clean_folder(
     registry_file: str | Path | None = None,
     progress: bool = False,
 ) -> CleanSummary:
-    """Read every file of ``raw_dir``, evaluate, and write ``out_dir`` (the ``ntm clean`` API)."""
+    """Read every file of ``raw_dir``, evaluate, and write ``out_dir`` (the ``ntm clean`` API).
+
+    An ``out_dir`` that cannot be written is refused before anything is read.
+    """
+    out = Path(out_dir if out_dir is not None else config.PROCESSED_DATA_DIR)
+    raw = Path(raw_dir) if raw_dir is not None else config.RAW_DATA_DIR
+    if not raw.is_dir():
+        raise UsageError(f"Raw data folder not found: {raw}")
+    _refuse_raw_folder(raw, out)
+    check_writable_folder(out, "processed data folder")
     summary = run_clean(
         raw_dir, province_file=province_file, registry_file=registry_file, progress=progress
     )
-    out = Path(out_dir) if out_dir is not None else config.PROCESSED_DATA_DIR
     written = write_processed(summary, out)
     return dataclasses.replace(summary, out_dir=out, written=written)
 

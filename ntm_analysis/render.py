@@ -34,6 +34,7 @@ from typing import Any
 
 from . import config
 from .errors import NoDataError, RenderError, UsageError
+from .folders import check_writable_folder
 from .names import match_names, unique_slugs
 from .pipeline import load_processed
 from .provenance import is_sample_report
@@ -754,6 +755,7 @@ def render_review(
     out = Path(out_dir) if out_dir is not None else config.OUTPUTS_DIR
     if not processed.is_dir():
         raise NoDataError(f"No processed data folder at {processed}; run 'ntm clean' first.")
+    check_writable_folder(out, "outputs folder")
     data = load_processed(processed)
     plan = plan_jobs(
         data,

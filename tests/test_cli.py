@@ -171,3 +171,145 @@ def test_catalog_with_a_bad_province_file_is_one_line_and_exit_2(tmp_path):
     proc = run_ntm("catalog", "--province", str(bad))
     assert proc.returncode == 2
     assert_one_clear_line(proc)
+
+
+# ------------------------------------------------------------------ mistakes a person makes
+
+
+def test_clean_into_a_folder_that_cannot_be_written_stops_before_reading(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_clean_tidy_csv(raw / "t.csv")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be", encoding="utf-8")
+    proc = run_ntm("clean", "--raw", str(raw), "--out", str(blocker / "processed"))
+    assert proc.returncode == 2
+    assert_one_clear_line(proc)
+    assert str(blocker / "processed") in proc.stderr and ".tmp" not in proc.stderr
+    assert "Reading" not in proc.stderr and "internal error" not in proc.stderr
+
+
+@pytest.mark.skipif(
+    not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
+    reason="root writes into read-only folders",
+)
+def test_clean_into_a_read_only_folder_is_one_line_and_exit_2(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_clean_tidy_csv(raw / "t.csv")
+    out = tmp_path / "processed"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        proc = run_ntm("clean", "--raw", str(raw), "--out", str(out))
+    finally:
+        out.chmod(0o755)
+    assert proc.returncode == 2
+    assert_one_clear_line(proc)
+    assert list(out.iterdir()) == []
+
+
+def test_render_into_a_folder_that_cannot_be_written_is_one_line_and_exit_2(
+    tmp_path, processed_sample_dir
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    proc = run_ntm(
+        "render", "--processed", str(processed_sample_dir), "--out", str(blocker / "out")
+    )
+    assert proc.returncode == 2
+    assert_one_clear_line(proc)
+    assert "outputs folder" in proc.stderr and "Rendering" not in proc.stderr
+
+
+def test_processed_files_are_readable_by_colleagues(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    write_clean_tidy_csv(raw / "t.csv")
+    out = tmp_path / "processed"
+    assert main(["clean", "--raw", str(raw), "--out", str(out), "--quiet"]) == 0
+    umask = __import__("os").umask(0)
+    __import__("os").umask(umask)
+    for path in out.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path.name
+
+
+def test_unknown_criteria_set_is_one_line_naming_the_known_ones():
+    proc = run_ntm("catalog", "--set", "foo")
+    assert proc.returncode == 2
+    assert_one_clear_line(proc)
+    assert "foo" in proc.stderr and "qd318_2022_commune" in proc.stderr
+
+
+def test_province_value_written_with_a_percent_sign_is_read(tmp_path):
+    path = tmp_path / "tinh.yaml"
+    path.write_text(
+        "decision: QĐ thử\nthresholds:\n"
+        "  - {indicator: '15.1', op: '>=', value: '95%', source: 'QĐ thử, chỉ tiêu 15.1'}\n"
+        "  - {indicator: '3.1', op: '>=', value: '85,5'}\n",
+        encoding="utf-8",
+    )
+    cset = load_catalog(path).get("qd318_2022_commune")
+    assert cset.indicator("15.1").threshold_for(None, 2024).value == 95.0
+    assert cset.indicator("3.1").threshold_for(None, 2024).value == 85.5
+    proc = run_ntm("catalog", "--province", str(path), "--format", "csv", "--year", "2024")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_province_value_that_is_not_a_number_names_the_line(tmp_path):
+    path = tmp_path / "tinh.yaml"
+    path.write_text(
+        "decision: QĐ thử\nthresholds:\n"
+        "  - {indicator: '15.1', op: '>=', value: 95}\n"
+        "  - {indicator: '3.1', op: '>=', value: 'tám mươi'}\n",
+        encoding="utf-8",
+    )
+    proc = run_ntm("catalog", "--province", str(path))
+    assert proc.returncode == 2
+    assert_one_clear_line(proc)
+    assert "tinh.yaml" in proc.stderr and "line 4" in proc.stderr and "tám mươi" in proc.stderr
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", "thresholds: [95]", "thresholds: {year: x}"])
+def test_province_yaml_of_the_wrong_shape_is_one_line(tmp_path, text):
+    path = tmp_path / "tinh.yaml"
+    path.write_text(text + "\n", encoding="utf-8")
+    proc = run_ntm("catalog", "--province", str(path))
+    assert proc.returncode == 2
+    assert_one_clear_line(proc)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("catalog", "--format", "csv"),
+        ("catalog", "--format", "json"),
+        ("catalog",),
+        ("check", "--raw", "{raw}"),
+        ("check", "--raw", "{raw}", "--json"),
+        ("clean", "--raw", "{raw}", "--out", "{out}"),
+        ("sample", "--out", "{sample}"),
+        ("--help",),
+    ],
+)
+def test_piping_into_head_is_quiet_for_every_subcommand(tmp_path, sample_raw_dir, args):
+    fill = {
+        "raw": str(sample_raw_dir / "sample"),
+        "out": str(tmp_path / "p"),
+        "sample": str(tmp_path / "s"),
+    }
+    command = [sys.executable, "-m", "ntm_analysis.cli", *(a.format(**fill) for a in args)]
+    ntm = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    ntm.stdout.readline()
+    ntm.stdout.close()  # what head -1 does after its first line
+    stderr = ntm.stderr.read().decode()
+    code = ntm.wait(timeout=300)
+    assert "Error" not in stderr and "Traceback" not in stderr and "internal" not in stderr
+    assert code in (0, 1)
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_render_jobs_must_be_at_least_one(jobs, tmp_path):
+    proc = run_ntm("render", "--processed", str(tmp_path), "--jobs", jobs)
+    assert proc.returncode == 2
+    assert "--jobs" in proc.stderr and "at least 1" in proc.stderr
