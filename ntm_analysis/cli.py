@@ -200,7 +200,8 @@ def _render_options(parser: argparse.ArgumentParser) -> None:
         dest="kinds",
         action="append",
         choices=sorted(config.PAGE_NOTEBOOKS),
-        help="page kinds to render; repeat for several (default: district, commune, department)",
+        help="page kinds to render; repeat for several (default: district, commune and "
+        "department, or only the communes and departments named)",
     )
     parser.add_argument(
         "--jobs",

@@ -312,6 +312,20 @@ def _chosen_years(data: ProcessedData, years: Sequence[int] | None) -> list[int]
     return sorted(set(int(y) for y in years))
 
 
+def _kinds_asked(
+    kinds: Sequence[str] | None,
+    communes: Sequence[str] | None,
+    departments: Sequence[str] | None,
+) -> tuple:
+    """The page kinds a selection asks for.
+
+    Naming communes or departments asks for those pages, plus any ``kinds``
+    given; naming nothing and giving no kinds asks for the default kinds.
+    """
+    named = [k for k, names in ((KIND_COMMUNE, communes), (KIND_DEPARTMENT, departments)) if names]
+    return tuple(dict.fromkeys([*(kinds or ()), *named])) or DEFAULT_KINDS
+
+
 def plan_jobs(
     data: ProcessedData,
     *,
@@ -324,10 +338,11 @@ def plan_jobs(
 ) -> list[RenderJob]:
     """Every page to render for the selection; runs nothing.
 
-    The departments come from the responsibility mapping. Raises
-    :class:`UsageError` for a year, commune, department or kind not known.
+    The departments come from the responsibility mapping. Naming ``communes``
+    or ``departments`` selects those pages only, plus any ``kinds`` given.
+    Raises :class:`UsageError` for a year, commune, department or kind not known.
     """
-    kinds = tuple(kinds) if kinds else DEFAULT_KINDS
+    kinds = _kinds_asked(kinds, communes, departments)
     unknown = [k for k in kinds if k not in NOTEBOOKS]
     if unknown:
         raise UsageError(f"Unknown page kind(s) {unknown}; choose from {sorted(NOTEBOOKS)}.")

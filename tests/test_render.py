@@ -126,6 +126,27 @@ def test_plan_selects_communes_by_any_spelling(tiny_data):
     ]
 
 
+def test_naming_a_commune_renders_that_commune_only(tiny_data):
+    jobs = render.plan_jobs(tiny_data, communes=["quang tan"])
+    assert [(j.kind, j.label) for j in jobs] == [("commune", "Xã Quảng Tân")]
+
+
+def test_naming_communes_and_departments_renders_those_pages_only(tiny_data):
+    jobs = render.plan_jobs(
+        tiny_data, communes=["Quảng Lâm"], departments=["Phòng Tài nguyên – Môi trường"]
+    )
+    assert sorted((j.kind, j.label) for j in jobs) == [
+        ("commune", "Xã Quảng Lâm"),
+        ("department", "Phòng Tài nguyên – Môi trường"),
+    ]
+
+
+def test_naming_a_commune_with_other_kinds_adds_those_kinds(tiny_data):
+    jobs = render.plan_jobs(tiny_data, communes=["quang tan"], kinds=["district"])
+    assert [(j.kind, j.label) for j in jobs][1:] == [("commune", "Xã Quảng Tân")]
+    assert jobs[0].kind == "district"
+
+
 def test_plan_escapes_nothing_but_slugs_every_path(tiny_data):
     jobs = render.plan_jobs(tiny_data, kinds=["commune"])
     odd = next(j for j in jobs if "Thử" in j.label)
