@@ -95,9 +95,11 @@ class FindingCheck(StrEnum):
     CRITERION_VS_INDICATORS = "criterion_vs_indicators"  # criterion appraisal vs its indicators
     CRITERION_APPRAISAL_VS_RESULT = "criterion_appraisal_vs_result"  # vs computed result
     MATRIX_TOTAL_MISMATCH = "matrix_total_mismatch"  # stated total vs marks
+    REPORT_TOTAL_MISMATCH = "report_total_mismatch"  # "Đạt 19/19 tiêu chí" vs the report's rows
     MISSING_INDICATOR = "missing_indicator"  # expected by the catalog, absent from the report
     DUPLICATE_CONFLICT = "duplicate_conflict"  # same key, different values, from two sources
-    DUPLICATE_SAME = "duplicate_same"  # same key and value twice (kept one)
+    DUPLICATE_SAME = "duplicate_same"  # same values twice (kept one): one line per file pair
+    REPLACED_VERSION = "replaced_version"  # a newer version of a file replaced changed values
     SOURCE_CONFLICT = "source_conflict"  # titles / sheet name / file name disagree
     LEGACY_ENCODING = "legacy_encoding"  # text converted from TCVN3 / VNI
     MISSING_COMMUNE_REPORT = "missing_commune_report"  # registry unit with no data this year

@@ -7,13 +7,18 @@ resolved by precedence:
 1. layout, in the order of :data:`ntm_analysis.schema.LAYOUT_PRECEDENCE`
    (commune report, then tidy table, then district matrix);
 2. a visible sheet before a hidden sheet;
-3. file order (sorted relative path), then sheet order, then row order.
+3. the newer version of a file first (:mod:`ntm_analysis.versions`: the
+   revision its name states, a date in its name, its modification time, its
+   name), then sheet order, then row order.
 
-The first record wins. A loser with the same value (and appraisal) is counted
-as a duplicate; when it comes from the same layout a ``duplicate_same`` finding
-notes it (two layouts agreeing — a report and the district matrix — is simply
-a passed cross-check). A loser with a different value gives a
-``duplicate_conflict`` finding naming both sources and a reject line. A row all
+The first record wins. Records a newer version of the same layout replaced
+give one ``replaced_version`` finding per replaced file, naming the values
+that changed (or one ``duplicate_same`` line when none did). Otherwise a loser
+with the same value (and appraisal) is counted as a duplicate; when it comes
+from the same layout one ``duplicate_same`` finding per sheet pair notes it
+(two layouts agreeing — a report and the district matrix — is simply a passed
+cross-check). A loser with a different value gives a ``duplicate_conflict``
+finding naming both sources and a reject line. A row all
 of whose records were dropped is counted under ``duplicates_dropped``, so that
 for every file ``rows_read == records + non_data_rows + rejected_rows +
 duplicates_dropped`` (rows, not records).
@@ -37,8 +42,10 @@ import pandas as pd
 from . import schema as s
 from .documents import parse_document
 from .errors import FindingCheck, RejectReason, UnreadableFileError
+from .labels import label
 from .layouts import SheetResult, findings_frame, parse_sheet, records_frame, rejects_frame
 from .readers import DOCUMENT_EXTENSIONS, NOT_DATA_EXTENSIONS, discover_inputs, read_sheets
+from .versions import FileVersion, file_version, newest_first
 from .word import read_document
 
 #: Above this many files a progress bar is shown (when asked for).
@@ -248,24 +255,28 @@ def ingest_folder(
     inputs, skipped = discover_inputs(raw_dir)
     jobs = _default_jobs() if jobs is None else max(1, int(jobs))
     files: list[dict] = []
+    versions: dict[str, FileVersion] = {}
     records: list[tuple] = []
     reject_rows: list[tuple] = []
     finding_rows: list[tuple] = []
-    # (file index, sheet index, hidden) per (file, sheet) for precedence
-    sheet_order: dict[tuple[str, str], tuple[int, int, bool]] = {}
-    for file_index, outcome in enumerate(
-        _outcomes(inputs, raw_dir, registry, catalog, jobs, progress)
+    sheets_of: dict[str, list[tuple[str, bool]]] = {}
+    for path, outcome in zip(
+        inputs, _outcomes(inputs, raw_dir, registry, catalog, jobs, progress), strict=True
     ):
-        rel = outcome.entry["file"]
-        for sheet_index, (name, hidden) in enumerate(outcome.sheets):
-            sheet_order[(rel, name)] = (file_index, sheet_index, hidden)
+        sheets_of[outcome.entry["file"]] = list(outcome.sheets)
+        versions[outcome.entry["file"]] = file_version(outcome.entry["file"], _mtime(path))
         records.extend(outcome.records)
         reject_rows.extend(outcome.rejects)
         finding_rows.extend(outcome.findings)
         files.append(outcome.entry)
+    # (file index, sheet index, hidden) per (file, sheet) for precedence: newest version first
+    sheet_order: dict[tuple[str, str], tuple[int, int, bool]] = {}
+    for file_index, version in enumerate(newest_first(list(versions.values()))):
+        for sheet_index, (name, hidden) in enumerate(sheets_of[version.path]):
+            sheet_order[(version.path, name)] = (file_index, sheet_index, hidden)
 
     kept, dup_rejects, dup_findings, dropped_rows, dropped_records = _deduplicate_rows(
-        records, sheet_order
+        records, sheet_order, versions
     )
     for entry in files:
         for sh in entry.get("sheets", []):
@@ -295,7 +306,10 @@ def ingest_folder(
         "precedence": [
             *[f"layout: {layout}" for layout in s.LAYOUT_PRECEDENCE],
             "visible sheet before hidden sheet",
-            "file order (sorted path), then sheet order, then row order",
+            "newer version of a file first: the revision its name states ('bản sửa', "
+            "'bổ sung', 'lần 2', 'v2'), then a date in its name, then its modification time, "
+            "then its name (later first)",
+            "then sheet order, then row order",
         ],
     }
     return IngestResult(records=records_df, rejects=rejects_df, findings=findings_df, report=report)
@@ -346,6 +360,13 @@ def _totals(files: list[dict], records: pd.DataFrame, rejects: pd.DataFrame) -> 
 # --------------------------------------------------------------------------- duplicates
 
 
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def _na(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
@@ -372,7 +393,9 @@ def _txt(value: object) -> str:
 
 
 def _deduplicate_rows(
-    rows: list[tuple], sheet_order: dict[tuple[str, str], tuple[int, int, bool]]
+    rows: list[tuple],
+    sheet_order: dict[tuple[str, str], tuple[int, int, bool]],
+    versions: dict[str, FileVersion] | None = None,
 ) -> tuple[list[tuple], list[tuple], list[tuple], dict, dict]:
     """Tuple-level de-duplication; see :func:`deduplicate`."""
     c = _COL
@@ -384,6 +407,9 @@ def _deduplicate_rows(
         fi, si, hidden = sheet_order.get((r[f_file], r[f_sheet]), (0, 0, False))
         row = r[f_row] if not _na(r[f_row]) else 0
         return (rank.get(r[c["layout"]], len(rank)), hidden, fi, si, row, k)
+
+    def hidden(r: tuple) -> bool:
+        return sheet_order.get((r[f_file], r[f_sheet]), (0, 0, False))[2]
 
     winners: dict[tuple, int] = {}
     losers: list[int] = []
@@ -399,39 +425,30 @@ def _deduplicate_rows(
         return rows, [], [], {}, {}
     rejects: list[tuple] = []
     findings: list[tuple] = []
+    # (older file, newer file) -> the records the newer version replaced, in row order
+    replaced: dict[tuple[str, str], list[tuple[tuple, tuple, bool]]] = {}
+    # (dropped file, sheet, kept file, sheet) -> identical records dropped
+    repeated: dict[tuple, list[tuple[tuple, tuple]]] = {}
     lost = set(losers)
     for k in sorted(losers):
         r = rows[k]
         key = (r[c["year"]], r[c["commune_code"]], r[c["commune"]], r[c["level"]],
                r[c["indicator"]])  # fmt: skip
         w = rows[winners[key]]
-        win_src = _src(w[f_file], w[f_sheet], w[f_row])
-        lose_src = _src(r[f_file], r[f_sheet], r[f_row])
-        sa = c["self_assessed"]
-        if r[c["level"]] == "criterion":
-            same = _same(w[sa], r[sa])
-            shown_w, shown_l = w[sa], r[sa]
-        else:
-            same = _same(w[c["value"]], r[c["value"]]) and (
-                _same(w[sa], r[sa]) or _na(w[sa]) or _na(r[sa])
-            )
-            vt = c["value_text"]
-            shown_w = w[vt] if not _na(w[vt]) else w[sa]
-            shown_l = r[vt] if not _na(r[vt]) else r[sa]
-        what = f"{r[c['level']]} {r[c['indicator']]} of {r[c['commune']]} in {r[c['year']]}"
-        base = (r[c["year"]], r[c["commune"]], r[c["level"]], r[c["indicator"]])
+        same = _same_result(w, r)
+        if w[c["layout"]] == r[c["layout"]] and w[f_file] != r[f_file] and hidden(w) == hidden(r):
+            replaced.setdefault((r[f_file], w[f_file]), []).append((r, w, same))
+            continue
         if same:
             if w[c["layout"]] == r[c["layout"]]:
-                findings.append(
-                    (
-                        *base,
-                        str(FindingCheck.DUPLICATE_SAME),
-                        f"The {what} appears twice with the same result ({_txt(shown_w)}): "
-                        f"{win_src} and {lose_src}; kept {win_src}.",
-                        win_src,
-                    )
-                )
+                pair = (r[f_file], r[f_sheet], w[f_file], w[f_sheet])
+                repeated.setdefault(pair, []).append((r, w))
             continue
+        win_src = _src(w[f_file], w[f_sheet], w[f_row])
+        lose_src = _src(r[f_file], r[f_sheet], r[f_row])
+        shown_w, shown_l = _shown(w), _shown(r)
+        what = f"{r[c['level']]} {r[c['indicator']]} of {r[c['commune']]} in {r[c['year']]}"
+        base = (r[c["year"]], r[c["commune"]], r[c["level"]], r[c["indicator"]])
         findings.append(
             (
                 *base,
@@ -453,6 +470,10 @@ def _deduplicate_rows(
                 "precedence; correct the file that is wrong.",
             )
         )
+    for (old_file, new_file), items in replaced.items():
+        findings.append(_replaced_finding(old_file, new_file, items, versions))
+    for (old_file, old_sheet, new_file, new_sheet), items in repeated.items():
+        findings.append(_repeated_finding(old_file, old_sheet, new_file, new_sheet, items))
     kept = [r for k, r in enumerate(rows) if k not in lost]
     kept_rows = {(r[f_file], r[f_sheet], r[f_row]) for r in kept}
     dropped_rows: dict[tuple[str, str], int] = {}
@@ -469,8 +490,111 @@ def _deduplicate_rows(
     return kept, rejects, findings, dropped_rows, dropped_records
 
 
+def _same_result(w: tuple, r: tuple) -> bool:
+    c, sa = _COL, _COL["self_assessed"]
+    if r[c["level"]] == "criterion":
+        return _same(w[sa], r[sa])
+    return _same(w[c["value"]], r[c["value"]]) and (_same(w[sa], r[sa]) or _na(w[sa]) or _na(r[sa]))
+
+
+def _shown(r: tuple) -> object:
+    """What a record says, as written: its value text, else its appraisal."""
+    c = _COL
+    if r[c["level"]] != "criterion" and not _na(r[c["value_text"]]):
+        return r[c["value_text"]]
+    return r[c["self_assessed"]]
+
+
+def _written(r: tuple) -> str:
+    """What a record says, as a person reads it ("95,5%", "Đạt")."""
+    shown = _shown(r)
+    if isinstance(shown, str) and shown in s.APPRAISALS:
+        return label(shown)
+    return _txt(shown)
+
+
+def _changes(changed: list[tuple[tuple, tuple]]) -> list[str]:
+    """ "code: old → new" per changed value; a criterion whose indicator row says it is left out."""
+    c = _COL
+    indicator_codes = {r[c["indicator"]] for r, _ in changed if r[c["level"]] != "criterion"}
+    out = []
+    for r, w in changed:
+        code = r[c["indicator"]]
+        if r[c["level"]] == "criterion":
+            if code in indicator_codes:
+                continue
+            code = f"TC {code}"
+        out.append(f"{code}: {_written(r)} → {_written(w)}")
+    return out
+
+
+#: Changed values named in one finding before "and N more".
+CHANGES_SHOWN = 12
+
+
+def _year_commune(items: list) -> tuple[object, object]:
+    c = _COL
+    years = {it[0][c["year"]] for it in items}
+    communes = {it[0][c["commune"]] for it in items}
+    return (
+        next(iter(years)) if len(years) == 1 else None,
+        next(iter(communes)) if len(communes) == 1 else None,
+    )
+
+
+def _replaced_finding(
+    old_file: str,
+    new_file: str,
+    items: list[tuple[tuple, tuple, bool]],
+    versions: dict[str, FileVersion] | None,
+) -> tuple:
+    """One finding for a file whose records a newer version of it replaced."""
+    year, commune = _year_commune(items)
+    changed = [(r, w) for r, w, same in items if not same]
+    why = ""
+    if versions and old_file in versions and new_file in versions:
+        why = f" ({versions[new_file].newer_because(versions[old_file])})"
+    if not changed:
+        message = (
+            f"{old_file} and {new_file} hold the same {len(items)} value(s); kept {new_file}{why}."
+        )
+        return (year, commune, "file", old_file, str(FindingCheck.DUPLICATE_SAME), message,
+                new_file)  # fmt: skip
+    changes = _changes(changed)
+    shown = changes[:CHANGES_SHOWN]
+    more = len(changes) - len(shown)
+    listed = "; ".join(shown) + (f"; and {more} more" if more else "")
+    message = (
+        f"{new_file} replaces the older version {old_file}{why}; "
+        f"{len(changed)} of {len(items)} value(s) changed: {listed}."
+    )
+    return (year, commune, "file", old_file, str(FindingCheck.REPLACED_VERSION), message,
+            new_file)  # fmt: skip
+
+
+def _repeated_finding(
+    old_file: str, old_sheet: object, new_file: str, new_sheet: object, items: list
+) -> tuple:
+    """One finding for the identical records one sheet repeats from another."""
+    c = _COL
+    year, commune = _year_commune(items)
+    kept = _src(new_file, new_sheet, None)
+    dropped = _src(old_file, old_sheet, None)
+    codes = [str(r[c["indicator"]]) for r, _ in items]
+    listed = ", ".join(codes[:CHANGES_SHOWN]) + (
+        f" and {len(codes) - CHANGES_SHOWN} more" if len(codes) > CHANGES_SHOWN else ""
+    )
+    message = (
+        f"{len(items)} value(s) appear twice with the same result in {kept} and {dropped} "
+        f"({listed}); kept {kept}."
+    )
+    return (year, commune, "sheet", dropped, str(FindingCheck.DUPLICATE_SAME), message, kept)
+
+
 def deduplicate(
-    records: pd.DataFrame, sheet_order: dict[tuple[str, str], tuple[int, int, bool]]
+    records: pd.DataFrame,
+    sheet_order: dict[tuple[str, str], tuple[int, int, bool]],
+    versions: dict[str, FileVersion] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple[dict, dict]]:
     """Keep one record per year × commune × level × code (pure).
 
@@ -483,7 +607,9 @@ def deduplicate(
         tuple(None if _na(v) else v for v in r)
         for r in records.loc[:, list(s.RECORD_COLUMNS)].itertuples(index=False, name=None)
     ]
-    kept, rejects, findings, dropped_rows, dropped_records = _deduplicate_rows(rows, sheet_order)
+    kept, rejects, findings, dropped_rows, dropped_records = _deduplicate_rows(
+        rows, sheet_order, versions
+    )
     return (
         records_frame(kept),
         rejects_frame(rejects),

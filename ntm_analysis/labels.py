@@ -303,6 +303,14 @@ FINDING_CHECK_NAMES: dict[str, tuple[str, str]] = {
     ),
     FindingCheck.DUPLICATE_CONFLICT: ("Số liệu trùng, khác nhau", "Conflicting duplicate"),
     FindingCheck.DUPLICATE_SAME: ("Số liệu trùng", "Duplicate"),
+    FindingCheck.REPLACED_VERSION: (
+        "Báo cáo đã được thay bằng bản mới",
+        "Report replaced by a newer version",
+    ),
+    FindingCheck.REPORT_TOTAL_MISMATCH: (
+        "Số tiêu chí đạt ghi trong báo cáo không khớp",
+        "Report's stated total mismatch",
+    ),
     FindingCheck.SOURCE_CONFLICT: (
         "Tên xã/năm không thống nhất",
         "Conflicting title, sheet or file name",

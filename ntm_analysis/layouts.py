@@ -48,6 +48,7 @@ from .parsing import (
     split_unit_prefix,
 )
 from .readers import RawSheet, column_letter
+from .stated_totals import find_stated_total
 
 # non-data row kinds
 TITLE = "title"
@@ -1242,6 +1243,8 @@ def _parse_report(b: _Builder, rows, body, header: _Header, year, match, catalog
             target, value_col, appraisal_col, unit_col, crit_rows, ind_seen,
         )  # fmt: skip
 
+    if cset is not None and commune is not None:
+        _check_stated_total(b, rows, year, commune, len(cset.criteria))
     # a single-indicator criterion row carries its indicator's value as well
     if cset is None:
         return
@@ -1523,6 +1526,44 @@ def _parse_matrix(b: _Builder, rows, body, header: _Header, year, matcher, catal
                 f"marks show {met}.",
                 i,
             )
+
+
+def _check_stated_total(b: _Builder, rows, year, commune: str, set_size: int) -> None:
+    """Check "Đạt 19/19 tiêu chí" against the report's own criterion rows."""
+    stated = find_stated_total(rows)
+    if stated is None:
+        return
+    level, appraisal = _RECORD_INDEX["level"], _RECORD_INDEX["self_assessed"]
+    number = _RECORD_INDEX["criterion"]
+    appraised = {
+        r[number]: r[appraisal]
+        for r in b.records
+        if r[level] == LEVEL_CRITERION and r[appraisal] is not None
+    }
+    if len(appraised) < (stated.out_of or set_size):
+        return  # the rows do not cover what the statement counts
+    met = sorted((n for n, a in appraised.items() if a == s.MET), key=_criterion_order)
+    if len(met) == stated.met:
+        return
+    not_met = sorted((n for n, a in appraised.items() if a != s.MET), key=_criterion_order)
+    b.finding(
+        year,
+        commune,
+        "total",
+        "criteria_met",
+        FindingCheck.REPORT_TOTAL_MISMATCH,
+        f"The report states '{stated.text}' for {commune} but its own criterion rows mark "
+        f"{len(met)} as met (not met: {', '.join(not_met) or 'none'}).",
+        stated.row,
+    )
+
+
+def _criterion_order(number: object) -> tuple:
+    text = str(number)
+    return (0, int(text), "") if text.isdigit() else (1, 0, text)
+
+
+_RECORD_INDEX = {name: k for k, name in enumerate(s.RECORD_COLUMNS)}
 
 
 # --------------------------------------------------------------------------- tidy table

@@ -124,8 +124,10 @@ def test_hidden_copy_is_a_same_duplicate(ingested):
     copy = next(sh for sh in f["sheets"] if sh["sheet"] == "Copy")
     assert copy["hidden"] and copy["duplicates_dropped"] == 3 and copy["records"] == 0
     same = ingested.findings.loc[ingested.findings["check"] == "duplicate_same"]
-    assert sorted(same["subject"]) == ["1", "1.1", "1.2"]
-    assert all("Copy" in m and "BC 2023" in m for m in same["message"])
+    # one line for the sheet pair, naming the codes, not one line per value
+    assert same["subject"].tolist() == ["2023/quang_tan_2023.xlsx › Copy"]
+    (message,) = same["message"]
+    assert "3 value(s)" in message and "1, 1.1, 1.2" in message and "BC 2023" in message
 
 
 def test_commune_report_wins_over_matrix_and_conflict_names_both(ingested):
@@ -142,7 +144,12 @@ def test_commune_report_wins_over_matrix_and_conflict_names_both(ingested):
     assert qt2.loc["2", "self_assessed"] == s.NOT_MET
     assert qt2.loc["3", "layout"] == s.LAYOUT_DISTRICT_MATRIX  # only the matrix has it
     lost = ingested.rejects.loc[ingested.rejects["reason"] == "duplicate_conflict"]
-    assert set(lost[s.SOURCE_FILE]) == {"ma_tran_2023.xlsx", "tan_binh_2022_dien.xlsx"}
+    # tan_binh_2022_dien.xlsx, written after tan_binh_2022.xls, is its newer version and wins;
+    # the matrix disagrees with it
+    assert set(lost[s.SOURCE_FILE]) == {"ma_tran_2023.xlsx", "ma_tran_tc.xlsx"}
+    replaced = f.loc[f["check"] == "replaced_version"]
+    assert replaced["subject"].tolist() == ["tan_binh_2022.xls"]
+    assert "4: Đạt → Chưa đạt" in replaced.iloc[0]["message"]
 
 
 def test_matrix_agreeing_with_reports_is_counted_not_flagged(ingested):
