@@ -33,6 +33,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "names",
         "provenance",
         "writing",
+        "folders",
     ),
     "reading": (
         "legacy_fonts",
@@ -40,10 +41,12 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "plan_parsing",
         "readers",
         "word",
+        "stated_totals",
         "layouts",
         "documents",
         "lineage",
         "registry",
+        "versions",
         "ingest",
     ),
     "rules": (
