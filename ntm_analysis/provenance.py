@@ -9,6 +9,8 @@ these two functions, so a page never carries the sample banner over real data.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from pathlib import PurePath, PurePosixPath
 
@@ -60,3 +62,20 @@ def is_sample_report(report: Mapping) -> bool:
     if not read:
         return bool(report.get("sample"))
     return all(is_sample_file(f) for f in read)
+
+
+def dataset_fingerprint(report: Mapping) -> str:
+    """A short id of the data a processed folder was built from.
+
+    Two cleanings of the same files (same paths, rows and records) give the
+    same id; another dataset (the sample, another district) gives another.
+    Rendered pages carry it, so the index can tell pages of the data in use
+    from pages left over from other data.
+    """
+    files = sorted(
+        (str(f.get("file", "")), f.get("rows_read"), f.get("records"))
+        for f in report.get("files", [])
+        if f.get("status") == _READ
+    )
+    text = json.dumps([files, bool(is_sample_report(report))], default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]

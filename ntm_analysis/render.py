@@ -37,7 +37,7 @@ from .errors import NoDataError, RenderError, UsageError
 from .folders import check_writable_folder
 from .names import match_names, unique_slugs
 from .pipeline import load_processed
-from .provenance import is_sample_report
+from .provenance import dataset_fingerprint, is_sample_report
 from .review import SNAPSHOT_ENV, communes_in_year, district_name, write_snapshot
 from .review import departments as review_departments
 from .schema import ProcessedData
@@ -179,6 +179,9 @@ class RenderSummary:
     index_path: Path
     pages: list[PageResult] = field(default_factory=list)
     seconds: float = 0.0
+    #: Pages of other data moved out of the index's way, and the folder they went to.
+    set_aside: list[str] = field(default_factory=list)
+    set_aside_dir: Path | None = None
 
     @property
     def failures(self) -> list[PageResult]:
@@ -196,6 +199,11 @@ class RenderSummary:
         if self.failures:
             out.append(f"{len(self.failures)} page(s) failed:")
             out.extend("  " + p.describe_error().replace("\n", "\n  ") for p in self.failures)
+        if self.set_aside:
+            out.append(
+                f"{len(self.set_aside)} page(s) built from other data moved to "
+                f"{self.set_aside_dir}; the index lists only pages of the data in use."
+            )
         out.append(f"Index: {self.index_path}")
         return out
 
@@ -837,6 +845,33 @@ def _with_page_path(job: RenderJob) -> RenderJob:
 # ----------------------------------------------------------------------------- index
 
 
+#: Folder (under the outputs folder) that pages built from other data are moved to.
+SUPERSEDED_DIR = "superseded"
+
+
+def _set_aside_stale(summary: RenderSummary, stale: list[dict]) -> None:
+    """Move the pages of other data (and their notebooks) to ``superseded/<time>/``."""
+    out = summary.out_dir
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target_root = out / SUPERSEDED_DIR / stamp
+    for e in stale:
+        rel = _safe_relative(str(e.get("path")))
+        if rel is None:
+            continue
+        page = out / rel
+        moved = False
+        for path in (page, page.with_suffix(".ipynb"), page.with_suffix(".failed.ipynb")):
+            if path.is_file():
+                target = target_root / path.relative_to(out)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+                moved = True
+        if moved:
+            summary.set_aside.append(rel)
+    if summary.set_aside:
+        summary.set_aside_dir = target_root
+
+
 def _load_manifest(out_dir: Path) -> dict:
     path = out_dir / MANIFEST_FILE
     try:
@@ -857,11 +892,20 @@ def write_index(summary: RenderSummary, data: Any, *, lang: str = "vi") -> Path:
     """Write ``index.html`` linking every page on disk, grouped by year, with headlines.
 
     Pages rendered by earlier runs (other years, other selections) stay listed
-    through ``manifest.json``, as long as their HTML file still exists.
+    through ``manifest.json``, as long as their HTML file still exists and they
+    were built from the same data. Pages built from other data (the sample,
+    an earlier dataset) are moved to ``superseded/<time>/`` and left out.
     """
     out = summary.out_dir
     manifest = _load_manifest(out)
-    entries = {(e.get("kind"), e.get("year"), e.get("key")): e for e in manifest["pages"]}
+    dataset = dataset_fingerprint(data.report)
+    entries = {}
+    stale = []
+    for e in manifest["pages"]:
+        if e.get("dataset") == dataset:
+            entries[(e.get("kind"), e.get("year"), e.get("key"))] = e
+        else:
+            stale.append(e)
     for p in summary.pages:
         rel = p.html_path.relative_to(out).as_posix()
         old = entries.get((p.kind, p.year, p.key), {})
@@ -875,7 +919,10 @@ def write_index(summary: RenderSummary, data: Any, *, lang: str = "vi") -> Path:
             "rendered_at": datetime.now(UTC).isoformat(timespec="seconds")
             if p.ok
             else old.get("rendered_at"),
+            "dataset": dataset,
         }
+    current = {str(e.get("path")) for e in entries.values()}
+    _set_aside_stale(summary, [e for e in stale if str(e.get("path")) not in current])
     pages = [
         e
         for e in entries.values()

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 
 from .. import config, plots
@@ -15,12 +17,11 @@ from ..evaluation import code_sort_key
 from ..reassessment import disagreements, reassessed_standing
 from ..review import Review
 from .markup import (
-    APPRAISAL_CHECKS,
     COMPLETENESS_CHECKS,
     MAX_FINDING_ROWS,
-    TARGET_CHECKS,
     chart,
     check_name,
+    count_phrase,
     format_number,
     heading,
     paragraphs,
@@ -290,21 +291,28 @@ def findings_in_year(review: Review) -> pd.DataFrame:
     return f.loc[year == review.year]
 
 
+#: Findings listed under each check before "và N phát hiện khác".
+FINDINGS_PER_CHECK = 10
+
+
 def data_checks(review: Review) -> str:
-    """Findings of the data checks: appraisal against result, and reporting completeness."""
+    """Every finding of the year, counted by check and listed under its check.
+
+    A check with more than :data:`FINDINGS_PER_CHECK` findings lists the first
+    ones and says how many more there are (all are in ``findings.csv``).
+    """
     lang = review.lang
     found = findings_in_year(review)
-    appraisal = found.loc[found["check"].isin(APPRAISAL_CHECKS)]
     missing = found.loc[found["check"].isin(COMPLETENESS_CHECKS)]
-    targets = found.loc[found["check"].isin(TARGET_CHECKS)]
     parts = [heading("checks", lang)]
     parts.append(
         paragraphs(
             [
-                phrase(
+                count_phrase(
                     "checks_counts",
+                    len(found),
                     lang,
-                    findings=len(appraisal),
+                    findings=len(found),
                     missing=len(missing),
                     year=review.year,
                 )
@@ -313,25 +321,24 @@ def data_checks(review: Review) -> str:
     )
     if found.empty:
         parts.append(paragraphs([phrase("no_findings", lang)]))
-    else:
-        by_check = (
-            found.assign(check=found["check"].map(lambda c: check_name(c, lang)))
-            .groupby("check", sort=True)
-            .size()
-            .rename("n")
-            .reset_index()
-        )
-        parts.append(table_html(by_check, lang))
-        for subset in (appraisal, targets, missing):
-            if len(subset):
-                shown = subset.loc[:, ["commune", "subject", "message"]]
-                parts.append(table_html(shown, lang, max_rows=MAX_FINDING_ROWS))
-                if len(subset) > MAX_FINDING_ROWS:
-                    parts.append(
-                        paragraphs(
-                            [phrase("checks_more", lang, shown=MAX_FINDING_ROWS, total=len(subset))]
-                        )
-                    )
+        return "".join(parts)
+    named = found.assign(check_label=found["check"].map(lambda c: check_name(c, lang)))
+    by_check = (
+        named.groupby("check_label", sort=True)
+        .size()
+        .rename("n")
+        .reset_index()
+        .rename(columns={"check_label": "check"})
+    )
+    parts.append(table_html(by_check, lang))
+    for label, rows in named.groupby("check_label", sort=True):
+        rows = rows.sort_values(["commune", "subject"], na_position="last", kind="stable")
+        parts.append(f'<h3 class="ntm-check-group">{html.escape(f"{label} ({len(rows)})")}</h3>')
+        shown = rows.loc[:, ["commune", "subject", "message"]]
+        parts.append(table_html(shown, lang, max_rows=FINDINGS_PER_CHECK))
+        more = len(rows) - FINDINGS_PER_CHECK
+        if more > 0:
+            parts.append(paragraphs([count_phrase("checks_group_more", more, lang, n=more)]))
     return "".join(parts)
 
 

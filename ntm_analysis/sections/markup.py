@@ -91,13 +91,28 @@ _PHRASES = {
         "{department} has no unmet indicator in {year}.",
     ),
     "checks_counts": (
-        "{findings} phát hiện khi đối chiếu số liệu năm {year}; {missing} báo cáo hoặc chỉ tiêu "
-        "còn thiếu.",
-        "{findings} cross-check findings in {year}; {missing} missing reports or indicators.",
+        "{findings} phát hiện khi đối chiếu số liệu năm {year}, trong đó {missing} về báo cáo "
+        "hoặc chỉ tiêu còn thiếu. Tất cả được liệt kê dưới đây theo loại.",
+        "{findings} findings in the data checks of {year}, {missing} of them about missing "
+        "reports or indicators. All are listed below by kind.",
+    ),
+    "checks_counts_one": (
+        "{findings} phát hiện khi đối chiếu số liệu năm {year}, trong đó {missing} về báo cáo "
+        "hoặc chỉ tiêu còn thiếu.",
+        "{findings} finding in the data checks of {year}, {missing} of them about missing "
+        "reports or indicators.",
     ),
     "checks_more": (
         "Hiển thị {shown}/{total} dòng; xem đầy đủ trong tệp findings.csv.",
         "Showing {shown} of {total} rows; see findings.csv for all.",
+    ),
+    "checks_group_more": (
+        "… và {n} phát hiện khác (xem đầy đủ trong tệp findings.csv).",
+        "… and {n} more findings (see findings.csv for all).",
+    ),
+    "checks_group_more_one": (
+        "… và {n} phát hiện khác (xem đầy đủ trong tệp findings.csv).",
+        "… and {n} more finding (see findings.csv for all).",
     ),
     "no_findings": ("Không có phát hiện nào.", "No findings."),
     "reassessed_headline": (
@@ -220,6 +235,12 @@ def phrase(key: str, lang: str = config.DEFAULT_LANG, **fields: Any) -> str:
     'Năm 2024 có 8/8 xã đạt chuẩn nông thôn mới'
     """
     return _pick(_PHRASES[key], lang).format(**fields)
+
+
+def count_phrase(key: str, count: int, lang: str = config.DEFAULT_LANG, **fields: Any) -> str:
+    """:func:`phrase` in the singular form ``<key>_one`` when ``count`` is 1 (English)."""
+    one = f"{key}_one"
+    return phrase(one if count == 1 and one in _PHRASES else key, lang, **fields)
 
 
 def check_name(check: str, lang: str = config.DEFAULT_LANG) -> str:
