@@ -96,10 +96,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .pipeline import run_clean
 
     summary = run_clean(
-        args.raw, province_file=args.province, registry_file=args.registry, progress=not args.quiet
+        args.path or args.raw,
+        province_file=args.province,
+        registry_file=args.registry,
+        progress=not args.quiet and not args.json,
     )
     if args.json:
-        _print(json.dumps(summary.report, ensure_ascii=False, indent=2, default=str))
+        _print(json.dumps(summary.full_report(), ensure_ascii=False, indent=2, default=str))
     else:
         _print(summary.lines())
         for r in summary.rejects.head(args.show).itertuples(index=False):
@@ -341,7 +344,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="validate a raw folder and print the report; writes nothing")
     _clean_options(p)
-    p.add_argument("--json", action="store_true", help="print the full ingest report as JSON")
+    p.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="a raw folder or a single file to check (default: --raw)",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the ingest report with every finding and reject as JSON",
+    )
     p.add_argument("--show", type=int, default=20, help="rejects/findings to list (default: 20)")
     p.set_defaults(func=cmd_check)
 

@@ -102,4 +102,5 @@ class FindingCheck(StrEnum):
     REPLACED_VERSION = "replaced_version"  # a newer version of a file replaced changed values
     SOURCE_CONFLICT = "source_conflict"  # titles / sheet name / file name disagree
     LEGACY_ENCODING = "legacy_encoding"  # text converted from TCVN3 / VNI
+    FRACTION_AS_PERCENT = "fraction_as_percent"  # a bare 0.5 in a percent cell read as 50%
     MISSING_COMMUNE_REPORT = "missing_commune_report"  # registry unit with no data this year

@@ -243,8 +243,11 @@ def ingest_folder(
     catalog,
     progress: bool = False,
     jobs: int | None = None,
+    only: Path | None = None,
 ) -> IngestResult:
     """Read, parse, match and de-duplicate every input under ``raw_dir``.
+
+    ``only`` names one file under ``raw_dir`` to read instead of the folder.
 
     ``raw_dir`` is only read. ``jobs`` worker processes read large folders
     (default: ``NTM_JOBS`` or the number of CPUs; 1 = in this process).
@@ -252,7 +255,7 @@ def ingest_folder(
     ``ingest_report.json``.
     """
     raw_dir = Path(raw_dir)
-    inputs, skipped = discover_inputs(raw_dir)
+    inputs, skipped = ([Path(only)], []) if only is not None else discover_inputs(raw_dir)
     jobs = _default_jobs() if jobs is None else max(1, int(jobs))
     files: list[dict] = []
     versions: dict[str, FileVersion] = {}

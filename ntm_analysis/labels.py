@@ -316,6 +316,10 @@ FINDING_CHECK_NAMES: dict[str, tuple[str, str]] = {
         "Conflicting title, sheet or file name",
     ),
     FindingCheck.LEGACY_ENCODING: ("Đã chuyển phông chữ cũ", "Legacy font converted"),
+    FindingCheck.FRACTION_AS_PERCENT: (
+        "Số thập phân trong ô tỷ lệ được hiểu là phần trăm",
+        "Bare fraction in a percent cell read as a percentage",
+    ),
     FindingCheck.MISSING_COMMUNE_REPORT: ("Thiếu báo cáo của xã", "Commune report missing"),
 }
 

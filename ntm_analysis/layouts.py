@@ -943,6 +943,16 @@ def _indicator_value(cell: object, kind: str) -> tuple[float | None, str | None,
     return None, None, "not_number"
 
 
+def _is_bare_fraction(cell: object, kind: str) -> bool:
+    """A numeric cell in (0, 1] of a percent indicator: read as a fraction, flagged."""
+    return (
+        kind == "percent"
+        and isinstance(cell, int | float)
+        and not isinstance(cell, bool)
+        and 0 < cell <= 1
+    )
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1381,6 +1391,19 @@ def _indicator_record(
         unit = _as_text(_cell(row, unit_col))
     if unit is None and ind.kind == "percent" and value is not None:
         unit = "%"
+    if _is_bare_fraction(value_cell, ind.kind) and commune is not None:
+        b.finding(
+            year,
+            commune,
+            LEVEL_INDICATOR,
+            ind.code,
+            FindingCheck.FRACTION_AS_PERCENT,
+            f"Cell {b.col(value_col)}{b.row_number(i)} holds the bare number "
+            f"{_as_text(value_cell)} for indicator {ind.code} (a percentage); it was read as "
+            f"{_as_text(value)}%, the way Excel stores a % cell. If {_as_text(value_cell)}% was "
+            "meant, write it with its % sign.",
+            i,
+        )
     b.record(
         i,
         year=year,

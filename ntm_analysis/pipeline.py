@@ -76,6 +76,19 @@ class CleanSummary:
             return EXIT_WITH_ISSUES
         return EXIT_OK
 
+    def full_report(self) -> dict:
+        """The ingest report with every finding and reject listed (``ntm check --json``)."""
+
+        def rows(frame: pd.DataFrame) -> list[dict]:
+            plain = frame.astype(object).where(frame.notna(), None)
+            return plain.to_dict(orient="records")
+
+        return self.report | {
+            "counts": {"findings": len(self.findings), "rejects": len(self.rejects)},
+            "findings": rows(self.findings),
+            "rejects": rows(self.rejects),
+        }
+
     def lines(self) -> list[str]:
         """A short plain-text summary for the terminal."""
         t = self.report["totals"]
@@ -85,7 +98,9 @@ class CleanSummary:
             f"Rows: {t['rows_read']} read = {t['records']} records + "
             f"{t['non_data_rows']} non-data + {t['rejected_rows']} rejected + "
             f"{t['duplicates_dropped']} duplicates.",
-            f"Findings: {len(self.findings)}; rejects: {len(self.rejects)}.",
+            f"Findings: {len(self.findings)}; reject lines: {len(self.rejects)} "
+            f"({t['rejected_rows']} whole rows rejected, the others single cells or "
+            "conflicting duplicates; all in rejects.csv).",
         ]
         set_aside = 0
         for f in self.report["files"]:
@@ -119,13 +134,16 @@ def run_clean(
     registry_file: str | Path | None = None,
     progress: bool = False,
 ) -> CleanSummary:
-    """Ingest and evaluate a raw folder without writing anything."""
+    """Ingest and evaluate a raw folder (or one file) without writing anything."""
     raw_dir = Path(raw_dir) if raw_dir is not None else config.RAW_DATA_DIR
-    if not raw_dir.is_dir():
-        raise UsageError(f"Raw data folder not found: {raw_dir}")
+    only = None
+    if raw_dir.is_file():  # one file: read it alone, named relative to its folder
+        only, raw_dir = raw_dir, raw_dir.parent
+    elif not raw_dir.is_dir():
+        raise UsageError(f"Raw data folder or file not found: {raw_dir}")
     catalog, registry = _reference_data(province_file, registry_file)
     ingested: IngestResult = ingest_folder(
-        raw_dir, registry=registry, catalog=catalog, progress=progress
+        raw_dir, registry=registry, catalog=catalog, progress=progress, only=only
     )
     report = dict(ingested.report)
     files = report.get("files", [])

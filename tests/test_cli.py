@@ -313,3 +313,38 @@ def test_render_jobs_must_be_at_least_one(jobs, tmp_path):
     proc = run_ntm("render", "--processed", str(tmp_path), "--jobs", jobs)
     assert proc.returncode == 2
     assert "--jobs" in proc.stderr and "at least 1" in proc.stderr
+
+
+# ------------------------------------------------------------------ small frictions
+
+
+def test_check_takes_a_single_file(sample_raw_dir):
+    one = sample_raw_dir / "sample" / "MAU-synthetic_xa-quang-tan_2024.xlsx"
+    proc = run_ntm("check", str(one))
+    assert proc.returncode == 1, proc.stderr  # the planted fraction is a finding
+    assert proc.stdout.startswith("Files: 1 read, 0 unreadable, 0 skipped.")
+
+
+def test_check_json_lists_every_finding_and_reject(sample_raw_dir):
+    import json
+
+    proc = run_ntm("check", str(sample_raw_dir / "sample"), "--json")
+    report = json.loads(proc.stdout)
+    assert report["counts"]["findings"] == len(report["findings"]) > 0
+    assert report["counts"]["rejects"] == len(report["rejects"]) > 0
+    assert {"check", "message", "source"} <= set(report["findings"][0])
+    assert {"source_file", "source_row", "reason", "raw_value"} <= set(report["rejects"][0])
+
+
+def test_the_summary_explains_reject_lines_beside_rejected_rows(cleaned_sample):
+    line = next(x for x in cleaned_sample.lines() if x.startswith("Findings:"))
+    assert f"reject lines: {len(cleaned_sample.rejects)}" in line and "whole rows" in line
+
+
+def test_a_bare_fraction_in_a_percent_cell_is_a_finding(cleaned_sample):
+    f = cleaned_sample.findings
+    fractions = f.loc[f["check"] == "fraction_as_percent"]
+    assert len(fractions) >= 1
+    row = fractions.iloc[0]
+    assert row["commune"] == "Xã Quảng Tân" and int(row["year"]) == 2024
+    assert "read as" in row["message"] and "% sign" in row["message"]
