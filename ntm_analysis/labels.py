@@ -162,6 +162,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "other_criteria": ("Tiêu chí khác", "Other criteria"),
     "short_of_target": ("Còn thiếu so với mục tiêu", "Short of target"),
     "beyond_target": ("Đạt hoặc vượt mục tiêu", "At or beyond target"),
+    "not_met_no_target": ("Chưa đạt, chưa có ngưỡng", "Not met, no target set"),
+    "no_target": ("Chưa có ngưỡng", "No target"),
     # chart titles (str.format fields in braces)
     "title_attainment_heatmap": (
         "Kết quả đạt tiêu chí theo xã, năm {year}",

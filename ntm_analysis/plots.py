@@ -101,7 +101,11 @@ PROGRESS_COLORS = {
 }
 
 #: Colours of gaps: short of the target, or meeting it.
-GAP_COLORS = {"short": OKABE_ITO["vermillion"], "met": OKABE_ITO["blue"]}
+GAP_COLORS = {
+    "short": OKABE_ITO["vermillion"],
+    "met": OKABE_ITO["blue"],
+    "no_target": OKABE_ITO["black"],
+}
 
 #: Figure sizes in inches: a 16:9 slide, and the printable area of A4 landscape / portrait.
 FIGSIZES = {
@@ -715,8 +719,9 @@ def plot_gap_to_target(
     ``scale="relative"`` plots the gap as a percentage of the threshold so
     that indicators in different units share an axis; ``scale="unit"`` plots
     it in the indicator's own unit (best for one indicator). Positive = short
-    of the target (vermillion), zero or negative = met (blue). Two scatter
-    collections: short (gid ``"short"``) and met (gid ``"met"``).
+    of the target (vermillion), zero or negative = met (blue). Collections:
+    short (gid ``"short"``), met (gid ``"met"``) and, hollow at 0, indicators
+    not met that have no threshold to measure a gap against (gid ``"no_target"``).
     """
     if scale not in ("relative", "unit"):
         raise ValueError("scale must be 'relative' or 'unit'")
@@ -724,7 +729,9 @@ def plot_gap_to_target(
     gaps = trends.gap_to_target(indicators, year).dropna(subset=["gap"])
     if only_short:
         gaps = gaps.loc[gaps["gap"] > 0]
-    codes = trends.sort_codes(gaps["indicator"])
+    unmet = trends.unmet_indicators(indicators, year)
+    untargeted = unmet.loc[unmet["gap"].isna().to_numpy(bool)]
+    codes = trends.sort_codes(pd.concat([gaps["indicator"], untargeted["indicator"]]))
     pos = {c: i for i, c in enumerate(codes)}
     x = gaps["gap"].astype(float)
     if scale == "relative":
@@ -740,6 +747,16 @@ def plot_gap_to_target(
         sub = gaps.loc[mask.astype(bool)]
         ax.scatter(
             sub["_x"], sub["_y"], color=GAP_COLORS[key], label=lb.label(word, lang), gid=key, **kws
+        )
+    if len(untargeted):  # not met, but no threshold to measure a gap against: at 0, hollow
+        no_kws = {**kws, "facecolor": "none", "edgecolor": GAP_COLORS["no_target"]}
+        no_kws.update(marker="D", linewidth=1.5)
+        ax.scatter(
+            np.zeros(len(untargeted)),
+            untargeted["indicator"].map(pos).astype(float),
+            label=lb.label("not_met_no_target", lang),
+            gid="no_target",
+            **no_kws,
         )
     ax.axvline(0, color="#333333", linewidth=1)
     ax.set_yticks(range(len(codes)))

@@ -989,6 +989,27 @@ def gap_to_target(indicators: pd.DataFrame, year: int | None = None) -> pd.DataF
     return _sort(out, ["year", "criterion", "indicator", "commune"])
 
 
+def unmet_indicators(indicators: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """Every indicator not met, with its gap to target, or no gap where it has no target.
+
+    The gap view must not hide an unmet indicator because no threshold is set
+    (judged by the commune's own appraisal): such rows keep a NA ``gap`` and
+    ``has_target`` False. Rows met, or undecided, are left out.
+    """
+    frame = indicators if year is None else indicators.loc[_equals(indicators["year"], year)]
+    frame = frame.loc[~_is_true(frame["met"]) & frame["met"].notna().to_numpy(bool)]
+    gaps = gap_to_target(frame)
+    keys = ["year", "commune_code", "commune", "indicator"]
+    hit = _match(frame, gaps, keys)
+    cols = [c for c in ["year", "commune", "commune_code", "criterion", "indicator", "value",
+                        "unit", "threshold_op", "threshold"] if c in frame.columns]  # fmt: skip
+    out = frame.loc[:, cols].reset_index(drop=True)
+    gap = _take(gaps["gap"], hit, out.index).astype("Float64")
+    has_target = frame["threshold_op"].isin(NUMERIC_OPS).to_numpy(bool, na_value=False)
+    out = out.assign(gap=gap, has_target=pd.array(has_target, dtype="boolean"))
+    return _sort(out, ["year", "criterion", "indicator", "commune"])
+
+
 # --------------------------------------------------------------------------- progress
 
 
@@ -1190,12 +1211,19 @@ def progress_status(
     np.minimum.at(base, group, when)
     current = np.full(n_groups, -1, dtype=small)
     np.maximum.at(current, group, when)
-    del when
+    # the year before the current one (for the latest change): the latest of the other years
+    earlier = years < (current[group] // len(rows))
+    previous = np.full(n_groups, -1, dtype=small)
+    np.maximum.at(previous, group[earlier], when[earlier])
+    del when, earlier
     seen = np.zeros((n_groups, n_span), dtype=bool)
     seen[group, years] = True
     n_years = seen.sum(axis=1)
     del seen, years, group
     base_year, current_year = first_year + base // len(rows), first_year + current // len(rows)
+    has_previous = previous >= 0
+    previous_year = np.where(has_previous, first_year + previous // len(rows), -1)
+    previous = np.where(has_previous, rows[np.where(has_previous, previous, 0) % len(rows)], -1)
     base, current = rows[base % len(rows)], rows[current % len(rows)]  # rows of frame
     # the output order, from the codes of the keys (every key sorts: the order depends
     # neither on the order of the rows nor on dtypes or categories)
@@ -1207,6 +1235,7 @@ def progress_status(
     )
     base, current, n_years = base[order], current[order], n_years[order]
     base_year, current_year = base_year[order], current_year[order]
+    previous, previous_year = previous[order], previous_year[order]
     last = frame.loc[:, keys + shown].take(current).reset_index(drop=True)
     op = last["threshold_op"]
     numeric = op.isin(s.NUMERIC_OPS).to_numpy(bool, na_value=False)
@@ -1215,6 +1244,10 @@ def progress_status(
     target_years = _target_years(last["criteria_set"], target_year, catalog)
     base_value = _num(frame["value"].take(base))
     current_value = _num(frame["value"].take(current))
+    previous_value = np.where(
+        previous >= 0, _num(frame["value"].take(np.where(previous >= 0, previous, 0))), np.nan
+    )
+    lower = _equals(direction, "lower")
     computed = _classify(
         x0=base_value,
         x=current_value,
@@ -1223,7 +1256,9 @@ def progress_status(
         n=n_years,
         target=target,
         big_t=_num(target_years),
-        lower=_equals(direction, "lower"),
+        lower=lower,
+        best=_best_values(lower, last),
+        x_prev=previous_value,
     )
     columns = {k: last[k] for k in keys} | {
         "unit": last["unit"] if "unit" in last.columns else pd.Series(pd.NA, index=last.index),
@@ -1236,6 +1271,8 @@ def progress_status(
         "current_year": _ints(current_year),
         "current_value": _floats(current_value),
         "n_years": _ints(n_years),
+        "previous_year": _ints(np.where(previous_year >= 0, previous_year, np.nan)),
+        "previous_value": _floats(previous_value),
         **computed,
     }
     return pd.DataFrame({c: columns[c] for c in [*keys, *PROGRESS_COLUMNS]}, index=last.index)
@@ -1254,6 +1291,9 @@ PROGRESS_COLUMNS = (
     "current_year",
     "current_value",
     "n_years",
+    "previous_year",
+    "previous_value",
+    "latest_change",
     "rate_method",
     "observed_rate",
     "required_rate",
@@ -1318,6 +1358,14 @@ def _on(rows: np.ndarray, fn, *columns: np.ndarray) -> np.ndarray:
     return out
 
 
+def _best_values(lower: np.ndarray, last: pd.DataFrame) -> np.ndarray:
+    """The best value an indicator can take: 0 when lower is better, 100 for a
+    higher-is-better percentage, none otherwise (NaN)."""
+    unit = last["unit"] if "unit" in last.columns else pd.Series(pd.NA, index=last.index)
+    percent = unit.astype("string").str.strip().eq("%").to_numpy(bool, na_value=False)
+    return np.where(lower, 0.0, np.where(percent, 100.0, np.nan))
+
+
 def _classify(
     *,
     x0: np.ndarray,
@@ -1328,18 +1376,31 @@ def _classify(
     target: np.ndarray,
     big_t: np.ndarray,
     lower: np.ndarray,
+    best: np.ndarray | None = None,
+    x_prev: np.ndarray | None = None,
 ) -> dict[str, object]:
     """Open SDG classification, vectorised over commune × indicator series.
 
     Base and current value (``x0``, ``x``) and year (``t0``, ``t``), years with a
     value ``n``, ``target`` (NaN: none) and target year ``big_t`` (NaN: none);
-    ``lower`` where lower is better. Returns the computed columns of
-    :data:`PROGRESS_COLUMNS`.
+    ``lower`` where lower is better; ``best`` the best value the indicator can
+    take (NaN: none) and ``x_prev`` the value of the year before the current
+    one (NaN: none). Returns the computed columns of :data:`PROGRESS_COLUMNS`.
+
+    Two rules on top of the Open SDG method: a value at its best possible
+    value (0 temporary houses, 100 %) is achieved, target or not; and a value
+    that moved the wrong way in the latest year is never substantial or
+    moderate progress (at most limited), whatever the trend since the base.
     """
     sign = np.where(lower, -1.0, 1.0)
     has_target = ~np.isnan(target)
+    best = np.full(len(x), np.nan) if best is None else best
+    x_prev = np.full(len(x), np.nan) if x_prev is None else x_prev
     with np.errstate(all="ignore"):
-        achieved = has_target & np.where(lower, x <= target, x >= target)
+        at_best = ~np.isnan(best) & np.where(lower, x <= best, x >= best)
+        achieved = (has_target & np.where(lower, x <= target, x >= target)) | at_best
+        latest_change = x - x_prev
+        fell = sign * latest_change < 0
         span = t - t0
         compound = (x0 > 0) & (x > 0) & (~has_target | (target > 0))
         observed = _on(span > 0, _rate, x0, x, span, compound)
@@ -1360,6 +1421,7 @@ def _classify(
             ],
             default=np.where(gain < 0, 5, 4),
         )
+        status = np.where(fell & (status >= 2) & (status < 4), 4, status)
         ahead = big_t - t
         projected_value = _on(moving & (ahead >= 0), _project, x, observed, ahead, compound)
         towards = has_target & moving & (gain > 0) & ~achieved
@@ -1378,6 +1440,7 @@ def _classify(
         default=3,
     )
     return {
+        "latest_change": _floats(latest_change),
         "rate_method": _text([RATE_CAGR, RATE_LINEAR], np.where(compound, 0, 1)).array,
         "observed_rate": _floats(observed),
         "required_rate": _floats(required),
@@ -1551,12 +1614,19 @@ def department_tasks(
         hit = _match(tasks, progress, keys)
         tasks = tasks.assign(
             progress_status=_take(progress["status"], hit, tasks.index),
-            **{c: _take(progress[c], hit, tasks.index) for c in ["outlook", "projected_year"]},
+            **{
+                c: _take(progress[c], hit, tasks.index)
+                for c in ["outlook", "projected_year", "latest_change"]
+            },
             target_year=_take(progress["target_year"], hit, tasks.index),
         )
     else:
         tasks = tasks.assign(
-            progress_status=pd.NA, outlook=pd.NA, projected_year=pd.NA, target_year=pd.NA
+            progress_status=pd.NA,
+            outlook=pd.NA,
+            projected_year=pd.NA,
+            target_year=pd.NA,
+            latest_change=pd.NA,
         )
     fallback = {}
     if progress is not None and not progress.empty:
@@ -1573,6 +1643,7 @@ def department_tasks(
         progress_status=tasks["progress_status"].astype("string"),
         outlook=tasks["outlook"].astype("string").fillna(lb.OUTLOOK_UNKNOWN),
         gap=tasks["gap"].astype("Float64"),
+        latest_change=tasks["latest_change"].astype("Float64"),
     )
     if catalog is not None:
         tasks = tasks.assign(**_catalog_texts(tasks, catalog, lang))

@@ -390,8 +390,9 @@ def test_progress_poverty_reaching_zero_is_achieved():
 
 
 def test_progress_without_threshold_uses_growth_rate_and_catalog_direction():
-    rows = series("Xã A", "10", [(2023, 100.0), (2024, 102.0)], None, pd.NA) + series(
-        "Xã A", "11", [(2023, 100.0), (2024, 102.0)], None, pd.NA
+    # (below 100: a percentage at 100 is at its best value, which counts as achieved)
+    rows = series("Xã A", "10", [(2023, 50.0), (2024, 51.0)], None, pd.NA) + series(
+        "Xã A", "11", [(2023, 50.0), (2024, 51.0)], None, pd.NA
     )
     fake = SimpleNamespace(
         get=lambda set_id: SimpleNamespace(

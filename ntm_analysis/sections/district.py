@@ -10,7 +10,7 @@ import html
 
 import pandas as pd
 
-from .. import config, plots
+from .. import config, plots, trends
 from .. import labels as lb
 from .. import schema as s
 from ..evaluation import code_sort_key
@@ -26,6 +26,7 @@ from .markup import (
     heading,
     paragraphs,
     phrase,
+    progress_text,
     status_label,
     table_html,
 )
@@ -197,18 +198,45 @@ def lagging(review: Review) -> str:
         parts.append(table_html(table, lang))
     else:
         parts.append(paragraphs([phrase("headline_all_met", lang)]))
-    indicators = review.indicators.loc[review.indicators["year"] == year]
-    has_numeric = (
-        indicators["threshold_op"].isin(s.NUMERIC_OPS).fillna(False) & indicators["value"].notna()
-    ).any()
-    if has_numeric:
+    unmet = trends.unmet_indicators(review.indicators, year)
+    if len(unmet):
         parts.append(
             chart(
                 lambda ax: plots.plot_gap_to_target(review.indicators, year=year, lang=lang, ax=ax),
                 alt=lb.label("title_gap_to_target", lang, year=year),
             )
         )
+        table = unmet.assign(
+            indicator=[review.indicator_label(c) for c in unmet["indicator"]],
+            value=unmet["value"].astype("Float64").astype(float),
+            threshold=[
+                f"{op} {format_number(v, lang)}" if has else lb.label("no_target", lang)
+                for op, v, has in zip(
+                    unmet["threshold_op"], unmet["threshold"], unmet["has_target"], strict=True
+                )
+            ],
+            gap=unmet["gap"].astype("Float64").astype(float),
+        ).loc[:, ["commune", "indicator", "value", "unit", "threshold", "gap"]]
+        parts.append(table_html(table, lang, max_rows=MAX_FINDING_ROWS))
+        if len(table) > MAX_FINDING_ROWS:
+            parts.append(
+                paragraphs([phrase("checks_more", lang, shown=MAX_FINDING_ROWS, total=len(table))])
+            )
     return "".join(parts)
+
+
+def progress_table(progress: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The chart's counts by progress status, split by outlook: the table counts what the
+    chart draws (one row per status bar, ``n`` = its length)."""
+    counts = plots.progress_counts(progress)
+    rows = []
+    for status, n in counts.items():
+        outlooks = progress.loc[progress["status"].eq(status).fillna(False), "outlook"]
+        split = "; ".join(
+            f"{status_label(o, lang)} {k}" for o, k in outlooks.value_counts(sort=True).items()
+        )
+        rows.append({"progress_status": status_label(status, lang), "n": int(n), "outlook": split})
+    return pd.DataFrame(rows, columns=["progress_status", "n", "outlook"])
 
 
 def outlook(review: Review) -> str:
@@ -223,14 +251,7 @@ def outlook(review: Review) -> str:
                 alt=lb.label("title_progress_summary", lang),
             )
         )
-        counts = (
-            progress.assign(outlook=progress["outlook"].map(lambda v: status_label(v, lang)))
-            .groupby("outlook", sort=False)
-            .size()
-            .rename("n")
-            .reset_index()
-        )
-        parts.append(table_html(counts, lang))
+        parts.append(table_html(progress_table(progress, lang), lang))
         behind = progress.loc[
             progress["outlook"].eq(lb.OUTLOOK_OFF_TRACK).fillna(False)
             | progress["status"].eq(lb.PROGRESS_DETERIORATION).fillna(False)
@@ -240,7 +261,10 @@ def outlook(review: Review) -> str:
             table = behind.assign(
                 indicator=[review.indicator_label(c) for c in behind["indicator"]],
                 value=behind["current_value"].astype("Float64").astype(float),
-                progress_status=[status_label(v, lang) for v in behind["status"]],
+                progress_status=[
+                    progress_text(v, c, lang)
+                    for v, c in zip(behind["status"], behind["latest_change"], strict=True)
+                ],
                 outlook=[status_label(v, lang) for v in behind["outlook"]],
             ).loc[
                 :,

@@ -130,6 +130,7 @@ _PHRASES = {
         "Không có chỉ tiêu nào mà kết quả đánh giá lại khác kết quả xã tự đánh giá (năm {year}).",
         "The re-assessment agrees with every appraisal of {year}.",
     ),
+    "latest_change": ("năm gần nhất: {change}", "latest year: {change}"),
     "basis_counts": (
         "Cơ sở đánh giá năm {year}: {threshold}/{total} chỉ tiêu được so với ngưỡng của bộ tiêu "
         "chí; {stated} chỉ tiêu chưa có ngưỡng từ nguồn chính thức được so với chỉ tiêu ghi "
@@ -332,6 +333,23 @@ def chart(draw: Callable[[Any], object], *, alt: str, size: str = "screen") -> s
         fig, ax = plots.new_figure(size)
         draw(ax)
         return figure_html(fig, alt=alt)
+
+
+def progress_text(status: object, latest_change: object, lang: str) -> str:
+    """A progress status with the latest year's change beside it.
+
+    >>> progress_text("limited_progress", -4.1, "vi")
+    'Tiến bộ hạn chế (năm gần nhất: −4,1)'
+    >>> progress_text("target_achieved", None, "en")
+    'Target achieved'
+    """
+    label = status_label(status, lang)
+    if is_missing(latest_change) or not isinstance(status, str):
+        return label
+    change = float(latest_change)
+    number = format_number(abs(change), lang)
+    signed = f"−{number}" if change < 0 else (f"+{number}" if change > 0 else number)
+    return f"{label} ({phrase('latest_change', lang, change=signed)})"
 
 
 def status_label(status: object, lang: str) -> str:

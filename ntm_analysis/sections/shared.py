@@ -8,7 +8,7 @@ from .. import config
 from .. import labels as lb
 from .. import schema as s
 from ..review import Review
-from .markup import format_number, is_missing, phrase, status_label
+from .markup import format_number, is_missing, phrase, progress_text, status_label
 
 
 def basis_sentences(
@@ -76,7 +76,14 @@ def task_table(review: Review, rows: pd.DataFrame, *, with_commune: bool) -> pd.
     lang = review.lang
     out = rows.assign(
         indicator=[review.indicator_label(c) for c in rows["indicator"]],
-        progress_status=[status_label(v, lang) for v in rows["progress_status"]],
+        progress_status=[
+            progress_text(v, c, lang)
+            for v, c in zip(
+                rows["progress_status"],
+                rows["latest_change"] if "latest_change" in rows else [None] * len(rows),
+                strict=True,
+            )
+        ],
         outlook=[status_label(v, lang) for v in rows["outlook"]],
         gap=rows["gap"].astype("Float64").astype(float),
         value=rows["value"].astype("Float64").astype(float) if "value" in rows else pd.NA,
