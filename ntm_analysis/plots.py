@@ -126,17 +126,28 @@ VIETNAMESE_LETTERS = (
 
 #: Line colours and markers for communes: Okabe–Ito without yellow (poor on white), then
 #: the same colours with the next marker, so up to 49 communes stay distinct.
-LINE_COLORS = tuple(
-    OKABE_ITO[k]
-    for k in ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue", "black")
+#: Eight line colours (Okabe–Ito without yellow, which is unreadable on white, plus Tol's
+#: wine) and nine markers: a district's communes each get their own colour and marker, and
+#: colour × marker pairs do not repeat before 72 lines.
+LINE_COLORS = (
+    *(
+        OKABE_ITO[k]
+        for k in ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue")
+    ),
+    OKABE_ITO["black"],
+    "#882255",
 )
-LINE_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+LINE_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h")
+
+#: Horizontal spread (in years) of the markers of lines drawn side by side, so that communes
+#: with the same count in a year stay visible instead of hiding under each other.
+LINE_DODGE = 0.24
 
 
 def _line_style(i: int) -> dict:
     return {
         "color": LINE_COLORS[i % len(LINE_COLORS)],
-        "marker": LINE_MARKERS[(i // len(LINE_COLORS)) % len(LINE_MARKERS)],
+        "marker": LINE_MARKERS[i % len(LINE_MARKERS)],
     }
 
 
@@ -422,7 +433,9 @@ def plot_criteria_met_over_years(
 ) -> Axes:
     """Chart 3: criteria met per commune over the years, with the standard and floor lines.
 
-    One line per commune (its label is the commune name); a commune missing a
+    One line per commune (its label is the commune name), each with its own
+    colour and marker, drawn a little to the side of the others (``LINE_DODGE``
+    years in all) so equal counts do not hide each other; a commune missing a
     year has no point there, and a commune that appears mid-series starts
     later. The standard is the set's number of criteria (19, or 10 for the
     2026 set); the floor (QĐ 263: 15) is drawn for 19-criterion sets only.
@@ -435,12 +448,19 @@ def plot_criteria_met_over_years(
     highlight = set(highlight or [])
     kws = {"linewidth": 2}
     kws.update(dict(line_kws or {}))
+    dodge = 0.0 if many or len(names) < 2 else LINE_DODGE / (len(names) - 1)
     for i, name in enumerate(names):
         sub = communes.loc[communes["commune"] == name].sort_values("year")
         line = {**_line_style(i), **kws}
         if many and name not in highlight:
             line.update(color="#9E9E9E", linewidth=0.8, alpha=0.6, marker=None)
-        ax.plot(sub["year"].to_numpy(), sub["criteria_met"].to_numpy(), label=name, **line)
+        shift = (i - (len(names) - 1) / 2) * dodge  # side by side, never on top of each other
+        ax.plot(
+            sub["year"].to_numpy(float) + shift,
+            sub["criteria_met"].to_numpy(),
+            label=name,
+            **line,
+        )
     standard = int(communes["criteria_total"].max()) if not communes.empty else None
     if standard:
         ax.axhline(
@@ -517,7 +537,10 @@ def plot_criterion_shares(
                 linewidth=0,
                 gid="lagging",
             )
-    colors = sns.color_palette("crest", n_colors=max(len(years), 1))
+    # a sequential palette whose steps stay apart: light to dark, the latest year darkest
+    colors = [
+        tuple(c) for c in mpl.colormaps["viridis"](np.linspace(0.8, 0.05, max(len(years), 1)))
+    ]
     kws = {"marker": "o", "linestyle": "none", "markersize": 9}
     kws.update(dict(scatter_kws or {}))
     for i, y in enumerate(years):

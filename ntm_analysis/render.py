@@ -621,7 +621,7 @@ def _sources_block(context: dict) -> tuple[str, str]:
     """The one-line data note for the header and the full list for the page foot."""
     lang = context.get("lang", "vi")
     sources = context.get("sources", [])
-    date = html.escape(str(context.get("data_date", "")))
+    date = display_date(context.get("data_date", ""), lang)
     line = html.escape(_t(lang, "sources_line", n=len(sources), date=date))
     head = f'<p class="ntm-meta">{line} <a href="#ntm-sources">{_t(lang, "sources")}</a></p>'
     items = "".join(
@@ -634,18 +634,63 @@ def _sources_block(context: dict) -> tuple[str, str]:
         + "</li>"
         for s in sources
     )
+    # folded: a long list of files neither fills the screen nor adds printed sheets
     foot = (
-        f'<section class="ntm-sources" id="ntm-sources"><h2>{_t(lang, "sources")}</h2>'
-        f"<p>{line}</p><ul>{items}</ul></section>"
+        f'<section class="ntm-sources" id="ntm-sources"><details>'
+        f"<summary>{_t(lang, 'sources')} ({len(sources)})</summary>"
+        f"<p>{line}</p><ul>{items}</ul></details></section>"
     )
     return head, foot
+
+
+def display_date(value: object, lang: str) -> str:
+    """A date (or ISO timestamp) as people write it: 04/12/2026 in Vietnamese, 2026-12-04 in
+    English; anything else unchanged.
+
+    >>> display_date("2026-12-04T08:00:00+00:00", "vi")
+    '04/12/2026'
+    >>> display_date("2026-12-04", "en")
+    '2026-12-04'
+    """
+    text = str(value or "")
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if not match or lang == "en":
+        return text[:10] if match else text
+    year, month, day = match.groups()
+    return f"{day}/{month}/{year}"
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (for the printed running header)."""
+    out = []
+    for ch in " ".join(str(text).split()):
+        if ch in '\\"<>&' or ord(ch) < 32:
+            out.append(f"\\{ord(ch):x} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _print_css(title: str, context: dict) -> str:
+    """Running header (sample banner and page title) and footer (page x/y) of every sheet."""
+    lang = context.get("lang", "vi")
+    banner = _t(lang, "sample_banner") + " — " if context.get("sample") else ""
+    page_word = "Trang" if lang != "en" else "Page"
+    return (
+        "@media print { @page { "
+        f"@top-center {{ content: {_css_string(banner + title)}; font-size: 8pt; "
+        f"color: #333; font-weight: {700 if banner else 400}; }} "
+        f'@bottom-right {{ content: "{page_word} " counter(page) "/" counter(pages); '
+        "font-size: 8pt; color: #555; } } }"
+    )
 
 
 def page_html(body: str, *, title: str, context: dict, index_href: str | None = None) -> str:
     """Wrap a page body in the self-contained page: head, banner, sources, contents."""
     lang = context.get("lang", "vi")
     head_note, foot = _sources_block(context)
-    when = datetime.now(UTC).astimezone().strftime("%Y-%m-%d %H:%M")
+    now = datetime.now(UTC).astimezone()
+    when = now.strftime("%d/%m/%Y %H:%M" if lang != "en" else "%Y-%m-%d %H:%M")
     back = (
         f'<p class="ntm-back"><a href="{html.escape(index_href, quote=True)}">'
         f"{_t(lang, 'back')}</a></p>"
@@ -657,7 +702,8 @@ def page_html(body: str, *, title: str, context: dict, index_href: str | None = 
         f'<html lang="{html.escape(lang, quote=True)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="ntm-analysis">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{_css()}\n</style>\n</head>\n<body>\n"
+        f"<title>{html.escape(title)}</title>\n<style>\n{_css()}\n{_print_css(title, context)}\n"
+        "</style>\n</head>\n<body>\n"
         f"{_banner(context)}\n"
         f'<header class="ntm-header">{back}<h1>{html.escape(title)}</h1>{head_note}</header>\n'
         f"{_toc(body, lang)}\n"

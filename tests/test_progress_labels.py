@@ -127,3 +127,51 @@ def test_every_unmet_indicator_is_in_the_gap_view(catalog):
     assert hollow.get_offsets().tolist() == [[0.0, 2.0]]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert lb.label("not_met_no_target") in legend
+
+
+# ----------------------------------------------------------------------------- colour
+
+
+def test_eight_communes_get_eight_colours_and_eight_markers():
+    from matplotlib.colors import to_hex
+
+    rows = [
+        {"year": y, "commune": f"Xã {i}", "criteria_met": 17, "criteria_total": 19}
+        for i in range(8)
+        for y in (2023, 2024)
+    ]
+    ax = plots.plot_criteria_met_over_years(pd.DataFrame(rows))
+    lines = [line for line in ax.get_lines() if line.get_label().startswith("Xã")]
+    assert len({to_hex(line.get_color()) for line in lines}) == 8
+    assert len({line.get_marker() for line in lines}) == 8
+    # equal counts stay visible: the lines sit side by side, each within a quarter year
+    firsts = sorted(line.get_xdata()[0] for line in lines)
+    assert len(set(firsts)) == 8 and all(abs(x - 2023) <= 0.125 for x in firsts)
+    assert all(list(line.get_ydata()) == [17, 17] for line in lines)
+
+
+def test_the_year_dots_are_clearly_different_shades():
+    from matplotlib.colors import to_rgb
+
+    criteria = pd.DataFrame(
+        [
+            {"year": y, "commune": f"Xã {k}", "criteria_set": SET, "criterion": str(c),
+             "met": k < 1}
+            for y in (2021, 2022, 2023, 2024)
+            for c in range(1, 4)
+            for k in range(2)
+        ]
+    ).astype({"met": "boolean"})  # fmt: skip
+    ax = plots.plot_criterion_shares(criteria)
+    colors = [to_rgb(line.get_color()) for line in ax.get_lines() if line.get_label()[:2] == "20"]
+    lum = [0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in colors]
+    assert len(lum) == 4 and all(b - a < -0.1 for a, b in zip(lum, lum[1:], strict=False))
+
+
+def test_english_counts_of_one_commune_are_singular():
+    from ntm_analysis.sections.markup import count_phrase
+
+    assert count_phrase("lagging_item", 1, "en", name="17. Environment", n=1) == (
+        "17. Environment (1 commune)"
+    )
+    assert count_phrase("lagging_item", 2, "en", name="x", n=2) == "x (2 communes)"

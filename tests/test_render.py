@@ -180,7 +180,7 @@ def test_page_html_is_self_contained_with_banner_sources_and_contents():
     assert "<title>Rà soát &lt;năm&gt; 2024</title>" in text
     assert "DỮ LIỆU MẪU (tổng hợp, không phải số liệu thật)" in text
     assert "sample/a&lt;b&gt;.xlsx" in text
-    assert "2025-01-15" in text
+    assert "15/01/2025" in text
     assert '<a href="#tong-quan">Tổng quan</a>' in text
     assert '<a href="#chi-tiet">Chi tiết</a>' in text
     assert "@media print" in text and "size: A4" in text
@@ -260,7 +260,7 @@ def test_pages_have_no_code_no_network_and_embedded_images(local_run):
     assert "<title>Rà soát nông thôn mới năm 2024 — Huyện Đầm Hà</title>" in text
     assert '<nav class="ntm-toc"' in text and 'href="#headline"' in text
     assert "Năm 2024 có 2/3 xã đạt chuẩn nông thôn mới (năm 2023: 1/3)." in text
-    assert "3 tệp nguồn" in text and "2025-01-15" in text
+    assert "3 tệp nguồn" in text and "15/01/2025" in text
     assert "# District" not in text  # the cell tagged remove-from-page
     assert 'href="../index.html"' in text
 

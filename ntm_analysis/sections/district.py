@@ -75,7 +75,9 @@ def headline_sentences(data, *, year: int, lang: str = config.DEFAULT_LANG) -> l
     if len(short):
         order = sorted(short.index, key=lambda c: (-short[c], code_sort_key(c)))
         items = ", ".join(
-            phrase("lagging_item", lang, name=review.criterion_label(c), n=int(short[c]))
+            count_phrase(
+                "lagging_item", int(short[c]), lang, name=review.criterion_label(c), n=int(short[c])
+            )
             for c in order[:5]
         )
         out.append(phrase("headline_lagging", lang, items=items))

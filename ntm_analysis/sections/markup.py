@@ -61,6 +61,7 @@ _PHRASES = {
         "Criteria some communes still miss: {items}.",
     ),
     "lagging_item": ("{name} ({n} xã)", "{name} ({n} communes)"),
+    "lagging_item_one": ("{name} ({n} xã)", "{name} ({n} commune)"),
     "headline_all_met": (
         "Mọi xã đạt tất cả các tiêu chí.",
         "Every commune meets every criterion.",
