@@ -1005,7 +1005,7 @@ def unmet_indicators(indicators: pd.DataFrame, year: int | None = None) -> pd.Da
                         "unit", "threshold_op", "threshold"] if c in frame.columns]  # fmt: skip
     out = frame.loc[:, cols].reset_index(drop=True)
     gap = _take(gaps["gap"], hit, out.index).astype("Float64")
-    has_target = frame["threshold_op"].isin(NUMERIC_OPS).to_numpy(bool, na_value=False)
+    has_target = frame["threshold_op"].isin(s.NUMERIC_OPS).to_numpy(bool, na_value=False)
     out = out.assign(gap=gap, has_target=pd.array(has_target, dtype="boolean"))
     return _sort(out, ["year", "criterion", "indicator", "commune"])
 
