@@ -41,7 +41,11 @@ ORIGIN_PROVINCE = "province"
 
 @dataclass(frozen=True)
 class Threshold:
-    """One target of an indicator, for a region and / or a year (``None`` = all)."""
+    """One target of an indicator, for a region or a commune group and / or a year.
+
+    ``None`` means all. Sets up to 2025 name regions; QĐ 51/2025 names commune
+    groups ("1", "2", "3") instead.
+    """
 
     op: str
     value: float | None
@@ -50,6 +54,7 @@ class Threshold:
     text: str
     source: str
     origin: str = ORIGIN_NATIONAL
+    group: str | None = None
     #: How the figure was read when not from a copy of the decision itself
     #: ("a provincial news site quoting the decision"); None: the decision's text.
     certainty: str | None = None
@@ -78,8 +83,10 @@ class Threshold:
         return bool(value >= 0.5)  # yes/no values are 1.0 / 0.0
 
     def specificity(self) -> int:
-        """Rank for choosing among matching thresholds: region and year beat 'all'."""
-        return (2 if self.region is not None else 0) + (1 if self.year is not None else 0)
+        """Rank for choosing among matching thresholds: region (or group) and year beat 'all'."""
+        return (2 if self.region is not None or self.group is not None else 0) + (
+            1 if self.year is not None else 0
+        )
 
 
 @dataclass(frozen=True)
@@ -100,21 +107,33 @@ class Indicator:
     def text(self, lang: str = "vi") -> str:
         return self.text_en if lang == "en" else self.text_vi
 
-    def threshold_for(self, region: str | None, year: int) -> Threshold | None:
-        """The threshold that applies to a commune of ``region`` in ``year``.
+    def threshold_for(
+        self, region: str | None, year: int, *, group: str | None = None
+    ) -> Threshold | None:
+        """The threshold that applies to a commune of ``region`` (or ``group``) in ``year``.
 
         A province's threshold beats the national one; among those of one
-        origin, the most specific match (region and year) wins. A threshold for
-        a region other than ``region`` never applies. Where the set splits the
-        indicator by region for the year, its common figure ("chỉ tiêu
-        chung") applies only to a commune whose region is unset: a commune of
-        a region the set gives no figure for is left without a threshold
-        rather than judged against another region's figure.
+        origin, the most specific match (region or group, and year) wins. A
+        threshold for a region or group other than the commune's never applies.
+        Where the set splits the indicator by region (or group) for the year,
+        its common figure ("chỉ tiêu chung") applies only to a commune whose
+        region (group) is unset: a commune of a region the set gives no figure
+        for is left without a threshold rather than judged against another
+        region's figure.
+
+        >>> ind = load_catalog().get("qd318_2022_commune").indicator("3.1")
+        >>> ind.threshold_for(None, 2023).text
+        '≥ 80%'
         """
         best: Threshold | None = None
         for origin in (ORIGIN_PROVINCE, ORIGIN_NATIONAL):
-            split = region is not None and any(
-                t.origin == origin and t.region is not None and t.year in (None, year)
+            split = any(
+                t.origin == origin
+                and t.year in (None, year)
+                and (
+                    (region is not None and t.region is not None)
+                    or (group is not None and t.group is not None)
+                )
                 for t in self.thresholds
             )
             for t in self.thresholds:
@@ -122,7 +141,9 @@ class Indicator:
                     continue
                 if t.region is not None and t.region != region:
                     continue
-                if t.region is None and split and t.year in (None, year):
+                if t.group is not None and t.group != group:
+                    continue
+                if t.region is None and t.group is None and split and t.year in (None, year):
                     continue
                 if t.year is not None and t.year != year:
                     continue
@@ -163,6 +184,8 @@ class CriteriaSet:
     source: str
     criteria: tuple[Criterion, ...]
     regions: tuple[Mapping[str, str], ...] = ()
+    #: Commune groups (QĐ 51/2025), in place of regions: targets follow the commune's group.
+    groups: tuple[Mapping[str, str], ...] = ()
     province_set: str | None = None
     #: What a reader must know before citing the set (e.g. wording not yet checked).
     caveat: str | None = None
@@ -264,6 +287,7 @@ class Catalog:
                             base
                             | {
                                 "region": None,
+                                "group": None,
                                 "year": None,
                                 "op": None,
                                 "threshold": None,
@@ -280,6 +304,7 @@ class Catalog:
                             base
                             | {
                                 "region": t.region,
+                                "group": t.group,
                                 "year": t.year,
                                 "op": t.op,
                                 "threshold": t.value,
@@ -346,6 +371,7 @@ def _threshold_from_data(
         raise CatalogError(f"{path}: {where} op '{op}' needs a value.", path=path, entry=where)
     year = data.get("year")
     region = data.get("region")
+    group = data.get("group")
     return Threshold(
         op=op,
         value=None if value is None else _number_field(value, "value", where, path),
@@ -354,6 +380,7 @@ def _threshold_from_data(
         text=str(data.get("text") or ""),
         source=str(_require(data, "source", where, path)),
         origin=origin,
+        group=None if group in (None, "", "all") else str(group),
         certainty=_optional_text(data.get("certainty")),
         note=_optional_text(data.get("note")),
     )
@@ -422,12 +449,18 @@ def criteria_set_from_data(data: Mapping[str, Any], path: str = "<data>") -> Cri
     if dupes:
         raise CatalogError(f"{path}: indicator codes repeat: {', '.join(dupes)}.", path=path)
     region_codes = {r["code"] for r in data.get("regions") or ()}
+    group_codes = {str(g["code"]) for g in data.get("groups") or ()}
     for c in criteria:
         for i in c.indicators:
             for t in i.thresholds:
                 if t.region is not None and t.region not in region_codes:
                     raise CatalogError(
                         f"{path}: indicator {i.code} names unknown region '{t.region}'.", path=path
+                    )
+                if t.group is not None and t.group not in group_codes:
+                    raise CatalogError(
+                        f"{path}: indicator {i.code} names unknown commune group '{t.group}'.",
+                        path=path,
                     )
     first, last = (
         int(_require(data, "first_year", set_id, path)),
@@ -446,6 +479,7 @@ def criteria_set_from_data(data: Mapping[str, Any], path: str = "<data>") -> Cri
         source=str(_require(data, "source", set_id, path)),
         criteria=tuple(criteria),
         regions=tuple(dict(r) for r in data.get("regions") or ()),
+        groups=tuple(dict(g, code=str(g["code"])) for g in data.get("groups") or ()),
         caveat=str(data["caveat"]).strip() if data.get("caveat") else None,
     )
 
@@ -456,20 +490,33 @@ def apply_province_thresholds(
     """Lay a province's thresholds over ``base_set`` (pure).
 
     Each mapping has ``indicator`` plus the threshold keys (``op``, ``value``,
-    ``region``, ``year``, ``text``, ``source``). A province threshold replaces
-    any earlier province threshold with the same indicator, region and year,
-    and beats the national one when both match.
+    ``region`` or ``group``, ``year``, ``text``, ``source``). A province
+    threshold replaces any earlier province threshold with the same indicator,
+    region, group and year, and beats the national one when both match.
+
+    In a set known only at criterion level (QĐ 51/2025: no indicator in the
+    catalog), the province set may name indicators of its own ("8.2"); they are
+    added under their criterion with the text the province gives
+    (``indicator_text``) and the province file as their source.
     """
     target = catalog.get(base_set)
+    group_codes = {g["code"] for g in target.groups}
     by_code: dict[str, list[Threshold]] = {}
+    added: dict[str, Indicator] = {}
     for entry in thresholds:
         code = str(entry.get("indicator") or "").strip()
-        if target.indicator(code) is None:
-            raise CatalogError(
-                f"Province set '{name}': indicator '{code}' is not in {base_set}.", entry=code
-            )
+        if target.indicator(code) is None and code not in added:
+            added[code] = _province_indicator(target, entry, code, name)
         t = _threshold_from_data(entry, f"province threshold of {code}", name, ORIGIN_PROVINCE)
-        kept = [x for x in by_code.get(code, []) if (x.region, x.year) != (t.region, t.year)]
+        if t.group is not None and t.group not in group_codes:
+            raise CatalogError(
+                f"Province set '{name}': {code} names commune group '{t.group}', but "
+                f"{base_set} has "
+                + (f"groups {', '.join(sorted(group_codes))}." if group_codes else "no groups."),
+                entry=code,
+            )
+        key = (t.region, t.group, t.year)
+        kept = [x for x in by_code.get(code, []) if (x.region, x.group, x.year) != key]
         by_code[code] = [*kept, t]
 
     def overlay(ind: Indicator) -> Indicator:
@@ -479,8 +526,15 @@ def apply_province_thresholds(
         national = tuple(t for t in ind.thresholds if t.origin != ORIGIN_PROVINCE)
         return dataclasses.replace(ind, thresholds=(*extra, *national))
 
+    def with_added(c: Criterion) -> tuple[Indicator, ...]:
+        new = sorted(
+            (i for i in added.values() if i.criterion == c.number),
+            key=lambda i: tuple(int(p) if p.isdigit() else 0 for p in i.code.split(".")),
+        )
+        return (*c.indicators, *new)
+
     criteria = tuple(
-        dataclasses.replace(c, indicators=tuple(overlay(i) for i in c.indicators))
+        dataclasses.replace(c, indicators=tuple(overlay(i) for i in with_added(c)))
         for c in target.criteria
     )
     new_set = dataclasses.replace(target, criteria=criteria, province_set=name)
@@ -488,14 +542,44 @@ def apply_province_thresholds(
     return Catalog(sets=sets, province_set=name)
 
 
+def _province_indicator(
+    target: CriteriaSet, entry: Mapping[str, Any], code: str, name: str
+) -> Indicator:
+    """An indicator a province set adds to a criterion-level set (see above)."""
+    criterion = code.split(".")[0]
+    c = target.criterion(criterion)
+    if c is None or c.indicators:
+        raise CatalogError(
+            f"Province set '{name}': indicator '{code}' is not in {target.id}.", entry=code
+        )
+    op = str(entry.get("op") or "")
+    text = str(entry.get("text") or "")
+    kind = "yes_no" if op == "yes" else ("percent" if "%" in text else "number")
+    return Indicator(
+        code=code,
+        criterion=criterion,
+        text_vi=str(entry.get("indicator_text") or f"Chỉ tiêu {code}"),
+        text_en=str(entry.get("indicator_text") or f"Indicator {code}"),
+        kind=kind,
+        direction="lower" if op in ("<=", "<") else "higher",
+        unit="%" if kind == "percent" else None,
+        source=str(entry.get("source") or name),
+    )
+
+
 def province_thresholds_from_table(
-    table: pd.DataFrame, *, source: str, region_columns: Mapping[str, str] | None = None
+    table: pd.DataFrame,
+    *,
+    source: str,
+    region_columns: Mapping[str, str] | None = None,
+    group_columns: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Read thresholds from an annex-shaped table (pure).
 
     The table has the columns TT | Tên tiêu chí | Nội dung tiêu chí | Chỉ tiêu,
     optionally followed by one column per region (header = region code or
-    name). The indicator code is taken from "Nội dung tiêu chí" ("17.1. Tỷ lệ
+    name) or, for QĐ 51/2025, per commune group ("Nhóm 1", "Nhóm 2", "Nhóm 3").
+    The indicator code is taken from "Nội dung tiêu chí" ("17.1. Tỷ lệ
     ...") or, for single-indicator criteria, from TT. Cells that do not parse
     as a target are skipped. Returns mappings for
     :func:`apply_province_thresholds`.
@@ -507,30 +591,35 @@ def province_thresholds_from_table(
     if target_col is None:
         raise CatalogError(f"{source}: no 'Chỉ tiêu' column found.", path=source)
     region_columns = dict(region_columns or {})
+    group_columns = dict(group_columns or {})
     out: list[dict[str, Any]] = []
     current_criterion: str | None = None
     for row_number, (_, row) in enumerate(table.iterrows(), start=2):
         tt_code, _ = split_code(row.get(tt_col)) if tt_col is not None else (None, "")
         if tt_code is not None and "." not in tt_code:
             current_criterion = tt_code
-        code, _ = split_code(row.get(content_col)) if content_col is not None else (None, "")
+        code, content = split_code(row.get(content_col)) if content_col is not None else (None, "")
         if code is None:
             code = tt_code if tt_code is not None else None
         if code is None and current_criterion is not None and tt_code is None:
             continue
         if code is None:
             continue
-        cells = [(None, row.get(target_col))] + [
-            (region, row.get(col)) for col, region in region_columns.items()
-        ]
-        for region, cell in cells:
+        cells = (
+            [(None, None, row.get(target_col))]
+            + [(region, None, row.get(col)) for col, region in region_columns.items()]
+            + [(None, group, row.get(col)) for col, group in group_columns.items()]
+        )
+        for region, group, cell in cells:
             target = parse_target(cell)
             if target is None or target.op not in THRESHOLD_OPS:
                 continue
             out.append(
                 {
                     "indicator": code,
+                    "indicator_text": normalize_text(content) or None,
                     "region": region,
+                    "group": group,
                     "year": None,
                     "op": target.op,
                     "value": target.value,
@@ -614,7 +703,11 @@ def load_province_set(
             f"{path.name}: cannot read province set ({exc}).", path=str(path)
         ) from exc
     table = table.rename(columns=lambda c: normalize_text(c) or "")
+    group_columns = _group_columns(table.columns)
     base = catalog.get(base_set)
+    if group_columns and not base.groups:
+        # "Nhóm 1/2/3" columns: a set of the QĐ 51 kind, whatever the default said
+        base = next((s for s in reversed(catalog.sets) if s.groups), base)
     region_codes = {r["code"] for r in base.regions}
     region_names = {fold_text(r["name_vi"]): r["code"] for r in base.regions}
     region_columns = {}
@@ -623,8 +716,20 @@ def load_province_set(
             region_columns[col] = col
         elif fold_text(col) in region_names:
             region_columns[col] = region_names[fold_text(col)]
-    entries = province_thresholds_from_table(table, source=path.name, region_columns=region_columns)
+    entries = province_thresholds_from_table(
+        table, source=path.name, region_columns=region_columns, group_columns=group_columns
+    )
     return apply_province_thresholds(catalog, entries, base_set=base.id, name=path.name)
+
+
+def _group_columns(columns: Iterable[object]) -> dict[str, str]:
+    """Columns headed "Nhóm 1" … "Nhóm 3" (any case or accents), by their group code."""
+    out = {}
+    for col in columns:
+        words = fold_text(col).split()
+        if len(words) == 2 and words[0] == "nhom" and words[1] in ("1", "2", "3"):
+            out[col] = words[1]
+    return out
 
 
 def load_catalog(

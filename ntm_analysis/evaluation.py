@@ -314,9 +314,17 @@ class _ThresholdTable:
 
 
 def _region_codes(
-    y_uniq: np.ndarray, c_values: pd.Index, registry: Registry | None
+    y_uniq: np.ndarray,
+    c_values: pd.Index,
+    registry: Registry | None,
+    sets: dict[int, CriteriaSet] | None = None,
 ) -> tuple[np.ndarray, list[str | None]]:
-    """Region index per (distinct year, commune code; last column: no code), and the regions."""
+    """Target class per (distinct year, commune code; last column: no code), and the classes.
+
+    The class is the commune's threshold region, or its commune group in a year
+    whose set has groups (QĐ 51/2025).
+    """
+    sets = sets or {}
     regions: list[str | None] = [None]
     region_idx = np.zeros((len(y_uniq), len(c_values) + 1), dtype=np.int16)
     if registry is None:
@@ -327,7 +335,9 @@ def _region_codes(
         units = units.loc[units["code"].notna().to_numpy(dtype=bool)]
         first = ~units["code"].duplicated(keep="first").to_numpy()
         at = pd.Index(units["code"].astype("string")[first]).get_indexer(codes)
-        r_codes, r_values = pd.factorize(units["threshold_region"][first], use_na_sentinel=True)
+        cset = sets.get(int(y))
+        column = "commune_group" if cset is not None and cset.groups else "threshold_region"
+        r_codes, r_values = pd.factorize(units[column][first], use_na_sentinel=True)
         for region in r_values:
             if str(region) not in regions:
                 regions.append(str(region))
@@ -353,7 +363,7 @@ def _threshold_table(
     frame.
     """
     sets = _sets_by_year(years, catalog)
-    region_idx, regions = _region_codes(years, codes, registry)
+    region_idx, regions = _region_codes(years, codes, registry, sets)
     indicator_list = indicators.tolist()
     set_ids, values, ops, texts, sources, row_regions = [], [], [], [], [], []
     cube = np.full((len(years) + 1, len(regions), len(indicators) + 1), -1, dtype=np.int32)
@@ -364,7 +374,12 @@ def _threshold_table(
         for r, region in enumerate(regions):
             for j in range(len(indicators) + 1):
                 ind = cset.indicator(indicator_list[j]) if j < len(indicators) else None
-                t = ind.threshold_for(region, int(y)) if ind is not None else None
+                if ind is None:
+                    t = None
+                elif cset.groups:
+                    t = ind.threshold_for(None, int(y), group=region)
+                else:
+                    t = ind.threshold_for(region, int(y))
                 cube[k, r, j] = len(set_ids)
                 set_ids.append(cset.id)
                 values.append(np.nan if t is None or t.value is None else float(t.value))
