@@ -293,7 +293,7 @@ def make_records(
             }
         )
         frames.extend([crit, ind])
-    out = pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True).assign(indicator_text=None)
     out = out.take(records_order(out)).reset_index(drop=True)  # as ntm clean writes them
     return out.astype(
         {

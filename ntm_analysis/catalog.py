@@ -189,6 +189,9 @@ class CriteriaSet:
     province_set: str | None = None
     #: What a reader must know before citing the set (e.g. wording not yet checked).
     caveat: str | None = None
+    #: The national catalog lists no indicator of this set (QĐ 51/2025 so far): a report's
+    #: indicator rows are kept under their criterion as written (:meth:`reported_indicator`).
+    criterion_level: bool = False
     _by_code: Mapping[str, Indicator] = field(default_factory=dict, repr=False, compare=False)
     _by_number: Mapping[str, Criterion] = field(default_factory=dict, repr=False, compare=False)
 
@@ -213,6 +216,36 @@ class CriteriaSet:
 
     def indicator(self, code: str) -> Indicator | None:
         return self._by_code.get(str(code))
+
+    def reported_indicator(
+        self, code: str, text: object = None, *, kind: str = "number"
+    ) -> Indicator | None:
+        """The catalog's indicator ``code``, or for a criterion-level set an indicator
+        taken as the report writes it (its criterion must exist); None otherwise.
+
+        >>> qd51 = load_catalog().get("qd51_2025_commune")
+        >>> qd51.reported_indicator("8.2", "Tỷ lệ hộ phân loại rác").text_vi
+        'Tỷ lệ hộ phân loại rác'
+        >>> qd51.reported_indicator("11.1") is None  # QĐ 51 has 10 criteria
+        True
+        """
+        found = self.indicator(code)
+        if found is not None or not self.criterion_level:
+            return found
+        criterion = str(code).split(".")[0]
+        if self.criterion(criterion) is None:
+            return None
+        written = normalize_text(text) or f"Chỉ tiêu {code}"
+        return Indicator(
+            code=str(code),
+            criterion=criterion,
+            text_vi=written,
+            text_en=written,
+            kind=kind,
+            direction="higher",
+            unit=None,
+            source=f"{self.decision}: chỉ tiêu theo báo cáo (chưa có trong danh mục)",
+        )
 
     def match_criterion_name(self, text: object) -> Criterion | None:
         """Find a criterion by (a prefix of) its name, ignoring case and diacritics.
@@ -481,6 +514,7 @@ def criteria_set_from_data(data: Mapping[str, Any], path: str = "<data>") -> Cri
         regions=tuple(dict(r) for r in data.get("regions") or ()),
         groups=tuple(dict(g, code=str(g["code"])) for g in data.get("groups") or ()),
         caveat=str(data["caveat"]).strip() if data.get("caveat") else None,
+        criterion_level=bool(criteria) and not any(c.indicators for c in criteria),
     )
 
 

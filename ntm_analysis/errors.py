@@ -104,3 +104,5 @@ class FindingCheck(StrEnum):
     LEGACY_ENCODING = "legacy_encoding"  # text converted from TCVN3 / VNI
     FRACTION_AS_PERCENT = "fraction_as_percent"  # a bare 0.5 in a percent cell read as 50%
     MISSING_COMMUNE_REPORT = "missing_commune_report"  # registry unit with no data this year
+    #: a file's indicator rows of a set the catalog knows at criterion level only (kept as written)
+    INDICATORS_NOT_IN_CATALOG = "indicators_not_in_catalog"

@@ -54,6 +54,7 @@ CATEGORICAL_RECORD_COLUMNS = (
     "level",
     "criterion",
     "indicator",
+    "indicator_text",
     "value_text",
     "unit",
     "target_text",
@@ -506,6 +507,11 @@ def evaluate_indicators(
             "criteria_set": thresholds["criteria_set"],
             "criterion": ind["criterion"].array,
             "indicator": ind["indicator"].array,
+            "indicator_text": (
+                ind["indicator_text"].array
+                if "indicator_text" in ind
+                else pd.Categorical([None] * len(ind), categories=pd.Index([], dtype="string"))
+            ),
             "value": value,
             "value_text": ind["value_text"].array,
             "unit": ind["unit"].array,

@@ -146,7 +146,21 @@ def _ingest_file(path: Path, raw_dir: Path, registry, catalog) -> _FileOutcome:
         entry["sheets"].append(_sheet_entry(sheet.sheet, sheet.hidden, res))
         out.records.extend(res.record_rows)
         out.rejects.extend(res.reject_rows)
-        out.findings.extend(res.finding_rows)
+        out.findings.extend(_once_per_file(out.findings, res.finding_rows))
+    return out
+
+
+def _once_per_file(have: list[tuple], new: list[tuple]) -> list[tuple]:
+    """``new`` findings without a second "indicators not in the catalog" note for the file."""
+    check = str(FindingCheck.INDICATORS_NOT_IN_CATALOG)
+    seen = any(f[4] == check for f in have)
+    out = []
+    for f in new:
+        if f[4] == check:
+            if seen:
+                continue
+            seen = True
+        out.append(f)
     return out
 
 

@@ -42,6 +42,7 @@ from .parsing import (
     parse_appraisal,
     parse_mark,
     parse_number,
+    parse_target,
     parse_yes_no,
     roman_heading,
     split_code,
@@ -754,6 +755,8 @@ class _Builder:
         self.rejects: list[tuple] = []
         self.findings: list[tuple] = []
         self.kinds: dict[int, str] = {}  # grid row -> "record" | "rejected" | non-data kind
+        #: (year, commune, set) -> indicator codes kept although the catalog lists none
+        self.unlisted: dict[tuple, list[str]] = {}
 
     def row_number(self, i: int) -> int:
         return self.sheet.first_row + i
@@ -781,6 +784,7 @@ class _Builder:
                 kw["level"],
                 kw["criterion"],
                 kw["indicator"],
+                kw.get("indicator_text"),
                 kw.get("value"),
                 kw.get("value_text"),
                 kw.get("unit"),
@@ -825,7 +829,25 @@ class _Builder:
             (year, commune, subject_type, subject, str(check), message, self.source(i))
         )
 
+    def note_unlisted(self, year, commune, cset, code: str) -> None:
+        self.unlisted.setdefault((year, commune, cset.id, cset.decision), []).append(code)
+
+    def _unlisted_findings(self) -> None:
+        for (year, commune, set_id, decision), codes in self.unlisted.items():
+            self.finding(
+                year,
+                commune,
+                "file",
+                self.sheet.file,
+                FindingCheck.INDICATORS_NOT_IN_CATALOG,
+                f"The indicator list of {decision} ({set_id}) is not in the catalog yet: "
+                f"{len(codes)} indicator row(s) ({', '.join(codes[:6])}"
+                f"{', …' if len(codes) > 6 else ''}) were kept as written under their criterion "
+                "and judged by the province set, the stated target or the commune's appraisal.",
+            )
+
     def result(self, non_empty: list[int], legacy: str | None, notes: list[str]) -> SheetResult:
+        self._unlisted_findings()
         counts: dict[str, int] = {}
         records_rows = rejected = 0
         for i in non_empty:
@@ -1251,6 +1273,7 @@ def _parse_report(b: _Builder, rows, body, header: _Header, year, match, catalog
         _report_row(
             b, i, row, code, cset, year, commune, commune_code,
             target, value_col, appraisal_col, unit_col, crit_rows, ind_seen,
+            text_cols=[j for j in (code_col, content, name) if j is not None],
         )  # fmt: skip
 
     if cset is not None and commune is not None:
@@ -1274,7 +1297,7 @@ def _parse_report(b: _Builder, rows, body, header: _Header, year, match, catalog
 
 def _report_row(
     b, i, row, code, cset, year, commune, commune_code,
-    target, value_col, appraisal_col, unit_col, crit_rows, ind_seen,
+    target, value_col, appraisal_col, unit_col, crit_rows, ind_seen, *, text_cols=(),
 ) -> None:  # fmt: skip
     set_label = f"{cset.name('en')} ({cset.id})"
     if "." not in code:
@@ -1326,26 +1349,55 @@ def _report_row(
         )
         crit_rows.setdefault(code, i)
         return
-    ind = cset.indicator(code)
+    ind, written = _reported_indicator(cset, code, row, target, value_col, text_cols)
     if ind is None:
         b.reject(
             i,
             RejectReason.UNKNOWN_INDICATOR,
-            f"Indicator {code} is not in the criteria set for {year}, {set_label}; "
-            "check the code or the report year.",
+            f"Indicator {code} is not in the criteria set for {year}, {set_label}"
+            + (
+                f" (criterion {code.split('.')[0]} does not exist in it)"
+                if cset.criterion_level
+                else ""
+            )
+            + "; check the code or the report year.",
             raw=code,
         )
         return
     ind_seen.add(code)
+    unlisted = cset.indicator(code) is None
+    if unlisted:
+        b.note_unlisted(year, commune, cset, code)
     _indicator_record(
         b, i, row, ind, year, commune, commune_code, target, value_col, appraisal_col, unit_col,
-        reject_errors=True,
+        reject_errors=True, indicator_text=written if unlisted else None,
     )  # fmt: skip
+
+
+def _reported_indicator(cset, code, row, target, value_col, text_cols):
+    """(indicator, its text as written): the catalog's, or for a criterion-level set one
+    taken from the row (None when its criterion is not in the set)."""
+    if cset.indicator(code) is not None or not cset.criterion_level:
+        return cset.indicator(code), None
+    text = None
+    for j in text_cols:
+        cell = _cell(row, j)
+        if isinstance(cell, str) and not _is_empty(cell):
+            found, rest = split_code(cell)
+            text = rest if found == code else normalize_text(cell)
+            if text:
+                break
+    goal = parse_target(_cell(row, target)) if target is not None else None
+    value_cell = _cell(row, value_col) if value_col is not None else None
+    yes_no = (goal is not None and goal.op in ("yes", "no")) or (
+        isinstance(value_cell, str) and parse_yes_no(value_cell) is not None
+    )
+    return cset.reported_indicator(code, text, kind="yes_no" if yes_no else "number"), text or None
 
 
 def _indicator_record(
     b, i, row, ind, year, commune, commune_code, target, value_col, appraisal_col, unit_col,
-    *, reject_errors: bool,
+    *, reject_errors: bool, indicator_text: str | None = None,
 ) -> None:  # fmt: skip
     value_cell = _cell(row, value_col)
     appraisal_cell = _cell(row, appraisal_col)
@@ -1412,6 +1464,7 @@ def _indicator_record(
         level=LEVEL_INDICATOR,
         criterion=ind.criterion,
         indicator=ind.code,
+        indicator_text=indicator_text,
         value=value,
         value_text=_as_text(value_cell),
         unit=unit,
@@ -1701,7 +1754,7 @@ def _parse_tidy(b: _Builder, rows, body, header: _Header, matcher, catalog) -> N
                     self_assessed=appraisal,
                 )
             continue
-        ind = cset.indicator(code)
+        ind, _ = _reported_indicator(cset, code, row, None, value_col, ())
         if ind is None:
             b.reject(
                 i,
@@ -1711,6 +1764,8 @@ def _parse_tidy(b: _Builder, rows, body, header: _Header, matcher, catalog) -> N
                 raw=code_cell,
             )
             continue
+        if cset.indicator(code) is None:
+            b.note_unlisted(year, match.name, cset, code)
         _indicator_record(
             b, i, row, ind, year, match.name, match.code, target_col, value_col, sa_col,
             unit_col, reject_errors=True,

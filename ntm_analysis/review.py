@@ -107,11 +107,21 @@ class Review:
 
     @property
     def indicator_texts(self) -> dict[str, str]:
-        """Indicator code -> its text in ``lang`` for the year's criteria set."""
+        """Indicator code -> its text in ``lang`` for the year's criteria set (for a code the
+        catalog does not list, the wording the report used)."""
 
         def compute():
             cset = self.criteria_set
-            return {} if cset is None else {i.code: i.text(self.lang) for i in cset.indicators}
+            listed = {} if cset is None else {i.code: i.text(self.lang) for i in cset.indicators}
+            ind = self.indicators
+            if "indicator_text" not in ind.columns:
+                return listed
+            written = ind.loc[ind["year"] == self.year, ["indicator", "indicator_text"]]
+            written = written.dropna().drop_duplicates("indicator")
+            as_written = dict(
+                zip(written["indicator"].astype(str), written["indicator_text"], strict=True)
+            )
+            return as_written | listed
 
         return self.cached("indicator_texts", compute)
 

@@ -1671,9 +1671,12 @@ def _catalog_texts(frame: pd.DataFrame, catalog: object, lang: str) -> dict[str,
         i = cs.indicator(code)
         crit_names.append(c.name(lang) if c is not None else pd.NA)
         ind_texts.append(i.text(lang) if i is not None else pd.NA)
+    texts = _text(ind_texts, group, frame.index)
+    if "indicator_text" in frame.columns:  # as written, for codes the catalog does not list
+        texts = texts.fillna(frame["indicator_text"].astype("string"))
     return {
         "criterion_name": _text(crit_names, group, frame.index),
-        "indicator_text": _text(ind_texts, group, frame.index),
+        "indicator_text": texts,
     }
 
 

@@ -28,6 +28,7 @@ INDICATORS_SCHEMA = pa.DataFrameSchema(
         "criteria_set": pa.Column(**_REQ_TEXT),
         "criterion": _CODE,
         "indicator": _CODE,
+        "indicator_text": pa.Column(**_TEXT),
         "value": pa.Column("Float64", nullable=True, coerce=True),
         "value_text": pa.Column(**_TEXT),
         "unit": pa.Column(**_TEXT),

@@ -52,6 +52,7 @@ def processed_frames() -> dict[str, pd.DataFrame]:
                             "criteria_set": SET_ID,
                             "criterion": crit,
                             "indicator": ind,
+                            "indicator_text": None,
                             "value": value,
                             "value_text": f"{value}%",
                             "unit": "%",

@@ -222,8 +222,8 @@ def test_empty_folder(tmp_path):
 
 def test_deduplicate_precedence_is_layout_then_visibility_then_file_order():
     def r(layout, file, value, row=5):
-        return (2023, "Xã An", "001", "indicator", "2", "2.1", value, str(value), None, None,
-                None, layout, None, file, "S", row)  # fmt: skip
+        return (2023, "Xã An", "001", "indicator", "2", "2.1", None, value, str(value), None,
+                None, None, layout, None, file, "S", row)  # fmt: skip
 
     records = records_frame(
         [
