@@ -97,11 +97,12 @@ def _evaluate(parsed, catalog):
     return evaluate(parsed.records, catalog=catalog, registry=load_registry())
 
 
-def test_kept_rows_are_judged_by_the_appraisal_without_a_province_set(parsed):
+def test_kept_rows_are_judged_by_the_stated_target_without_a_province_set(parsed):
     result = _evaluate(parsed, load_catalog())
     ind = result.indicators.set_index("indicator")
     assert set(ind["criteria_set"].astype(str)) == {"qd51_2025_commune"}
-    assert ind.loc["8.1", "met_basis"] == s.BASIS_SELF_ASSESSMENT
+    assert set(ind["met_basis"]) == {s.BASIS_STATED_TARGET}
+    assert ind.loc["8.1", "threshold"] == 90
     assert ind.loc["8.1", "indicator_text"] == "Tỷ lệ chất thải rắn được thu gom"
     assert not ind.loc["8.1", "met"] and ind.loc["8.2", "met"]
     crit = result.criteria.set_index("criterion")
@@ -125,5 +126,17 @@ def test_kept_rows_are_judged_by_the_province_set_where_it_has_a_target(parsed, 
     ind = _evaluate(parsed, load_catalog(path)).indicators.set_index("indicator")
     assert ind.loc["8.1", "met_basis"] == s.BASIS_THRESHOLD
     assert ind.loc["8.1", "threshold"] == 80 and ind.loc["8.1", "met"]
-    assert ind.loc["8.2", "met_basis"] == s.BASIS_SELF_ASSESSMENT
-    assert pd.isna(ind.loc["1.1", "threshold"])
+    assert ind.loc["8.2", "met_basis"] == s.BASIS_STATED_TARGET  # no province figure for 8.2
+
+
+def test_kept_rows_without_a_target_are_judged_by_the_appraisal():
+    rows = [["UBND XÃ ĐẦM HÀ"], ["BÁO CÁO KẾT QUẢ THỰC HIỆN NĂM 2026"], HEADER]
+    rows += [[None, None, "6.1. Tỷ lệ hộ nghèo đa chiều", None, "1,2%", "Đạt"]]
+    parsed = parse_sheet(sheet(rows), registry=load_registry(), catalog=load_catalog())
+    ind = _evaluate(parsed, load_catalog()).indicators.iloc[0]
+    assert (ind["indicator"], ind["met_basis"], ind["met"]) == (
+        "6.1",
+        s.BASIS_SELF_ASSESSMENT,
+        True,
+    )
+    assert pd.isna(ind["threshold"])
