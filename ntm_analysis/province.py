@@ -156,7 +156,7 @@ def target_columns(cset: CriteriaSet) -> list[str]:
     ['Chỉ tiêu chung', 'TDMNPB', 'DBSH']
     """
     codes = [str(r["code"]) for r in cset.regions]
-    codes += [str(g["code"]) for g in getattr(cset, "groups", ()) or ()]
+    codes += [f"Nhóm {g['code']}" for g in cset.groups]  # read back as group columns
     return [TEMPLATE_HEAD[-1], *codes]
 
 
