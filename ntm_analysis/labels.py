@@ -323,6 +323,10 @@ FINDING_CHECK_NAMES: dict[str, tuple[str, str]] = {
         "Bare fraction in a percent cell read as a percentage",
     ),
     FindingCheck.MISSING_COMMUNE_REPORT: ("Thiếu báo cáo của xã", "Commune report missing"),
+    FindingCheck.INDICATORS_NOT_IN_CATALOG: (
+        "Danh mục chưa có các chỉ tiêu của bộ tiêu chí",
+        "Indicator list of the set not in the catalog",
+    ),
 }
 
 
