@@ -228,6 +228,7 @@ _TIDY_ROLES: dict[str, tuple[str, ...]] = {
     "self_assessed": ("self assessed", "selfassessed", "appraisal", "tu danh gia", "danh gia"),
     "unit": ("unit", "don vi tinh", "dvt"),
     "target": ("target", "target text", "chi tieu chung", "yeu cau"),
+    "indicator_text": ("indicator text", "noi dung chi tieu", "ten chi tieu"),
 }
 
 
@@ -1289,9 +1290,10 @@ def _parse_report(b: _Builder, rows, body, header: _Header, year, match, catalog
         if ind.code in ind_seen:
             continue
         row = rows[i]
+        written = _row_wording(cset, ind.code, row, [content] if content is not None else [])
         _indicator_record(
             b, i, row, ind, year, commune, commune_code, target, value_col, appraisal_col,
-            unit_col, reject_errors=False,
+            unit_col, reject_errors=False, indicator_text=written,
         )  # fmt: skip
 
 
@@ -1365,28 +1367,35 @@ def _report_row(
         )
         return
     ind_seen.add(code)
-    unlisted = cset.indicator(code) is None
-    if unlisted:
+    if cset.indicator(code) is None:
         b.note_unlisted(year, commune, cset, code)
     _indicator_record(
         b, i, row, ind, year, commune, commune_code, target, value_col, appraisal_col, unit_col,
-        reject_errors=True, indicator_text=written if unlisted else None,
+        reject_errors=True, indicator_text=written,
     )  # fmt: skip
 
 
-def _reported_indicator(cset, code, row, target, value_col, text_cols):
-    """(indicator, its text as written): the catalog's, or for a criterion-level set one
-    taken from the row (None when its criterion is not in the set)."""
-    if cset.indicator(code) is not None or not cset.criterion_level:
-        return cset.indicator(code), None
-    text = None
+def _row_wording(cset, code, row, text_cols) -> str | None:
+    """The indicator's wording as the row writes it ("Tỷ lệ hộ …" of "17.1. Tỷ lệ hộ …"):
+    the first text column that holds more than the code and is not the criterion's name."""
+    crit = cset.criterion(str(code).split(".")[0])
+    name = fold_text(crit.name_vi) if crit is not None else None
     for j in text_cols:
         cell = _cell(row, j)
         if isinstance(cell, str) and not _is_empty(cell):
             found, rest = split_code(cell)
             text = rest if found == code else normalize_text(cell)
-            if text:
-                break
+            if text and fold_text(text) != name:
+                return text
+    return None
+
+
+def _reported_indicator(cset, code, row, target, value_col, text_cols):
+    """(indicator, its wording as the row writes it): the catalog's indicator, or for a
+    criterion-level set one taken from the row (None when its criterion is not in the set)."""
+    text = _row_wording(cset, code, row, text_cols)
+    if cset.indicator(code) is not None or not cset.criterion_level:
+        return cset.indicator(code), text
     goal = parse_target(_cell(row, target)) if target is not None else None
     value_cell = _cell(row, value_col) if value_col is not None else None
     yes_no = (goal is not None and goal.op in ("yes", "no")) or (
@@ -1651,6 +1660,7 @@ def _parse_tidy(b: _Builder, rows, body, header: _Header, matcher, catalog) -> N
     year_col, commune_col = col.get("year"), col.get("commune")
     ind_col, value_col = col.get("indicator"), col.get("value")
     sa_col, unit_col, target_col = col.get("self_assessed"), col.get("unit"), col.get("target")
+    text_cols = [j for j in (ind_col, col.get("indicator_text")) if j is not None]
     sets: dict[int, object] = {}
     for i in body:
         row = rows[i]
@@ -1754,7 +1764,7 @@ def _parse_tidy(b: _Builder, rows, body, header: _Header, matcher, catalog) -> N
                     self_assessed=appraisal,
                 )
             continue
-        ind, _ = _reported_indicator(cset, code, row, None, value_col, ())
+        ind, written = _reported_indicator(cset, code, row, None, value_col, text_cols)
         if ind is None:
             b.reject(
                 i,
@@ -1768,5 +1778,5 @@ def _parse_tidy(b: _Builder, rows, body, header: _Header, matcher, catalog) -> N
             b.note_unlisted(year, match.name, cset, code)
         _indicator_record(
             b, i, row, ind, year, match.name, match.code, target_col, value_col, sa_col,
-            unit_col, reject_errors=True,
+            unit_col, reject_errors=True, indicator_text=written,
         )  # fmt: skip

@@ -86,7 +86,7 @@ RECORD_COLUMNS = (
     "level",  # "indicator" | "criterion"
     "criterion",  # "17"
     "indicator",  # "17.1"; for a criterion-level record, the criterion number
-    "indicator_text",  # the indicator's wording as written, for codes the catalog does not list
+    "indicator_text",  # the indicator's wording as the report writes it beside the code, or NA
     "value",  # float or NA (parsed number; yes/no as 1.0 / 0.0)
     "value_text",  # the cell as written (NFC-normalised)
     "unit",  # unit found in the value cell or header ("%", "triệu đồng/người/năm") or NA
@@ -107,7 +107,7 @@ INDICATOR_COLUMNS = (
     "criteria_set",
     "criterion",
     "indicator",
-    "indicator_text",  # as written in the report, where the catalog lists no such indicator
+    "indicator_text",  # the wording of the commune's own report (NA when it gives none)
     "value",
     "value_text",
     "unit",
