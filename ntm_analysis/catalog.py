@@ -103,6 +103,9 @@ class Indicator:
     source: str
     thresholds: tuple[Threshold, ...] = ()
     province_sets: bool = False
+    #: The wording was checked against the decision itself (or a province's decision). When
+    #: False, pages show the wording of the commune's own report beside the code instead.
+    text_confirmed: bool = False
 
     def text(self, lang: str = "vi") -> str:
         return self.text_en if lang == "en" else self.text_vi
@@ -309,6 +312,7 @@ class Catalog:
                         "criterion_name": c.name(lang),
                         "indicator": ind.code if ind else None,
                         "indicator_text": ind.text(lang) if ind else None,
+                        "indicator_text_confirmed": ind.text_confirmed if ind else None,
                         "kind": ind.kind if ind else None,
                         "direction": ind.direction if ind else None,
                         "unit": ind.unit if ind else None,
@@ -423,7 +427,9 @@ def _optional_text(value: Any) -> str | None:
     return str(value).strip() if value is not None and str(value).strip() else None
 
 
-def _indicator_from_data(data: Mapping[str, Any], criterion: str, path: str) -> Indicator:
+def _indicator_from_data(
+    data: Mapping[str, Any], criterion: str, path: str, *, text_confirmed: bool = False
+) -> Indicator:
     code = str(_require(data, "code", f"an indicator of criterion {criterion}", path))
     where = f"indicator {code}"
     kind = _require(data, "kind", where, path)
@@ -450,7 +456,20 @@ def _indicator_from_data(data: Mapping[str, Any], criterion: str, path: str) -> 
             for t in data.get("thresholds") or ()
         ),
         province_sets=bool(data.get("province_sets", False)),
+        text_confirmed=_flag(data, "text_confirmed", where, path, default=text_confirmed),
     )
+
+
+def _flag(data: Mapping[str, Any], key: str, where: str, path: str, *, default: bool) -> bool:
+    """A yes/no field of a set file (``true`` / ``false``), ``default`` when absent."""
+    value = data.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise CatalogError(
+            f"{path}: {where} has {key} {value!r}; write true or false.", path=path, entry=where
+        )
+    return value
 
 
 def criteria_set_from_data(data: Mapping[str, Any], path: str = "<data>") -> CriteriaSet:
@@ -459,6 +478,8 @@ def criteria_set_from_data(data: Mapping[str, Any], path: str = "<data>") -> Cri
     level = _require(data, "level", set_id, path)
     if level not in LEVELS:
         raise CatalogError(f"{path}: level '{level}' is not one of {LEVELS}.", path=path)
+    # the indicator wording of a set is unconfirmed unless the file says it was checked
+    confirmed = _flag(data, "indicator_text_confirmed", set_id, path, default=False)
     criteria = []
     for c in _require(data, "criteria", set_id, path):
         number = str(_require(c, "number", "a criterion", path))
@@ -470,7 +491,8 @@ def criteria_set_from_data(data: Mapping[str, Any], path: str = "<data>") -> Cri
                 name_en=str(c.get("name_en") or c["name_vi"]),
                 source=str(_require(c, "source", where, path)),
                 indicators=tuple(
-                    _indicator_from_data(i, number, path) for i in c.get("indicators") or ()
+                    _indicator_from_data(i, number, path, text_confirmed=confirmed)
+                    for i in c.get("indicators") or ()
                 ),
             )
         )
@@ -598,6 +620,7 @@ def _province_indicator(
         direction="lower" if op in ("<=", "<") else "higher",
         unit="%" if kind == "percent" else None,
         source=str(entry.get("source") or name),
+        text_confirmed=bool(entry.get("indicator_text")),  # the province decision's wording
     )
 
 

@@ -29,6 +29,7 @@ from .pipeline import load_processed
 from .provenance import is_sample_report
 from .responsibility import load_responsibility
 from .schema import ProcessedData
+from .wording import common_wordings, commune_wordings, report_wordings
 
 
 @dataclass
@@ -106,28 +107,52 @@ class Review:
         return self._cache[key]
 
     @property
+    def wordings(self) -> pd.DataFrame:
+        """The wordings the year's reports give each indicator, the most common first
+        (:func:`ntm_analysis.wording.report_wordings`)."""
+        return self.cached("wordings", lambda: report_wordings(self.indicators, year=self.year))
+
+    @property
     def indicator_texts(self) -> dict[str, str]:
-        """Indicator code -> its text in ``lang`` for the year's criteria set (for a code the
-        catalog does not list, the wording the report used)."""
+        """Indicator code -> the text the pages show beside it: the catalog's in ``lang``
+        where its wording is confirmed, else the wording most of the year's reports use
+        (the catalog's only when no report words the indicator)."""
 
         def compute():
             cset = self.criteria_set
-            listed = {} if cset is None else {i.code: i.text(self.lang) for i in cset.indicators}
-            ind = self.indicators
-            if "indicator_text" not in ind.columns:
-                return listed
-            written = ind.loc[ind["year"] == self.year, ["indicator", "indicator_text"]]
-            written = written.dropna().drop_duplicates("indicator")
-            as_written = dict(
-                zip(written["indicator"].astype(str), written["indicator_text"], strict=True)
-            )
-            return as_written | listed
+            listed = {} if cset is None else {i.code: i for i in cset.indicators}
+            texts = common_wordings(self.wordings)
+            for code, ind in listed.items():
+                if ind.text_confirmed or code not in texts:
+                    texts[code] = ind.text(self.lang)
+            return texts
 
         return self.cached("indicator_texts", compute)
 
-    def indicator_label(self, code: object) -> str:
-        """ "17.1. Tỷ lệ hộ …"; a criterion-level code gets the criterion's name."""
+    def wording_from_report(self, code: object) -> bool:
+        """True when the pages show the reports' own wording of ``code`` (the catalog's
+        wording of it is unconfirmed or absent, and a report words it)."""
+        cset = self.criteria_set
+        ind = None if cset is None else cset.indicator(str(code))
+        reported = str(code) in set(self.wordings["indicator"].astype(str))
+        return reported and (ind is None or not ind.text_confirmed)
+
+    def commune_wordings(self, commune: str) -> dict[str, str]:
+        """Indicator code -> the wording ``commune``'s own report used in the year."""
+        return self.cached(
+            ("commune_wordings", commune),
+            lambda: commune_wordings(self.indicators, year=self.year, commune=commune),
+        )
+
+    def indicator_label(self, code: object, *, commune: str | None = None) -> str:
+        """ "17.1. Tỷ lệ hộ …"; a criterion-level code gets the criterion's name.
+
+        With ``commune``, an indicator worded as the reports word it takes that
+        commune's own wording (its page quotes its own report).
+        """
         text = self.indicator_texts.get(str(code))
+        if commune is not None and self.wording_from_report(code):
+            text = self.commune_wordings(commune).get(str(code)) or text
         if text:
             return f"{code}. {text}"
         return self.criterion_label(code) if "." not in str(code) else str(code)

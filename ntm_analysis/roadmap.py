@@ -24,6 +24,7 @@ import pandas as pd
 from . import labels as lb
 from . import schema as s
 from . import trends
+from .errors import CatalogError
 from .parsing import fold_text, normalize_text
 
 #: The fields of a plan that a department fills in, in workbook order.
@@ -97,12 +98,16 @@ def workbook_tasks(
     )
     if tasks.empty:
         return pd.DataFrame(columns=list(WORKBOOK_TASK_COLUMNS))
-    targets = indicators.loc[
-        indicators["year"] == year, ["commune_code", "commune", "indicator", "target_text"]
-    ].drop_duplicates(["commune_code", "commune", "indicator"])
-    tasks = tasks.merge(targets, on=["commune_code", "commune", "indicator"], how="left")
+    keys = ["commune_code", "commune", "indicator"]
+    own = ["indicator_text"] if "indicator_text" in indicators.columns else []
+    targets = (
+        indicators.loc[indicators["year"] == year, [*keys, "target_text", *own]]
+        .drop_duplicates(keys)
+        .rename(columns={"indicator_text": "report_wording"})
+    )
+    tasks = tasks.merge(targets, on=keys, how="left")
     names = tasks.get("criterion_name", pd.Series(pd.NA, index=tasks.index))
-    texts = tasks.get("indicator_text", pd.Series(pd.NA, index=tasks.index))
+    texts = _wording_in_use(tasks, catalog)
     out = tasks.assign(
         task_id=[
             task_id(y, c, n, i)
@@ -142,6 +147,33 @@ def workbook_tasks(
         outlook_text=[lb.label(str(o)) for o in tasks["outlook"].fillna(lb.OUTLOOK_UNKNOWN)],
     )
     return out.loc[:, list(WORKBOOK_TASK_COLUMNS)].reset_index(drop=True)
+
+
+def _wording_in_use(tasks: pd.DataFrame, catalog: object) -> list[object]:
+    """Each task's indicator text: the catalog's where its wording is confirmed, else the
+    wording of the commune's own report (the catalog's when the report gives none)."""
+    listed = tasks.get("indicator_text", pd.Series(pd.NA, index=tasks.index))
+    written = tasks.get("report_wording", pd.Series(pd.NA, index=tasks.index))
+    out = []
+    for set_id, code, text, own in zip(
+        tasks["criteria_set"], tasks["indicator"], listed, written, strict=True
+    ):
+        if isinstance(own, str) and own.strip() and not _text_confirmed(catalog, set_id, code):
+            out.append(own)
+        else:
+            out.append(text)
+    return out
+
+
+def _text_confirmed(catalog: object, set_id: object, code: object) -> bool:
+    """True when the catalog's wording of ``code`` in ``set_id`` is confirmed."""
+    if catalog is None or not isinstance(set_id, str):
+        return False
+    try:
+        ind = catalog.get(set_id).indicator(str(code))
+    except CatalogError:
+        return False
+    return ind is not None and ind.text_confirmed
 
 
 WORKBOOK_TASK_COLUMNS = (

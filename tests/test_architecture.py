@@ -59,7 +59,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "province",
         "sample",
     ),
-    "analysis": ("trends", "roadmap", "reassessment"),
+    "analysis": ("trends", "roadmap", "reassessment", "wording"),
     "plots": ("plots",),
     "report": (
         "review",

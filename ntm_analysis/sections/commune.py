@@ -11,7 +11,7 @@ from ..names import resolve_name
 from ..reassessment import disagreements
 from ..review import Review, communes_in_year
 from .markup import chart, heading, paragraphs, phrase, status_label, table_html
-from .shared import basis_sentences, disagreement_table, task_table
+from .shared import basis_sentences, disagreement_table, task_table, wording_note
 
 
 def _commune(review: Review, name: str, *, in_year: bool = False) -> str:
@@ -108,7 +108,8 @@ def history(review: Review, commune: str) -> str:
 def unmet(review: Review, commune: str) -> str:
     """Every unmet indicator of the commune, with its gap, owner and outlook."""
     lang, year = review.lang, review.year
-    table = commune_tasks(review, _commune(review, commune))
+    commune = _commune(review, commune)
+    table = commune_tasks(review, commune)
     parts = [heading("unmet", lang)]
     if table.empty:
         parts.append(paragraphs([phrase("no_unmet", lang, year=year)]))
@@ -116,6 +117,8 @@ def unmet(review: Review, commune: str) -> str:
         n = table["indicator"].nunique()
         parts.append(paragraphs([phrase("n_unmet", lang, n=n, year=year)]))
         parts.append(table_html(table, lang))
+        codes = review.tasks.loc[review.tasks["commune"] == commune, "indicator"]
+        parts.append(wording_note(review, codes, one_commune=True))
     return "".join(parts)
 
 
@@ -131,6 +134,7 @@ def commune_disagreements(review: Review, commune: str) -> str:
         sentence = phrase("n_disagreements", lang, n=len(rows), communes=1, year=year)
         parts.append(paragraphs([sentence]))
         parts.append(table_html(disagreement_table(review, rows, with_commune=False), lang))
+        parts.append(wording_note(review, rows["indicator"], one_commune=True))
     return "".join(parts)
 
 

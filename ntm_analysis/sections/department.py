@@ -11,7 +11,7 @@ from ..evaluation import code_sort_key
 from ..names import resolve_name
 from ..review import Review, departments
 from .markup import chart, heading, paragraphs, phrase, table_html
-from .shared import basis_sentences, task_table
+from .shared import basis_sentences, task_table, wording_note
 
 #: Indicator trajectories drawn on a roadmap at most.
 MAX_ROADMAP_CHARTS = 4
@@ -63,6 +63,8 @@ def tasks(review: Review, department: str) -> str:
             )
         )
         parts.append(table_html(table.sort_values(["indicator", "commune"]), lang))
+        own = review.tasks.loc[review.tasks["department"] == name, "indicator"]
+        parts.append(wording_note(review, own))
     parts.append(paragraphs(basis_sentences(review.indicators, year=year, lang=lang)))
     return "".join(parts)
 

@@ -30,7 +30,7 @@ from .markup import (
     status_label,
     table_html,
 )
-from .shared import basis_sentences, disagreement_table
+from .shared import basis_sentences, disagreement_table, wording_note
 
 
 def headline_sentences(data, *, year: int, lang: str = config.DEFAULT_LANG) -> list[str]:
@@ -224,6 +224,7 @@ def lagging(review: Review) -> str:
             parts.append(
                 paragraphs([phrase("checks_more", lang, shown=MAX_FINDING_ROWS, total=len(table))])
             )
+        parts.append(wording_note(review, unmet["indicator"].head(MAX_FINDING_ROWS)))
     return "".join(parts)
 
 
@@ -274,6 +275,7 @@ def outlook(review: Review) -> str:
                 + ["projected_year", "target_year"],
             ]
             parts.append(table_html(table, lang, max_rows=MAX_FINDING_ROWS))
+            parts.append(wording_note(review, behind["indicator"].head(MAX_FINDING_ROWS)))
     else:
         parts.append(paragraphs([lb.label(lb.PROGRESS_NOT_ENOUGH_DATA, lang)]))
     return "".join(parts)
@@ -307,6 +309,7 @@ def reassessment(review: Review) -> str:
         )
         parts.append(paragraphs([sentence]))
         parts.append(table_html(disagreement_table(review, rows, with_commune=True), lang))
+        parts.append(wording_note(review, rows["indicator"]))
     return "".join(parts)
 
 

@@ -160,6 +160,19 @@ _PHRASES = {
         "{n} chỉ tiêu (theo xã) đang đi xuống hoặc không kịp mục tiêu theo xu hướng hiện nay:",
         "{n} commune indicators are deteriorating or off track at the current trend:",
     ),
+    "wording_source": (
+        "Câu chữ của chỉ tiêu {codes} ghi theo báo cáo của xã: câu chữ trong bộ tiêu chí của "
+        "công cụ chưa được đối chiếu với văn bản quyết định.",
+        "The wording of indicator(s) {codes} is the commune reports' own: the tool's catalog "
+        "wording is not yet checked against the decision.",
+    ),
+    "wording_varies": (
+        "Chỉ tiêu {code} được các xã ghi theo {n} cách; bảng dùng cách ghi của {top}/{total} xã. "
+        "Cách ghi khác: {others}.",
+        "Indicator {code} is worded {n} ways by the communes; the table uses the wording of "
+        "{top} of {total} communes. Other wordings: {others}.",
+    ),
+    "wording_other": ("«{text}» ({communes})", "“{text}” ({communes})"),
     "sample_note": (
         "Lưu ý: đây là dữ liệu mẫu tổng hợp, không phải số liệu thật.",
         "Note: this is synthetic sample data, not real figures.",

@@ -7,8 +7,10 @@ import pandas as pd
 from .. import config
 from .. import labels as lb
 from .. import schema as s
+from ..evaluation import code_sort_key
 from ..review import Review
-from .markup import format_number, is_missing, phrase, progress_text, status_label
+from ..wording import varied_wordings
+from .markup import format_number, is_missing, paragraphs, phrase, progress_text, status_label
 
 
 def basis_sentences(
@@ -60,7 +62,7 @@ def disagreement_table(review: Review, rows: pd.DataFrame, *, with_commune: bool
     """Rows of :func:`ntm_analysis.reassessment.disagreements` as shown on a page."""
     lang = review.lang
     out = rows.assign(
-        indicator=[review.indicator_label(c) for c in rows["indicator"]],
+        indicator=_labels(review, rows, with_commune=with_commune),
         self_assessed=[lb.label(str(v), lang) for v in rows["self_assessed"]],
         met=[lb.label(s.MET if bool(v) else s.NOT_MET, lang) for v in rows["met"]],
         met_basis=[basis_word(v, lang) for v in rows["met_basis"]],
@@ -71,11 +73,57 @@ def disagreement_table(review: Review, rows: pd.DataFrame, *, with_commune: bool
     return out.loc[:, cols]
 
 
+def _labels(review: Review, rows: pd.DataFrame, *, with_commune: bool) -> list[str]:
+    """Indicator labels of a table; on one commune's table (no commune column), in the
+    commune's own wording."""
+    if with_commune or "commune" not in rows.columns:
+        return [review.indicator_label(c) for c in rows["indicator"]]
+    return [
+        review.indicator_label(c, commune=str(m))
+        for c, m in zip(rows["indicator"], rows["commune"], strict=True)
+    ]
+
+
+def wording_note(review: Review, codes: object, *, one_commune: bool = False) -> str:
+    """Paragraphs under a table of indicators: which codes are labelled in the reports'
+    own wording, and, on a table of several communes, every other wording of each.
+
+    Empty when every label shown is the catalog's confirmed wording.
+    """
+    lang = review.lang
+    shown = sorted({str(c) for c in codes if review.wording_from_report(c)}, key=code_sort_key)
+    if not shown:
+        return ""
+    sentences = [phrase("wording_source", lang, codes=", ".join(shown))]
+    if not one_commune:
+        varied = varied_wordings(review.wordings, shown)
+        for code in sorted(varied["indicator"].unique(), key=code_sort_key):
+            rows = varied.loc[varied["indicator"] == code].sort_values("rank")
+            others = "; ".join(
+                phrase("wording_other", lang, text=t, communes=n)
+                for t, n in zip(
+                    rows["indicator_text"].iloc[1:], rows["commune_names"].iloc[1:], strict=True
+                )
+            )
+            sentences.append(
+                phrase(
+                    "wording_varies",
+                    lang,
+                    code=code,
+                    n=len(rows),
+                    top=int(rows["communes"].iloc[0]),
+                    total=int(rows["communes"].sum()),
+                    others=others,
+                )
+            )
+    return paragraphs(sentences, css_class="ntm-note")
+
+
 def task_table(review: Review, rows: pd.DataFrame, *, with_commune: bool) -> pd.DataFrame:
     """Rows of :attr:`Review.tasks` as shown on a page: labels, target text, outlook."""
     lang = review.lang
     out = rows.assign(
-        indicator=[review.indicator_label(c) for c in rows["indicator"]],
+        indicator=_labels(review, rows, with_commune=with_commune),
         progress_status=[
             progress_text(v, c, lang)
             for v, c in zip(
