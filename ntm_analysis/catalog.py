@@ -27,7 +27,14 @@ import yaml
 
 from . import config
 from .errors import CatalogError
-from .parsing import fold_text, normalize_text, parse_number, parse_target, split_code
+from .parsing import (
+    find_year,
+    fold_text,
+    normalize_text,
+    parse_number,
+    parse_target,
+    split_code,
+)
 from .schema import THRESHOLD_OPS
 
 KINDS = ("yes_no", "percent", "count", "money_per_capita", "number")
@@ -635,7 +642,8 @@ def province_thresholds_from_table(
 
     The table has the columns TT | Tên tiêu chí | Nội dung tiêu chí | Chỉ tiêu,
     optionally followed by one column per region (header = region code or
-    name) or, for QĐ 51/2025, per commune group ("Nhóm 1", "Nhóm 2", "Nhóm 3").
+    name) or, for QĐ 51/2025, per commune group ("Nhóm 1", "Nhóm 2", "Nhóm 3"),
+    and a "Năm" column: a row with a year there holds that year's figures only.
     The indicator code is taken from "Nội dung tiêu chí" ("17.1. Tỷ lệ
     ...") or, for single-indicator criteria, from TT. Cells that do not parse
     as a target are skipped. Returns mappings for
@@ -645,6 +653,7 @@ def province_thresholds_from_table(
     content_col = next((columns[k] for k in columns if k.startswith("noi dung")), None)
     tt_col = next((columns[k] for k in columns if k in ("tt", "stt", "so tt")), None)
     target_col = next((columns[k] for k in columns if k.startswith("chi tieu")), None)
+    year_col = next((columns[k] for k in columns if k in ("nam", "nam ap dung")), None)
     if target_col is None:
         raise CatalogError(f"{source}: no 'Chỉ tiêu' column found.", path=source)
     region_columns = dict(region_columns or {})
@@ -662,6 +671,7 @@ def province_thresholds_from_table(
             continue
         if code is None:
             continue
+        year = _table_year(row.get(year_col), source, row_number) if year_col else None
         cells = (
             [(None, None, row.get(target_col))]
             + [(region, None, row.get(col)) for col, region in region_columns.items()]
@@ -677,7 +687,7 @@ def province_thresholds_from_table(
                     "indicator_text": normalize_text(content) or None,
                     "region": region,
                     "group": group,
-                    "year": None,
+                    "year": year,
                     "op": target.op,
                     "value": target.value,
                     "text": target.text,
@@ -685,6 +695,21 @@ def province_thresholds_from_table(
                 }
             )
     return out
+
+
+def _table_year(cell: object, source: str, row_number: int) -> int | None:
+    """The "Năm" cell of a province table row: a year, or None when empty."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)) or not str(cell).strip():
+        return None
+    year = find_year(cell, lo=2000, hi=2050)
+    if year is None:
+        raise CatalogError(
+            f"{source}, dòng {row_number}: '{cell}' in the 'Năm' column is not a year; write "
+            "the year the row's figures hold for (e.g. 2024), or leave it empty for every year.",
+            path=source,
+            entry=f"dòng {row_number}",
+        )
+    return year
 
 
 # ------------------------------------------------------------------ file loading (I/O edge)

@@ -9,9 +9,11 @@ down in the two forms ``--province`` reads (see :mod:`ntm_analysis.catalog`):
   region, the figure most communes stated, with its count and the files it
   came from. It is a draft, to be checked against the decision before use.
 * :func:`template_rows` lays the set out like the decision's annex (TT | Tên
-  tiêu chí | Nội dung tiêu chí | Chỉ tiêu chung | one column per region), with
-  the catalog's sourced figures filled in; :func:`write_province_template`
-  writes it as a workbook to type the decision into.
+  tiêu chí | Nội dung tiêu chí | Chỉ tiêu chung | one column per region | Năm),
+  with the catalog's sourced figures filled in (a figure for one year only,
+  such as income, on a row of its own with that year in "Năm");
+  :func:`write_province_template` writes it as a workbook to type the decision
+  into.
 
 The builders are pure; ``write_*`` are the I/O edge.
 """
@@ -36,6 +38,8 @@ from .stated_targets import target_label
 
 #: The header of the annex-shaped template, before the region columns.
 TEMPLATE_HEAD = ("TT", "Tên tiêu chí", "Nội dung tiêu chí", "Chỉ tiêu chung")
+#: The column of a row that holds one year's figures (empty: every year of the set).
+TEMPLATE_YEAR = "Năm"
 #: The last column: where each filled-in figure comes from.
 TEMPLATE_NOTE = "Nguồn, ghi chú"
 DRAFT_DECISION = (
@@ -143,6 +147,7 @@ class TemplateRow:
     content: str | None
     targets: dict[str, str]  # column ("Chỉ tiêu chung" or a region / group code) -> text
     note: str | None
+    year: int | None = None  # the year the row's figures hold for; None: every year
 
 
 def target_columns(cset: CriteriaSet) -> list[str]:
@@ -161,13 +166,13 @@ def target_columns(cset: CriteriaSet) -> list[str]:
 
 
 def template_rows(cset: CriteriaSet, *, year: int | None = None) -> list[TemplateRow]:
-    """The set as annex rows, with its sourced figures that hold for every year filled in.
+    """The set as annex rows, with its sourced figures filled in.
 
-    Figures for one year only (income) cannot be typed into an annex column
-    that has no year; they are listed in the note column instead. ``year``
-    keeps only those of that year in the note.
+    A figure that holds for every year sits on the indicator's row; figures for
+    one year only (income) sit on a row of their own below it, with the year in
+    the "Năm" column and the code in "Nội dung tiêu chí". ``year`` keeps only
+    the rows of that year.
     """
-    common = TEMPLATE_HEAD[-1]
     rows: list[TemplateRow] = []
     for criterion in cset.criteria:
         single = len(criterion.indicators) == 1 and criterion.indicators[0].code == (
@@ -176,17 +181,17 @@ def template_rows(cset: CriteriaSet, *, year: int | None = None) -> list[Templat
         if not single:
             rows.append(TemplateRow(criterion.number, criterion.name_vi, None, {}, None))
         for ind in criterion.indicators:
-            targets: dict[str, str] = {}
-            notes: list[str] = []
+            by_year: dict[int | None, tuple[dict[str, str], list[str]]] = {None: ({}, [])}
             for t in ind.thresholds:
-                column = t.region if t.region is not None else common
+                if t.year is not None and year is not None and t.year != year:
+                    continue
+                column = _threshold_column(t)
                 sure = f" ({t.certainty})" if t.certainty else ""
-                if t.year is None:
-                    targets[column] = t.text
-                    notes.append(f"{column}: {t.source}{sure}")
-                elif year is None or t.year == year:
-                    notes.append(f"năm {t.year}, {column}: {t.text} — {t.source}{sure}")
+                targets, notes = by_year.setdefault(t.year, ({}, []))
+                targets[column] = t.text
+                notes.append(f"{column}: {t.source}{sure}")
             content = ind.text_vi if single else f"{ind.code}. {ind.text_vi}"
+            targets, notes = by_year.pop(None)
             rows.append(
                 TemplateRow(
                     criterion.number if single else None,
@@ -196,14 +201,36 @@ def template_rows(cset: CriteriaSet, *, year: int | None = None) -> list[Templat
                     "; ".join(notes) or None,
                 )
             )
+            for y, (targets, notes) in sorted(by_year.items()):
+                rows.append(
+                    TemplateRow(
+                        None, None, f"{ind.code}. {ind.text_vi}", targets, "; ".join(notes), y
+                    )
+                )
     return rows
 
 
+def _threshold_column(t) -> str:
+    """The template column of a threshold: its region, its group, or the common figure."""
+    if t.region is not None:
+        return t.region
+    if t.group is not None:
+        return f"Nhóm {t.group}"
+    return TEMPLATE_HEAD[-1]
+
+
 def template_frame(cset: CriteriaSet, *, year: int | None = None) -> pd.DataFrame:
-    """The template as a table: header ``TEMPLATE_HEAD``, regions, then the note column."""
-    columns = [*TEMPLATE_HEAD[:-1], *target_columns(cset), TEMPLATE_NOTE]
+    """The template as a table: header ``TEMPLATE_HEAD``, regions, the year, then the note."""
+    columns = [*TEMPLATE_HEAD[:-1], *target_columns(cset), TEMPLATE_YEAR, TEMPLATE_NOTE]
     data = [
-        [r.tt, r.name, r.content, *(r.targets.get(c) for c in target_columns(cset)), r.note]
+        [
+            r.tt,
+            r.name,
+            r.content,
+            *(r.targets.get(c) for c in target_columns(cset)),
+            r.year,
+            r.note,
+        ]
         for r in template_rows(cset, year=year)
     ]
     return pd.DataFrame(data, columns=columns, dtype="object")
@@ -218,7 +245,13 @@ def pick_set(catalog: Catalog, *, year: int | None = None, set_id: str | None = 
     return catalog.get("qd318_2022_commune")
 
 
-_WIDTHS = {"TT": 6, "Tên tiêu chí": 22, "Nội dung tiêu chí": 60, TEMPLATE_NOTE: 60}
+_WIDTHS = {
+    "TT": 6,
+    "Tên tiêu chí": 22,
+    "Nội dung tiêu chí": 60,
+    TEMPLATE_YEAR: 8,
+    TEMPLATE_NOTE: 60,
+}
 
 
 def write_province_template(
@@ -285,7 +318,9 @@ def _guide_lines(cset: CriteriaSet, year: int | None) -> Sequence[str]:
         "báo cáo của xã.",
         "Mức đã điền sẵn là mức có nguồn trong danh mục (xem cột 'Nguồn, ghi chú'); để nguyên "
         "thì kết quả đánh giá không đổi.",
-        "Mức riêng cho từng năm (thu nhập) không gõ vào bảng này: dùng tệp YAML với 'year:'.",
+        "Mức chỉ áp dụng cho một năm (thu nhập): một dòng riêng, mã chỉ tiêu ở cột 'Nội dung "
+        "tiêu chí' (ví dụ '10. Thu nhập'), năm ở cột 'Năm'. Cột 'Năm' để trống: mức áp dụng "
+        "cho mọi năm.",
         "Dùng: ntm clean --province TỆP.xlsx; kiểm tra: ntm catalog --province TỆP.xlsx.",
         *([f"Ghi chú nguồn lọc theo năm {year}."] if year is not None else []),
     )

@@ -13,10 +13,11 @@ import yaml
 
 from ntm_analysis import schema as s
 from ntm_analysis.catalog import load_catalog, load_province_set
-from ntm_analysis.errors import UsageError
+from ntm_analysis.errors import CatalogError, UsageError
 from ntm_analysis.province import (
     TEMPLATE_HEAD,
     TEMPLATE_NOTE,
+    TEMPLATE_YEAR,
     draft_province_set,
     template_frame,
     write_province_draft,
@@ -112,22 +113,43 @@ def test_draft_without_any_stated_target_is_a_clear_error(catalog):
 def test_template_has_the_annex_header_one_column_per_region_and_the_sourced_figures(catalog):
     frame = template_frame(catalog.get(SET))
     regions = [r["code"] for r in catalog.get(SET).regions]
-    assert list(frame.columns) == [*TEMPLATE_HEAD, *regions, TEMPLATE_NOTE]
+    assert list(frame.columns) == [*TEMPLATE_HEAD, *regions, TEMPLATE_YEAR, TEMPLATE_NOTE]
     row = frame.loc[frame["Nội dung tiêu chí"].fillna("").str.startswith("3.1.")].iloc[0]
     assert row["Chỉ tiêu chung"] == "≥ 80%"
     row = frame.loc[frame["Nội dung tiêu chí"].fillna("").str.startswith("15.4.")].iloc[0]
     assert (row["TDMNPB"], row["DBSH"], row["BTB"]) == ("≥ 50%", "≥ 70%", None)
     assert "118.69.201.250" in row[TEMPLATE_NOTE]
     income = frame.loc[frame["TT"] == "10"].iloc[0]  # a single-indicator criterion: one row
-    assert income["Chỉ tiêu chung"] is None  # a 2022-only figure has no year column here
-    assert "năm 2022" in income[TEMPLATE_NOTE] and "≥ 53" in income[TEMPLATE_NOTE]
-    n_indicators = frame["Nội dung tiêu chí"].notna().sum()
+    assert income["Chỉ tiêu chung"] is None and pd.isna(income[TEMPLATE_YEAR])
+    # its 2022-only figures on a row of their own, the year in "Năm"
+    year_rows = frame.loc[frame[TEMPLATE_YEAR].notna()]
+    assert list(year_rows["Nội dung tiêu chí"].str.split(".").str[0]) == ["10"]
+    y2022 = year_rows.iloc[0]
+    assert y2022[TEMPLATE_YEAR] == 2022
+    assert y2022["Chỉ tiêu chung"].startswith("≥ 48") and y2022["DBSH"].startswith("≥ 53")
+    assert y2022["DHNTB"] is None  # no source shows it: left empty
+    assert "DBSH:" in y2022[TEMPLATE_NOTE]
+    every_year = frame.loc[frame[TEMPLATE_YEAR].isna()]
+    n_indicators = every_year["Nội dung tiêu chí"].notna().sum()
     assert n_indicators == len(catalog.get(SET).indicators)
 
 
 def test_template_columns_follow_the_set_data(catalog):
     frame = template_frame(catalog.get("qd51_2025_commune"))
-    assert list(frame.columns) == [*TEMPLATE_HEAD, "Nhóm 1", "Nhóm 2", "Nhóm 3", TEMPLATE_NOTE]
+    groups = ["Nhóm 1", "Nhóm 2", "Nhóm 3"]
+    assert list(frame.columns) == [*TEMPLATE_HEAD, *groups, TEMPLATE_YEAR, TEMPLATE_NOTE]
+
+
+def test_template_puts_a_group_figure_under_its_group_column(catalog):
+    from ntm_analysis.catalog import apply_province_thresholds
+
+    entry = {"indicator": "8.2", "indicator_text": "Tỷ lệ hộ phân loại rác", "op": ">=",
+             "value": 60, "text": "≥ 60%", "group": "2", "source": "QĐ tỉnh"}  # fmt: skip
+    cset = apply_province_thresholds(
+        catalog, [entry], base_set="qd51_2025_commune", name="QĐ tỉnh"
+    ).get("qd51_2025_commune")
+    row = template_frame(cset).set_index("Nội dung tiêu chí").loc["8.2. Tỷ lệ hộ phân loại rác"]
+    assert (row["Nhóm 2"], row["Nhóm 1"], row["Chỉ tiêu chung"]) == ("≥ 60%", None, None)
 
 
 def test_template_workbook_is_frozen_readable_and_prints_on_a4_landscape(catalog, tmp_path):
@@ -177,6 +199,57 @@ def test_a_figure_typed_into_the_template_reaches_the_catalog_csv(catalog, tmp_p
     water = frame.loc[(frame["indicator"] == "17.1") & (frame["region"] == "DBSH")].iloc[0]
     assert float(water["threshold"]) == 98.0
     assert water["threshold_source"].startswith("mau.xlsx")
+
+
+def test_the_template_s_year_rows_load_back_with_their_year(catalog, tmp_path):
+    path = write_province_template(catalog, tmp_path / "mau.xlsx")
+    income = load_province_set(catalog, path).get(SET).indicator("10")
+    province = [t for t in income.thresholds if t.origin == "province"]
+    assert {(t.region, t.year, t.value) for t in province} >= {
+        (None, 2022, 48.0),
+        ("DBSH", 2022, 53.0),
+    }
+    assert {t.year for t in province} == {2022}
+
+
+def test_a_figure_typed_with_a_year_holds_for_that_year_only(catalog, tmp_path):
+    path = write_province_template(catalog, tmp_path / "mau.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    sheet.append(
+        [None, None, "15.1. Tỷ lệ người dân tham gia bảo hiểm y tế", "≥ 97%"]
+        + [None] * (header.index(TEMPLATE_YEAR) - 4)
+        + [2024, "QĐ tỉnh, năm 2024"]
+    )
+    book.save(path)
+    ind = load_province_set(catalog, path).get(SET).indicator("15.1")
+    assert ind.threshold_for(None, 2024).value == 97.0
+    assert ind.threshold_for(None, 2024).origin == "province"
+    assert ind.threshold_for(None, 2023).value != 97.0  # the other years keep their figure
+    proc = run_ntm("catalog", "--province", str(path), "--format", "csv", "--set", SET)
+    assert proc.returncode == 0, proc.stderr
+    frame = pd.read_csv(io.StringIO(proc.stdout), dtype=str)
+    typed = frame.loc[(frame["indicator"] == "15.1") & (frame["year"] == "2024")]
+    assert (typed["threshold"].astype(float).tolist(), set(typed["origin"])) == (
+        [97.0],
+        {"province"},
+    )
+    assert "2024" not in set(frame.loc[frame["indicator"] != "15.1", "year"].dropna())
+
+
+def test_a_year_cell_that_is_not_a_year_is_one_clear_error(catalog, tmp_path):
+    path = write_province_template(catalog, tmp_path / "mau.xlsx")
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=5, column=header.index(TEMPLATE_YEAR) + 1, value="năm sau")
+    book.save(path)
+    with pytest.raises(CatalogError, match="dòng 5: 'năm sau' in the 'Năm' column is not a year"):
+        load_province_set(catalog, path)
+    proc = run_ntm("catalog", "--province", str(path))
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "is not a year" in proc.stderr
 
 
 def test_cli_template_and_draft_on_the_cleaned_sample(processed_sample_dir, tmp_path):
