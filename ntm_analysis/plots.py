@@ -505,7 +505,7 @@ def plot_criterion_shares(
     long_labels: bool = False,
     ax: Axes | None = None,
     size: str = "screen",
-    scatter_kws: Mapping | None = None,
+    line_kws: Mapping | None = None,
 ) -> Axes:
     """Chart 4: share of communes meeting each criterion, one dot per year, lagging ones shaded.
 
@@ -513,7 +513,9 @@ def plot_criterion_shares(
     position (numeric order) and y = share in %. ``lagging`` defaults to the
     ``n_lagging`` criteria with the lowest share in the latest year (those
     with a share below 100% only); their columns are shaded and their tick
-    labels coloured.
+    labels coloured. The markers are drawn with ``ax.plot`` (a line without
+    segments), so ``line_kws`` takes :class:`~matplotlib.lines.Line2D`
+    properties (``markersize``, ``marker``, ``alpha`` …).
     """
     shares = trends.criterion_shares(criteria)
     codes = trends.sort_codes(shares["criterion"])
@@ -542,7 +544,7 @@ def plot_criterion_shares(
         tuple(c) for c in mpl.colormaps["viridis"](np.linspace(0.8, 0.05, max(len(years), 1)))
     ]
     kws = {"marker": "o", "linestyle": "none", "markersize": 9}
-    kws.update(dict(scatter_kws or {}))
+    kws.update(dict(line_kws or {}))
     for i, y in enumerate(years):
         sub = shares.loc[shares["year"] == y]
         ax.plot(
@@ -630,7 +632,7 @@ def plot_indicator_trajectory(
     indicator: str,
     progress: pd.DataFrame | None = None,
     target_year: int | None = None,
-    communes: Sequence[str] | None = None,
+    commune_names: Sequence[str] | None = None,
     text: str | None = None,
     lang: str = "vi",
     legend: bool | None = None,
@@ -646,10 +648,11 @@ def plot_indicator_trajectory(
     projected value in the target year, from ``progress``
     (:func:`~ntm_analysis.trends.progress_status`) or computed here when
     ``target_year`` is given. ``text`` (the indicator's words) goes in the title.
+    ``commune_names`` draws only the communes of that list of names.
     """
     data = indicators.loc[(indicators["indicator"] == str(indicator)) & indicators["value"].notna()]
-    if communes is not None:
-        data = data.loc[data["commune"].isin(list(communes))]
+    if commune_names is not None:
+        data = data.loc[data["commune"].isin(list(commune_names))]
     if progress is None and target_year is not None and not data.empty:
         progress = trends.progress_status(data, target_year=target_year)
     ax = _get_ax(ax, size)

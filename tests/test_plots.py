@@ -276,6 +276,19 @@ def test_criterion_shares_explicit_lagging(crit):
     assert bold == ["3"]
 
 
+def test_criterion_shares_line_kws_reach_the_marker_lines_and_are_not_mutated(crit):
+    kws = {"markersize": 4, "marker": "s"}
+    ax = plots.plot_criterion_shares(crit, line_kws=kws)
+    years = [ln for ln in ax.get_lines() if ln.get_label() in ("2023", "2024")]
+    assert len(years) == 2
+    assert {(ln.get_markersize(), ln.get_marker(), ln.get_linestyle()) for ln in years} == {
+        (4, "s", "None")
+    }
+    assert kws == {"markersize": 4, "marker": "s"}
+    with pytest.raises(TypeError, match="scatter_kws"):
+        plots.plot_criterion_shares(crit, scatter_kws={"s": 4})  # it never fed a scatter
+
+
 # --------------------------------------------------------------------------- 5. bands
 
 
@@ -318,7 +331,7 @@ def test_indicator_trajectory_points_threshold_and_projection(ind):
 
 
 def test_indicator_trajectory_without_projection(ind):
-    ax = plots.plot_indicator_trajectory(ind, indicator="15.1", communes=["Xã B"], lang="en")
+    ax = plots.plot_indicator_trajectory(ind, indicator="15.1", commune_names=["Xã B"], lang="en")
     assert [ln.get_label() for ln in ax.get_lines() if ln.get_gid() is None] == ["Xã B"]
     assert not [ln for ln in ax.get_lines() if ln.get_gid() == "projection"]
 
