@@ -130,6 +130,9 @@ class RenderJob:
     html_path: str  # relative to the output folder, POSIX separators
     title: str
     context: dict  # page header facts: sample flag, sources, data date, lang
+    #: Environment variables of the notebook's kernel on top of this process's (the batch
+    #: snapshot, the inline figure backend); this process's own environment is never changed.
+    kernel_env: dict = field(default_factory=dict)
 
     @property
     def ipynb_path(self) -> str:
@@ -420,28 +423,35 @@ def _source_cell_index(source_nb: Any, executed_nb: Any, exc: Any) -> int:
     return int(exc.cell_index)
 
 
-_KERNEL_MANAGER = None
+_KERNEL_MANAGERS: dict[tuple, type] = {}
+_KERNEL_MANAGERS_LOCK = threading.Lock()
 
 
-def _quiet_kernel_manager():
-    """A kernel manager whose kernel process logs are muted.
+def _quiet_kernel_manager(env: dict | None = None) -> type:
+    """A kernel manager whose kernel process logs are muted and whose kernels get ``env``
+    on top of this process's environment.
 
     Kernel start-up chatter would otherwise interleave with the progress bar;
-    errors of the notebook itself still come back through the notebook.
+    errors of the notebook itself still come back through the notebook. One
+    class per distinct ``env`` (papermill takes a class, not an instance).
     """
-    global _KERNEL_MANAGER
-    if _KERNEL_MANAGER is None:
-        import subprocess
+    key = tuple(sorted((env or {}).items()))
+    with _KERNEL_MANAGERS_LOCK:
+        if key not in _KERNEL_MANAGERS:
+            import subprocess
 
-        from jupyter_client.manager import AsyncKernelManager
+            from jupyter_client.manager import AsyncKernelManager
 
-        class QuietKernelManager(AsyncKernelManager):
-            async def _async_launch_kernel(self, kernel_cmd, **kw):
-                kw.setdefault("stderr", subprocess.DEVNULL)
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
+            extra = dict(key)
 
-        _KERNEL_MANAGER = QuietKernelManager
-    return _KERNEL_MANAGER
+            class QuietKernelManager(AsyncKernelManager):
+                async def _async_launch_kernel(self, kernel_cmd, **kw):
+                    kw.setdefault("stderr", subprocess.DEVNULL)
+                    kw["env"] = {**(kw.get("env") or os.environ), **extra}
+                    return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+            _KERNEL_MANAGERS[key] = QuietKernelManager
+        return _KERNEL_MANAGERS[key]
 
 
 def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
@@ -470,7 +480,7 @@ def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
                 kernel_name=config.KERNEL_NAME,
                 progress_bar=False,
                 request_save_on_cell_execute=False,
-                kernel_manager_class=_quiet_kernel_manager(),
+                kernel_manager_class=_quiet_kernel_manager(job.kernel_env),
                 execution_timeout=timeout,
             )
         except PapermillExecutionError as exc:
@@ -856,24 +866,18 @@ def render_review(
                 bar.write(f"failed: {job.html_path}: {output.message}")
 
     snapshot_dir = tempfile.mkdtemp(prefix="ntm-snapshot-")
-    previous_env = {k: os.environ.get(k) for k in (SNAPSHOT_ENV, "MPLBACKEND")}
     try:
         snapshot = Path(snapshot_dir) / "review.pkl"
         write_snapshot(snapshot, data, sorted({j.year for j in plan}), lang)
-        # Kernels started from here inherit these: the snapshot, and inline figures
-        # (a test or batch environment may have set MPLBACKEND=Agg).
-        os.environ[SNAPSHOT_ENV] = str(snapshot)
-        os.environ["MPLBACKEND"] = INLINE_BACKEND
+        # Each page's kernel gets the snapshot and inline figures (a test or batch
+        # environment may have set MPLBACKEND=Agg); this process's environment stays as it is.
+        env = {SNAPSHOT_ENV: str(snapshot), "MPLBACKEND": INLINE_BACKEND}
+        plan = [replace(j, kernel_env=j.kernel_env | env) for j in plan]
         if scheduler is not None:
             _run_dask(plan, scheduler, on_done)
         else:
             _run_local(plan, jobs or os.cpu_count() or 1, on_done)
     finally:
-        for name, value in previous_env.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         shutil.rmtree(snapshot_dir, ignore_errors=True)
         if bar is not None:
             bar.close()

@@ -12,6 +12,7 @@ import re
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -237,6 +238,53 @@ def test_a_failing_notebook_is_reported_and_the_others_render(local_run):
     assert local_run.exit_code == 1
     described = failed[0].describe_error()
     assert "commune_profile.ipynb" in described and "cell 4" in described
+
+
+@pytest.mark.slow
+def test_render_passes_the_snapshot_to_each_kernel_and_leaves_the_process_environment(
+    tiny_processed, tmp_path, monkeypatch
+):
+    import os
+
+    from render_fixtures import _notebook
+
+    from ntm_analysis.review import SNAPSHOT_ENV
+
+    nb_dir = write_tiny_notebooks(tmp_path / "notebooks")
+    shows_env = _notebook(
+        [
+            "year = 2024\nprocessed_dir = None\nlang = 'vi'\ndistrict = None",
+            "import os\nimport matplotlib\nfrom IPython.display import HTML\n"
+            f"snap = os.environ.get({SNAPSHOT_ENV!r}, '')\n"
+            'HTML(f\'<p>snapshot={snap.endswith("review.pkl")} '
+            "backend={matplotlib.get_backend()}</p>')",
+        ],
+        markdown_title="# District",
+    )
+    nbformat.write(shows_env, nb_dir / "district_review.ipynb")
+    monkeypatch.delenv(SNAPSHOT_ENV, raising=False)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    seen = []
+    run_local = render._run_local
+
+    def spy(jobs, n_jobs, on_done):
+        seen.append({k: os.environ.get(k) for k in (SNAPSHOT_ENV, "MPLBACKEND")})
+        return run_local(jobs, n_jobs, on_done)
+
+    monkeypatch.setattr(render, "_run_local", spy)
+    summary = render.render_review(
+        processed_dir=tiny_processed,
+        out_dir=tmp_path / "out",
+        kinds=["district"],
+        progress=False,
+        notebooks_dir=nb_dir,
+    )
+    assert seen == [{SNAPSHOT_ENV: None, "MPLBACKEND": "Agg"}]  # never set process-wide
+    (page,) = summary.pages
+    assert page.ok, page.error
+    text = page.html_path.read_text(encoding="utf-8")
+    assert "snapshot=True" in text and f"backend={render.INLINE_BACKEND}" in text
+    assert os.environ.get(SNAPSHOT_ENV) is None and os.environ["MPLBACKEND"] == "Agg"
 
 
 @pytest.mark.slow
