@@ -139,6 +139,12 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             )
             if cset.caveat:
                 _print(f"  caveat: {cset.caveat}")
+            unconfirmed = sum(1 for i in cset.indicators if not i.text_confirmed)
+            if unconfirmed:
+                _print(
+                    f"  wording: {unconfirmed} of {n_ind} indicator texts unconfirmed; pages "
+                    "show the wording of the commune reports beside their codes"
+                )
             for ind in cset.indicators:
                 for t in ind.thresholds:
                     if t.certainty or t.note:

@@ -165,6 +165,14 @@ def test_catalog_summary_prints_how_sure_each_second_hand_figure_is():
     assert "≥ 53" in line and "chưa đối chiếu" in line
 
 
+def test_catalog_summary_says_which_indicator_wording_is_unconfirmed():
+    proc = run_ntm("catalog", "--set", "qd318_2022_commune")
+    assert proc.returncode == 0, proc.stderr
+    assert "wording: 57 of 57 indicator texts unconfirmed" in proc.stdout
+    proc = run_ntm("catalog", "--set", "qd51_2025_commune")  # no indicator listed: no line
+    assert proc.returncode == 0 and "wording:" not in proc.stdout
+
+
 def test_catalog_with_a_bad_province_file_is_one_line_and_exit_2(tmp_path):
     bad = tmp_path / "tinh.yaml"
     bad.write_text("thresholds:\n  - {indicator: '99.9', op: '>=', value: 1}\n", encoding="utf-8")
