@@ -2,15 +2,14 @@
 
 Tool: read the records parquet, ``evaluate(...)`` (indicators, criteria,
 communes, district roll-ups, findings) and the year-over-year analysis of
-:mod:`ntm_analysis.trends`. Baseline: reading the same parquet file. Target:
+the analysis modules (``standing``, ``changes``, ``progress``, ``lagging``).
+Baseline: reading the same parquet file. Target:
 at most 3x the baseline, peak memory under 2 GB. A scale series (district
 scale x 10, x 100, x 1000) reports how time and memory grow.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib
 import math
 import time
 from pathlib import Path
@@ -41,18 +40,9 @@ def read_parquet_task(parquet: str, **_: object):
 
 
 def year_over_year(evaluation, catalog=None) -> dict[str, float | str]:
-    """Run the year-over-year analysis the review uses; seconds per step.
-
-    Uses :mod:`ntm_analysis.trends` when it is importable; steps it does not
-    offer are left out (and named in the result).
-    """
-    try:
-        trends = importlib.import_module("ntm_analysis.trends")
-    except ImportError:
-        return {"trends": "not importable"}
-    steps = trend_steps(trends, evaluation, catalog)
-    out: dict[str, float] = {}
-    for name, fn in steps:
+    """Run the year-over-year analysis the review uses; seconds per step."""
+    out: dict[str, float | str] = {}
+    for name, fn in analysis_steps(evaluation, catalog):
         start = time.perf_counter()
         try:
             fn()
@@ -63,26 +53,27 @@ def year_over_year(evaluation, catalog=None) -> dict[str, float | str]:
     return out
 
 
-def trend_steps(trends, evaluation, catalog=None):
-    """(name, zero-argument callable) per analysis step a review runs, where ``trends`` has it."""
+def analysis_steps(evaluation, catalog=None):
+    """(name, zero-argument callable) per analysis step a review runs."""
+    from ntm_analysis import changes, lagging, progress, standing
+
     ev = evaluation
     years = sorted(int(y) for y in ev.communes["year"].unique())
     first, last = years[0], years[-1]
     previous = years[-2] if len(years) > 1 else first
-    candidates = [
-        ("commune_standing", lambda: trends.commune_standing(ev.communes, last)),
-        ("district_summary", lambda: trends.district_summary(ev.communes, ev.criteria)),
-        ("criterion_shares", lambda: trends.criterion_shares(ev.criteria)),
-        ("indicator_shares", lambda: trends.indicator_shares(ev.indicators)),
+    return [
+        ("commune_standing", lambda: standing.commune_standing(ev.communes, last)),
+        ("district_summary", lambda: standing.district_summary(ev.communes, ev.criteria)),
+        ("criterion_shares", lambda: standing.criterion_shares(ev.criteria)),
+        ("indicator_shares", lambda: standing.indicator_shares(ev.indicators)),
         (
             "compare_years",
-            lambda: trends.compare_years(ev.criteria, ev.communes, previous, last),
+            lambda: changes.compare_years(ev.criteria, ev.communes, previous, last),
         ),
-        ("gap_to_target", lambda: trends.gap_to_target(ev.indicators, last)),
-        ("progress_status", lambda: trends.progress_status(ev.indicators, catalog=catalog)),
-        ("lagging_criteria", lambda: trends.lagging_criteria(ev.criteria, ev.indicators, last)),
+        ("gap_to_target", lambda: progress.gap_to_target(ev.indicators, last)),
+        ("progress_status", lambda: progress.progress_status(ev.indicators, catalog=catalog)),
+        ("lagging_criteria", lambda: lagging.lagging_criteria(ev.criteria, ev.indicators, last)),
     ]
-    return [(n, f) for n, f in candidates if hasattr(trends, n)]
 
 
 def evaluate_task(parquet: str, registry_csv: str, catalog_dir: str | None = None, **_: object):
@@ -95,8 +86,8 @@ def evaluate_task(parquet: str, registry_csv: str, catalog_dir: str | None = Non
 
     catalog = inputs.load_reference(catalog_dir)
     registry = load_registry(registry_csv)
-    with contextlib.suppress(ImportError):  # import cost stays outside the timed call
-        importlib.import_module("ntm_analysis.trends")
+    # import cost stays outside the timed call
+    from ntm_analysis import changes, lagging, progress, standing  # noqa: F401
 
     def call():
         steps = {}
@@ -108,7 +99,7 @@ def evaluate_task(parquet: str, registry_csv: str, catalog_dir: str | None = Non
         steps["evaluate"] = round(time.perf_counter() - start, 3)
         start = time.perf_counter()
         steps.update(year_over_year(ev, catalog))
-        steps["trends"] = round(time.perf_counter() - start, 3)
+        steps["analysis"] = round(time.perf_counter() - start, 3)
         steps["indicator_rows"] = len(ev.indicators)
         return steps
 

@@ -34,11 +34,12 @@ import pandas as pd
 
 from . import schema as s
 from .catalog import Catalog, CriteriaSet
-from .codes import codes_of as _codes
-from .codes import first_positions, order_by, ranks_of
-from .codes import shared_codes as _shared_codes
+from .columnar import codes_of as _codes
+from .columnar import first_positions, order_by, ranks_of
+from .columnar import shared_codes as _shared_codes
 from .errors import FindingCheck
 from .registry import Registry
+from .schema import code_sort_key
 from .stated_targets import (
     StatedTargets,
     departures,
@@ -744,18 +745,6 @@ def _threshold_findings(
 def _text(value: object) -> str:
     """A value as an f-string shows it, with pandas' "<NA>" for missing."""
     return "<NA>" if value is None else str(value)
-
-
-def code_sort_key(code: object) -> tuple[int, ...]:
-    """Numeric sort key of a criterion / indicator code.
-
-    >>> sorted(["10", "2.1", "2", "1.10", "1.2"], key=code_sort_key)
-    ['1.2', '1.10', '2', '2.1', '10']
-    """
-    parts = []
-    for p in str(code).split("."):
-        parts.append(int(p) if p.isdigit() else 10**6)
-    return tuple(parts)
 
 
 # --------------------------------------------------------------------------- criteria

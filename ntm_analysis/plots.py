@@ -35,9 +35,16 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
+from . import changes, columnar
 from . import labels as lb
 from . import schema as s
-from . import trends
+from .progress import gap_to_target, progress_status, unmet_indicators
+from .standing import (
+    FLOOR_CRITERIA,
+    FULL_SET_CRITERIA,
+    commune_standing,
+    criterion_shares,
+)
 
 # --------------------------------------------------------------------------- theme
 
@@ -267,7 +274,7 @@ def attainment_matrix(criteria: pd.DataFrame, *, year: int | None = None) -> pd.
     long = crit.assign(_state=state)
     wide = long.pivot_table(
         index="commune", columns="criterion", values="_state", aggfunc="first"
-    ).reindex(columns=trends.sort_codes(crit["criterion"]))
+    ).reindex(columns=columnar.sort_codes(crit["criterion"]))
     wide = wide.fillna(lb.NO_DATA)
     order = (
         (wide == s.MET)
@@ -275,7 +282,7 @@ def attainment_matrix(criteria: pd.DataFrame, *, year: int | None = None) -> pd.
         .rename("_n")
         .reset_index()
         .sort_values(
-            ["_n", "commune"], ascending=[False, True], kind="stable", key=trends.column_sort_key
+            ["_n", "commune"], ascending=[False, True], kind="stable", key=columnar.column_sort_key
         )
     )
     wide = wide.loc[order["commune"]]
@@ -344,9 +351,9 @@ def plot_attainment_heatmap(
 
 def change_matrix(criteria: pd.DataFrame, *, year_from: int, year_to: int) -> pd.DataFrame:
     """Commune × criterion change codes (``CHANGE_ORDER``); rows: most lost, then most gained."""
-    cells = trends.compare_years(criteria, None, year_from, year_to).cells
+    cells = changes.compare_years(criteria, None, year_from, year_to).cells
     wide = cells.pivot_table(index="commune", columns="criterion", values="change", aggfunc="first")
-    wide = wide.reindex(columns=trends.sort_codes(cells["criterion"])).fillna(lb.NO_DATA)
+    wide = wide.reindex(columns=columnar.sort_codes(cells["criterion"])).fillna(lb.NO_DATA)
     order = pd.DataFrame(
         {"lost": (wide == lb.LOST).sum(axis=1), "gained": (wide == lb.GAINED).sum(axis=1)}
     ).reset_index()
@@ -354,7 +361,7 @@ def change_matrix(criteria: pd.DataFrame, *, year_from: int, year_to: int) -> pd
         ["lost", "gained", "commune"],
         ascending=[False, False, True],
         kind="stable",
-        key=trends.column_sort_key,
+        key=columnar.column_sort_key,
     )
     wide = wide.loc[order["commune"]]
     wide.columns.name = "criterion"
@@ -424,7 +431,7 @@ def plot_criteria_met_over_years(
     communes: pd.DataFrame,
     *,
     highlight: Sequence[str] | None = None,
-    floor: int | None = trends.FLOOR_CRITERIA,
+    floor: int | None = FLOOR_CRITERIA,
     lang: str = "vi",
     legend: bool | None = None,
     ax: Axes | None = None,
@@ -471,7 +478,7 @@ def plot_criteria_met_over_years(
             label=lb.label("standard_line", lang, n=standard),
             gid="standard",
         )
-    if floor is not None and standard == trends.FULL_SET_CRITERIA:
+    if floor is not None and standard == FULL_SET_CRITERIA:
         ax.axhline(
             floor,
             color=OKABE_ITO["vermillion"],
@@ -517,14 +524,14 @@ def plot_criterion_shares(
     segments), so ``line_kws`` takes :class:`~matplotlib.lines.Line2D`
     properties (``markersize``, ``marker``, ``alpha`` …).
     """
-    shares = trends.criterion_shares(criteria)
-    codes = trends.sort_codes(shares["criterion"])
+    shares = criterion_shares(criteria)
+    codes = columnar.sort_codes(shares["criterion"])
     pos = {c: i for i, c in enumerate(codes)}
     years = sorted(int(y) for y in shares["year"].unique())
     if lagging is None:
         last = shares.loc[shares["year"] == max(years)] if years else shares
         last = last.loc[last["share_met"] < 1].sort_values(
-            ["share_met", "criterion"], key=trends.column_sort_key, kind="stable"
+            ["share_met", "criterion"], key=columnar.column_sort_key, kind="stable"
         )
         lagging = list(last["criterion"].head(n_lagging))
     lagging = [str(c) for c in lagging]
@@ -578,11 +585,9 @@ def plot_criterion_shares(
 # --------------------------------------------------------------------------- 5. bands
 
 
-def band_counts(
-    communes: pd.DataFrame, *, floor: int | None = trends.FLOOR_CRITERIA
-) -> pd.DataFrame:
+def band_counts(communes: pd.DataFrame, *, floor: int | None = FLOOR_CRITERIA) -> pd.DataFrame:
     """Communes per year (rows) and band (columns, in ``labels.BANDS`` order, present ones only)."""
-    standing = trends.commune_standing(communes, floor=floor)
+    standing = commune_standing(communes, floor=floor)
     counts = standing.groupby(["year", "band"]).size().unstack("band", fill_value=0)
     return counts.reindex(columns=[b for b in lb.BANDS if b in counts.columns]).sort_index()
 
@@ -590,7 +595,7 @@ def band_counts(
 def plot_bands(
     communes: pd.DataFrame,
     *,
-    floor: int | None = trends.FLOOR_CRITERIA,
+    floor: int | None = FLOOR_CRITERIA,
     lang: str = "vi",
     ax: Axes | None = None,
     size: str = "screen",
@@ -646,7 +651,7 @@ def plot_indicator_trajectory(
     the latest year is a horizontal line (gid ``"threshold"``); a dashed line
     (gid ``"projection"``) runs from each commune's current value to its
     projected value in the target year, from ``progress``
-    (:func:`~ntm_analysis.trends.progress_status`) or computed here when
+    (:func:`~ntm_analysis.progress.progress_status`) or computed here when
     ``target_year`` is given. ``text`` (the indicator's words) goes in the title.
     ``commune_names`` draws only the communes of that list of names.
     """
@@ -654,7 +659,7 @@ def plot_indicator_trajectory(
     if commune_names is not None:
         data = data.loc[data["commune"].isin(list(commune_names))]
     if progress is None and target_year is not None and not data.empty:
-        progress = trends.progress_status(data, target_year=target_year)
+        progress = progress_status(data, target_year=target_year)
     ax = _get_ax(ax, size)
     names = sorted(data["commune"].unique(), key=lb.vi_sort_key)
     many = len(names) > MAX_LEGEND_COMMUNES
@@ -752,12 +757,12 @@ def plot_gap_to_target(
     if scale not in ("relative", "unit"):
         raise ValueError("scale must be 'relative' or 'unit'")
     year = _latest_year(indicators, year)
-    gaps = trends.gap_to_target(indicators, year).dropna(subset=["gap"])
+    gaps = gap_to_target(indicators, year).dropna(subset=["gap"])
     if only_short:
         gaps = gaps.loc[gaps["gap"] > 0]
-    unmet = trends.unmet_indicators(indicators, year)
+    unmet = unmet_indicators(indicators, year)
     untargeted = unmet.loc[unmet["gap"].isna().to_numpy(bool)]
-    codes = trends.sort_codes(pd.concat([gaps["indicator"], untargeted["indicator"]]))
+    codes = columnar.sort_codes(pd.concat([gaps["indicator"], untargeted["indicator"]]))
     pos = {c: i for i, c in enumerate(codes)}
     x = gaps["gap"].astype(float)
     if scale == "relative":

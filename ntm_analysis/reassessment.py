@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from . import schema as s
-from .evaluation import code_sort_key, source_text
+from .evaluation import source_text
+from .schema import code_sort_key
 
 #: Columns of :func:`disagreements`.
 DISAGREEMENT_COLUMNS = (

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config, trends
+from . import changes, config, department_tasks, lagging, progress, standing
 from . import labels as lb
 from .catalog import Catalog, CriteriaSet, load_catalog
 from .errors import CatalogError, NtmError, UsageError
@@ -159,24 +159,26 @@ class Review:
 
     @property
     def standing(self) -> pd.DataFrame:
-        return self.cached("standing", lambda: trends.commune_standing(self.communes))
+        return self.cached("standing", lambda: standing.commune_standing(self.communes))
 
     @property
     def summary(self) -> pd.DataFrame:
-        return self.cached("summary", lambda: trends.district_summary(self.communes, self.criteria))
+        return self.cached(
+            "summary", lambda: standing.district_summary(self.communes, self.criteria)
+        )
 
     @property
     def progress(self) -> pd.DataFrame:
         return self.cached(
             "progress",
-            lambda: trends.progress_status(self.indicators, year=self.year, catalog=self.catalog),
+            lambda: progress.progress_status(self.indicators, year=self.year, catalog=self.catalog),
         )
 
     @property
     def lagging(self) -> pd.DataFrame:
         return self.cached(
             "lagging",
-            lambda: trends.lagging_criteria(
+            lambda: lagging.lagging_criteria(
                 self.criteria,
                 self.indicators,
                 self.year,
@@ -193,7 +195,7 @@ class Review:
     def tasks(self) -> pd.DataFrame:
         return self.cached(
             "tasks",
-            lambda: trends.department_tasks(
+            lambda: department_tasks.department_tasks(
                 self.indicators,
                 self.progress,
                 self.mapping,
@@ -205,13 +207,13 @@ class Review:
         )
 
     def comparison(self):
-        """:func:`trends.compare_years` between the previous year and this one, or None."""
+        """:func:`changes.compare_years` between the previous year and this one, or None."""
         prev = self.previous_year
         if prev is None:
             return None
         return self.cached(
             "comparison",
-            lambda: trends.compare_years(
+            lambda: changes.compare_years(
                 self.criteria,
                 self.communes,
                 prev,

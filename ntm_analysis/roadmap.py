@@ -23,9 +23,10 @@ import pandas as pd
 
 from . import labels as lb
 from . import schema as s
-from . import trends
+from .department_tasks import department_tasks
 from .errors import CatalogError
 from .parsing import fold_text, normalize_text
+from .progress import progress_status
 
 #: The fields of a plan that a department fills in, in workbook order.
 PLAN_FIELDS = ("action", "officer", "deadline", "budget_million_vnd", "funding_source", "status")
@@ -84,7 +85,7 @@ def workbook_tasks(
 ) -> pd.DataFrame:
     """The tasks of ``year`` with their id and the texts of the workbook's tool columns.
 
-    Built on :func:`ntm_analysis.trends.department_tasks` (so the tasks, owners
+    Built on :func:`ntm_analysis.department_tasks.department_tasks` (so the tasks, owners
     and outlooks are the ones the review pages show). Columns: ``task_id,
     year, department_id, department, commune_code, commune, criteria_set,
     criterion, indicator, task_level`` and the Vietnamese texts
@@ -92,8 +93,8 @@ def workbook_tasks(
     target_text_full, gap_text, outlook_text``. The department is named in
     Vietnamese (the workbooks are the official form).
     """
-    progress = trends.progress_status(indicators, year=year, catalog=catalog)
-    tasks = trends.department_tasks(
+    progress = progress_status(indicators, year=year, catalog=catalog)
+    tasks = department_tasks(
         indicators, progress, mapping, year, criteria=criteria, catalog=catalog, lang="vi"
     )
     if tasks.empty:

@@ -56,6 +56,10 @@ MET_BASES = (
 #: ``threshold_source`` of an indicator judged against the target its report states.
 STATED_TARGET_SOURCE = "Chỉ tiêu ghi trong báo cáo của xã"
 
+#: A commune's identity in every table: codes are reused with a new meaning after the
+#: 07/2025 reform, so a code alone is not a key.
+COMMUNE_KEY = ["commune_code", "commune"]
+
 # --- commune status -------------------------------------------------------------
 STATUS_NTM = "ntm"  # meets every criterion of the set
 STATUS_NOT_NTM = "not_ntm"
@@ -266,3 +270,15 @@ class ProcessedData:
     @property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.communes["year"].unique())
+
+
+def code_sort_key(code: object) -> tuple[int, ...]:
+    """Numeric sort key of a criterion / indicator code.
+
+    >>> sorted(["10", "2.1", "2", "1.10", "1.2"], key=code_sort_key)
+    ['1.2', '1.10', '2', '2.1', '10']
+    """
+    parts = []
+    for p in str(code).split("."):
+        parts.append(int(p) if p.isdigit() else 10**6)
+    return tuple(parts)

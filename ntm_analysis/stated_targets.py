@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema as s
-from .codes import codes_of
+from .columnar import codes_of
 from .parsing import TARGET_UNPARSED, read_target
 
 #: Operators of stated targets, in the order of their codes. The first five

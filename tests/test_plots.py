@@ -12,9 +12,10 @@ from matplotlib.colors import to_hex
 from matplotlib.ft2font import FT2Font
 
 from ntm_analysis import labels as lb
-from ntm_analysis import plots, trends
+from ntm_analysis import plots
 from ntm_analysis import schema as s
 from ntm_analysis.evaluation import evaluate_communes
+from ntm_analysis.progress import progress_status
 
 matplotlib.use("Agg")  # conftest sets MPLBACKEND too; be explicit for a lone run
 
@@ -321,7 +322,7 @@ def test_indicator_trajectory_points_threshold_and_projection(ind):
     threshold = [ln for ln in ax.get_lines() if ln.get_gid() == "threshold"][0]
     assert threshold.get_ydata()[0] == 95.0
     projections = [ln for ln in ax.get_lines() if ln.get_gid() == "projection"]
-    progress = trends.progress_status(ind.loc[ind["indicator"] == "15.1"], target_year=2026)
+    progress = progress_status(ind.loc[ind["indicator"] == "15.1"], target_year=2026)
     a = progress.set_index("commune").loc["Xã A"]
     assert len(projections) == 2
     xy = [p.get_xydata().tolist() for p in projections]
@@ -360,7 +361,7 @@ def test_gap_dots_relative_scale(ind):
 
 
 def test_progress_summary_bar_widths_equal_counts(ind):
-    progress = trends.progress_status(ind, target_year=2025)
+    progress = progress_status(ind, target_year=2025)
     ax = plots.plot_progress_summary(progress, lang="en")
     widths = [b.get_width() for b in ax.containers[0]]
     expected = progress["status"].value_counts()

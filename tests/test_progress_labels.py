@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from ntm_analysis import labels as lb
-from ntm_analysis import plots, trends
+from ntm_analysis import plots
 from ntm_analysis.catalog import load_catalog
+from ntm_analysis.progress import progress_status, unmet_indicators
 from ntm_analysis.sections import district
 from ntm_analysis.sections.markup import progress_text
 
@@ -54,7 +55,7 @@ def _close():
 
 def _progress(rows, catalog):
     frame = pd.DataFrame(rows).astype({"threshold": "Float64", "met": "boolean"})
-    return trends.progress_status(frame, catalog=catalog).set_index("indicator")
+    return progress_status(frame, catalog=catalog).set_index("indicator")
 
 
 def test_an_indicator_at_its_best_value_every_year_is_achieved(catalog):
@@ -98,9 +99,7 @@ def test_the_outlook_table_counts_what_its_chart_draws(catalog):
         + _series("17.1", [80.0, 90.9, 86.8], unit="%")
         + _series("15.1", [85.0, 88.0, 91.0], unit="%", op=">=", threshold=95.0)
     )
-    progress = trends.progress_status(
-        pd.DataFrame(rows).astype({"threshold": "Float64"}), catalog=catalog
-    )
+    progress = progress_status(pd.DataFrame(rows).astype({"threshold": "Float64"}), catalog=catalog)
     table = district.progress_table(progress, "vi")
     counts = plots.progress_counts(progress)
     assert table["n"].tolist() == counts.tolist()
@@ -117,7 +116,7 @@ def test_every_unmet_indicator_is_in_the_gap_view(catalog):
         + _series("15.1", [85.0, 88.0, 91.0], unit="%", op=">=", threshold=95.0, met=False)
     )
     frame = pd.DataFrame(rows).astype({"threshold": "Float64", "met": "boolean"})
-    unmet = trends.unmet_indicators(frame, 2023)
+    unmet = unmet_indicators(frame, 2023)
     assert unmet["indicator"].tolist() == ["15.1", "17.1"]
     assert unmet["has_target"].tolist() == [True, False]
     assert unmet["gap"].iloc[0] == pytest.approx(4.0) and pd.isna(unmet["gap"].iloc[1])

@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from render_fixtures import write_processed_fixture  # noqa: E402
 
+from ntm_analysis import progress  # noqa: E402
 from ntm_analysis import review as rv  # noqa: E402
-from ntm_analysis import trends  # noqa: E402
 from ntm_analysis.errors import UsageError  # noqa: E402
 from ntm_analysis.pipeline import load_processed  # noqa: E402
 
@@ -77,14 +77,14 @@ def test_snapshot_skips_an_analysis_that_fails_on_the_data_but_not_a_bug(process
     def bad_data(*args, **kwargs):
         raise UsageError("no usable targets")
 
-    fresh_kernel.setattr(trends, "progress_status", bad_data)
+    fresh_kernel.setattr(progress, "progress_status", bad_data)
     snap = rv.build_snapshot(data, years=[2024], lang="vi")
     assert "progress" not in snap["caches"][2024] and "standing" in snap["caches"][2024]
 
     def bug(*args, **kwargs):
         raise KeyError("a bug")
 
-    fresh_kernel.setattr(trends, "progress_status", bug)
+    fresh_kernel.setattr(progress, "progress_status", bug)
     with pytest.raises(KeyError):
         rv.build_snapshot(data, years=[2024], lang="vi")
 

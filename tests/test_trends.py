@@ -14,10 +14,21 @@ from hypothesis import strategies as st
 
 from ntm_analysis import labels as lb
 from ntm_analysis import schema as s
-from ntm_analysis import trends
+from ntm_analysis.changes import FELL, ROSE, UNCHANGED, compare_years
+from ntm_analysis.columnar import groups_of
+from ntm_analysis.department_tasks import department_tasks
+from ntm_analysis.district_conditions import district_conditions
 from ntm_analysis.errors import UsageError
 from ntm_analysis.evaluation import evaluate_communes
+from ntm_analysis.lagging import lagging_criteria, lagging_indicators
+from ntm_analysis.progress import RATE_CAGR, RATE_LINEAR, gap_to_target, progress_status
 from ntm_analysis.responsibility import responsibility_from_frame
+from ntm_analysis.standing import (
+    commune_standing,
+    criterion_shares,
+    district_summary,
+    indicator_shares,
+)
 
 SET = "qd318_2022_commune"
 SET_2026 = "qd51_2025_commune"
@@ -112,7 +123,7 @@ def three_years():
 
 def test_standing_bands_and_change_with_missing_year_and_late_commune(three_years):
     _, com = three_years
-    st = trends.commune_standing(com)
+    st = commune_standing(com)
     row = st.set_index(["year", "commune"])
     assert row.loc[(2024, "Xã A"), "band"] == lb.BAND_ALL
     assert row.loc[(2022, "Xã B"), "band"] == lb.BAND_FLOOR
@@ -127,7 +138,7 @@ def test_standing_bands_and_change_with_missing_year_and_late_commune(three_year
 
 def test_standing_of_one_year_is_sorted_by_criteria_met(three_years):
     _, com = three_years
-    st = trends.commune_standing(com, 2024)
+    st = commune_standing(com, 2024)
     assert st["commune"].tolist() == ["Xã A", "Xã C", "Xã B"]
     assert st["criteria_met"].tolist() == [19, 19, 14]
 
@@ -136,7 +147,7 @@ def test_standing_of_ten_criterion_set_has_no_floor_band():
     crit = criteria_frame(
         full_set(2026, "Xã A", 7, 10, SET_2026) + full_set(2026, "Xã B", 10, 10, SET_2026)
     )
-    st = trends.commune_standing(evaluate_communes(crit)).set_index("commune")
+    st = commune_standing(evaluate_communes(crit)).set_index("commune")
     assert st.loc["Xã A", "band"] == lb.BAND_NOT_ALL
     assert st.loc["Xã B", "band"] == lb.BAND_ALL
     assert st.loc["Xã B", "criteria_total"] == 10
@@ -144,7 +155,7 @@ def test_standing_of_ten_criterion_set_has_no_floor_band():
 
 def test_district_summary_counts_per_year(three_years):
     crit, com = three_years
-    d = trends.district_summary(com, crit).set_index("year")
+    d = district_summary(com, crit).set_index("year")
     assert d["communes_total"].tolist() == [2, 2, 3]
     assert d["communes_ntm"].tolist() == [1, 1, 2]
     assert d.loc[2024, "share_ntm"] == pytest.approx(2 / 3)
@@ -166,7 +177,7 @@ def test_criterion_shares_count_undecided_as_not_met_and_sort_numerically():
             (2024, "Xã B", "2", True),
         ]
     )
-    sh = trends.criterion_shares(crit)
+    sh = criterion_shares(crit)
     assert sh["criterion"].tolist() == ["2", "10"]
     ten = sh.set_index("criterion").loc["10"]
     assert ten["share_met"] == 0.5
@@ -183,7 +194,7 @@ def test_indicator_shares_change_since_previous_year():
             (2024, "Xã B", "17.1", 70.0, 60.0, ">="),
         ]
     )
-    sh = trends.indicator_shares(ind).set_index("year")
+    sh = indicator_shares(ind).set_index("year")
     assert sh.loc[2023, "share_met"] == 0.5
     assert sh.loc[2024, "share_met_change"] == 0.5
 
@@ -194,7 +205,7 @@ def test_indicator_shares_change_since_previous_year():
 def test_compare_years_names_gained_and_lost_and_flags_drop(three_years):
     crit, com = three_years
     names = {str(k): f"TC{k}" for k in range(1, 20)}
-    cmp = trends.compare_years(crit, com, 2022, 2023, names=names)
+    cmp = compare_years(crit, com, 2022, 2023, names=names)
     a = cmp.communes.set_index("commune").loc["Xã A"]
     assert a["lost"] == "19"
     assert a["lost_names"] == "19. TC19"
@@ -223,7 +234,7 @@ def test_compare_years_gained_several_in_numeric_order():
             (2024, "Xã A", "3", False),
         ]
     )
-    cmp = trends.compare_years(crit, None, 2023, 2024, names={"2": "Giao thông", "10": "Thu nhập"})
+    cmp = compare_years(crit, None, 2023, 2024, names={"2": "Giao thông", "10": "Thu nhập"})
     row = cmp.communes.iloc[0]
     assert row["gained"] == "2; 10"
     assert row["gained_names"] == "2. Giao thông; 10. Thu nhập"
@@ -232,20 +243,20 @@ def test_compare_years_gained_several_in_numeric_order():
 
 def test_compare_years_district_trend(three_years):
     crit, com = three_years
-    cmp = trends.compare_years(crit, com, 2022, 2024)
+    cmp = compare_years(crit, com, 2022, 2024)
     c = cmp.criteria.set_index("criterion")
     # criterion 15: A and B met in 2022 (1.0); in 2024 A, C met, B not (2/3)
     assert c.loc["15", "share_from"] == 1.0
     assert c.loc["15", "share_to"] == pytest.approx(2 / 3)
-    assert c.loc["15", "trend"] == trends.FELL
+    assert c.loc["15", "trend"] == FELL
     # criterion 17: only A met in 2022 (1/2); A and C in 2024 (2/3)
-    assert c.loc["17", "trend"] == trends.ROSE
-    assert c.loc["1", "trend"] == trends.UNCHANGED
+    assert c.loc["17", "trend"] == ROSE
+    assert c.loc["1", "trend"] == UNCHANGED
 
 
 def test_compare_years_across_criteria_sets_is_not_comparable():
     crit = criteria_frame(full_set(2025, "Xã A", 19) + full_set(2026, "Xã A", 10, 10, SET_2026))
-    cmp = trends.compare_years(crit, None, 2025, 2026)
+    cmp = compare_years(crit, None, 2025, 2026)
     assert set(cmp.cells.loc[cmp.cells["criterion"].isin(["1", "5"]), "change"]) == {
         lb.NOT_COMPARABLE
     }
@@ -267,7 +278,7 @@ def test_gap_to_target_in_own_unit_and_direction():
             (2023, "Xã A", "15.1", 80.0, 95.0, ">="),
         ]
     )
-    gaps = trends.gap_to_target(ind, 2024).set_index(["commune", "indicator"])
+    gaps = gap_to_target(ind, 2024).set_index(["commune", "indicator"])
     assert gaps.loc[("Xã A", "15.1"), "gap"] == pytest.approx(6.8)
     assert gaps.loc[("Xã A", "11"), "gap"] == pytest.approx(1.1)
     assert gaps.loc[("Xã A", "11"), "direction"] == "lower"
@@ -288,7 +299,7 @@ def series(commune, code, points, threshold, op, criteria_set=SET):
 
 def progress_of(rows, **kws):
     kws.setdefault("target_year", 2025)
-    return trends.progress_status(indicators_frame(rows), **kws).set_index(["commune", "indicator"])
+    return progress_status(indicators_frame(rows), **kws).set_index(["commune", "indicator"])
 
 
 def test_progress_with_target_higher_is_better_exports_inputs():
@@ -302,7 +313,7 @@ def test_progress_with_target_higher_is_better_exports_inputs():
         88.2,
     )
     assert p["target"] == 95.0 and p["target_year"] == 2025 and p["n_years"] == 2
-    assert p["rate_method"] == trends.RATE_CAGR
+    assert p["rate_method"] == RATE_CAGR
     assert p["observed_rate"] == pytest.approx(observed)
     assert p["required_rate"] == pytest.approx(required)
     assert p["ratio"] == pytest.approx(observed / required)
@@ -373,7 +384,7 @@ def test_progress_up_to_a_year_ignores_later_values():
 def test_progress_zero_base_uses_linear_rates():
     rows = series("Xã A", "8.1", [(2021, 0.0), (2023, 40.0)], 50.0, ">=")
     p = progress_of(rows).iloc[0]
-    assert p["rate_method"] == trends.RATE_LINEAR
+    assert p["rate_method"] == RATE_LINEAR
     assert p["observed_rate"] == 20.0
     assert p["required_rate"] == 12.5
     assert p["ratio"] == 1.6
@@ -386,7 +397,7 @@ def test_progress_zero_base_uses_linear_rates():
 def test_progress_poverty_reaching_zero_is_achieved():
     p = progress_of(series("Xã A", "11", [(2021, 4.0), (2023, 0.0)], 2.0, "<=")).iloc[0]
     assert p["status"] == lb.PROGRESS_ACHIEVED
-    assert p["rate_method"] == trends.RATE_LINEAR
+    assert p["rate_method"] == RATE_LINEAR
 
 
 def test_progress_without_threshold_uses_growth_rate_and_catalog_direction():
@@ -402,7 +413,7 @@ def test_progress_without_threshold_uses_growth_rate_and_catalog_direction():
             ),
         )
     )
-    p = trends.progress_status(indicators_frame(rows), catalog=fake).set_index("indicator")
+    p = progress_status(indicators_frame(rows), catalog=fake).set_index("indicator")
     assert p.loc["10", "status"] == lb.PROGRESS_SUBSTANTIAL  # +2 %/yr >= 1.5 %
     assert p.loc["11", "status"] == lb.PROGRESS_DETERIORATION  # lower is better, it rose
     assert pd.isna(p.loc["10", "ratio"])
@@ -412,28 +423,28 @@ def test_progress_without_threshold_uses_growth_rate_and_catalog_direction():
 
 def test_progress_leaves_out_yes_no_indicators():
     rows = series("Xã A", "3.2", [(2023, 0.0), (2024, 1.0)], None, "yes")
-    assert trends.progress_status(indicators_frame(rows), target_year=2025).empty
+    assert progress_status(indicators_frame(rows), target_year=2025).empty
 
 
 def test_progress_target_year_per_set_or_error():
     rows = series("Xã A", "15.1", [(2021, 80.0), (2024, 88.0)], 95.0, ">=")
     ind = indicators_frame(rows)
-    p = trends.progress_status(ind, target_year={SET: 2030})
+    p = progress_status(ind, target_year={SET: 2030})
     assert p["target_year"].tolist() == [2030]
     with pytest.raises(UsageError, match="target year"):
-        trends.progress_status(ind)
+        progress_status(ind)
 
 
 def test_analysis_does_not_mutate_inputs(three_years):
     crit, com = three_years
     ind = indicators_frame(series("Xã A", "15.1", [(2021, 80.0), (2024, 88.0)], 95.0, ">="))
     before = (crit.copy(), com.copy(), ind.copy())
-    trends.commune_standing(com)
-    trends.district_summary(com, crit)
-    trends.compare_years(crit, com, 2022, 2024)
-    trends.gap_to_target(ind)
-    trends.progress_status(ind, target_year=2025)
-    trends.lagging_criteria(crit, ind, 2024)
+    commune_standing(com)
+    district_summary(com, crit)
+    compare_years(crit, com, 2022, 2024)
+    gap_to_target(ind)
+    progress_status(ind, target_year=2025)
+    lagging_criteria(crit, ind, 2024)
     pd.testing.assert_frame_equal(crit, before[0])
     pd.testing.assert_frame_equal(com, before[1])
     pd.testing.assert_frame_equal(ind, before[2])
@@ -465,7 +476,7 @@ def test_lagging_criteria_ranked_with_indicators_behind():
             (2024, "Xã A", "2.1", 10.0, 80.0, ">="),
         ]
     )
-    lag = trends.lagging_criteria(crit, ind, 2024, names={"17": "Môi trường"})
+    lag = lagging_criteria(crit, ind, 2024, names={"17": "Môi trường"})
     assert lag["criterion"].tolist() == ["2", "17", "5"]
     assert lag["rank"].tolist() == [1, 1, 3]
     row = lag.set_index("criterion").loc["17"]
@@ -501,8 +512,8 @@ def test_department_tasks_owner_gap_progress_and_roadmap():
             }
         )
     )
-    progress = trends.progress_status(ind, year=2024, target_year=2025)
-    tasks = trends.department_tasks(ind, progress, mapping, 2024)
+    progress = progress_status(ind, year=2024, target_year=2025)
+    tasks = department_tasks(ind, progress, mapping, 2024)
     assert len(tasks) == 5  # 15.1 twice (two departments), 17.1, 3.2, 19.1 (unassigned)
     t = tasks.set_index(["department_id", "indicator"])
     assert t.loc[("bhxh", "15.1"), "gap"] == pytest.approx(6.8)
@@ -522,7 +533,7 @@ def test_department_tasks_owner_gap_progress_and_roadmap():
 
 def test_district_conditions_cannot_decide_without_advanced_data(three_years):
     crit = criteria_frame(full_set(2024, "Xã A", 19) + full_set(2024, "Xã C", 19))
-    cond = trends.district_conditions(evaluate_communes(crit)).set_index("condition")
+    cond = district_conditions(evaluate_communes(crit)).set_index("condition")
     assert cond.loc["all_communes_ntm", "result"] == lb.CONDITION_MET
     assert cond.loc["all_communes_ntm", "observed"] == "2/2"
     assert cond.loc["advanced_share", "result"] == lb.CONDITION_CANNOT_DECIDE
@@ -535,7 +546,7 @@ def test_district_conditions_decided_when_all_data_given(three_years):
     com = evaluate_communes(crit)
     advanced = com.assign(status=[s.STATUS_NTM, s.STATUS_NOT_NTM])
     dcrit = pd.DataFrame({"year": [2024] * 9, "criterion": list("123456789"), "met": [True] * 9})
-    cond = trends.district_conditions(
+    cond = district_conditions(
         com,
         advanced=advanced,
         towns_civilised=True,
@@ -551,7 +562,7 @@ def test_district_conditions_decided_when_all_data_given(three_years):
 
 def test_district_conditions_not_met_when_a_commune_is_below(three_years):
     _, com = three_years
-    cond = trends.district_conditions(com, year=2024).set_index("condition")
+    cond = district_conditions(com, year=2024).set_index("condition")
     assert cond.loc["all_communes_ntm", "result"] == lb.CONDITION_NOT_MET
     assert cond.loc["all_communes_ntm", "observed"] == "2/3"
     assert cond.loc["district_ntm", "result"] == lb.CONDITION_NOT_MET
@@ -564,12 +575,12 @@ def test_province_scale_ten_criteria_runs_without_assuming_nineteen():
             rows += full_set(year, f"Xã {i:03d}", (i + year) % 11, 10, SET_2026)
     crit = criteria_frame(rows).assign(commune_code=lambda d: d["commune"])
     com = evaluate_communes(crit)
-    d = trends.district_summary(com, crit)
+    d = district_summary(com, crit)
     assert d["criteria_total"].tolist() == [10, 10]
     assert d["communes_total"].tolist() == [150, 150]
-    cmp = trends.compare_years(crit, com, 2026, 2027)
+    cmp = compare_years(crit, com, 2026, 2027)
     assert len(cmp.communes) == 150 and len(cmp.cells) == 1500
-    lag = trends.lagging_criteria(crit, None, 2027)
+    lag = lagging_criteria(crit, None, 2027)
     assert len(lag) == 10
 
 
@@ -597,7 +608,7 @@ def test_department_tasks_add_unmet_criteria_without_indicators_and_catalog_text
             indicator=lambda c: SimpleNamespace(text=lambda lang: f"CT {c}") if "." in c else None,
         )
     )
-    tasks = trends.department_tasks(
+    tasks = department_tasks(
         ind, None, mapping, 2024, criteria=crit, target_year=2025, catalog=fake, lang="en"
     )
     t = tasks.set_index("commune")
@@ -615,7 +626,7 @@ def test_department_tasks_add_unmet_criteria_without_indicators_and_catalog_text
 def test_communes_sort_in_vietnamese_order():
     rows = [(2024, name, "1", True) for name in ["Xã Đầm Hà", "Xã Tân Bình", "Xã Dực Yên"]]
     crit = criteria_frame(rows).assign(commune_code=["1", "2", "3"])
-    st = trends.commune_standing(evaluate_communes(crit))
+    st = commune_standing(evaluate_communes(crit))
     assert st["commune"].tolist() == ["Xã Dực Yên", "Xã Đầm Hà", "Xã Tân Bình"]
 
 
@@ -638,7 +649,7 @@ def test_vietnamese_sort_key_strips_marks_like_nfd_of_the_whole_text(text):
 )
 def test_gap_is_positive_exactly_when_the_value_misses_the_threshold(value, threshold, op):
     ind = indicators_frame([(2024, "Xã A", "15.1", value, threshold, op)])
-    gap = trends.gap_to_target(ind)["gap"].iloc[0]
+    gap = gap_to_target(ind)["gap"].iloc[0]
     met = value >= threshold if op == ">=" else value <= threshold
     assert (gap > 0) == (not met) or abs(value - threshold) < 1e-9
     assert abs(gap) == pytest.approx(abs(value - threshold), abs=1e-6)
@@ -725,30 +736,30 @@ def _run_every_function(ind, crit, com):
         )  # fmt: skip
     )
     names = {str(k): f"Tiêu chí {k}" for k in range(1, 20)}
-    progress = trends.progress_status(ind, target_year={SET: 2025, SET_2026: 2030})
-    cmp = trends.compare_years(crit, com, 2024, 2025, names=names)
+    progress = progress_status(ind, target_year={SET: 2025, SET_2026: 2030})
+    cmp = compare_years(crit, com, 2024, 2025, names=names)
     by_district = {"district": lambda d: d["commune_code"].astype("string").isin(["1", "2"])}
     return {
-        "standing": trends.commune_standing(com),
-        "standing_2025": trends.commune_standing(com, 2025),
-        "summary": trends.district_summary(com, crit),
-        "summary_by": trends.district_summary(
+        "standing": commune_standing(com),
+        "standing_2025": commune_standing(com, 2025),
+        "summary": district_summary(com, crit),
+        "summary_by": district_summary(
             com.assign(**by_district), crit.assign(**by_district), by="district"
         ),
-        "criterion_shares": trends.criterion_shares(crit),
-        "indicator_shares": trends.indicator_shares(ind),
+        "criterion_shares": criterion_shares(crit),
+        "indicator_shares": indicator_shares(ind),
         "compare_communes": cmp.communes,
         "compare_cells": cmp.cells,
         "compare_criteria": cmp.criteria,
-        "compare_rolled_up": trends.compare_years(crit, None, 2023, 2025).communes,
-        "gap": trends.gap_to_target(ind),
+        "compare_rolled_up": compare_years(crit, None, 2023, 2025).communes,
+        "gap": gap_to_target(ind),
         "progress": progress,
-        "progress_2024": trends.progress_status(ind, year=2024, target_year=2025),
-        "lagging": trends.lagging_criteria(crit, ind, 2025, names=names),
-        "lagging_without_indicators": trends.lagging_criteria(crit, None, 2024),
-        "lagging_indicators": trends.lagging_indicators(ind, 2025),
-        "tasks": trends.department_tasks(ind, progress, mapping, 2025, criteria=crit),
-        "conditions": trends.district_conditions(com, year=2025, satisfaction=0.95),
+        "progress_2024": progress_status(ind, year=2024, target_year=2025),
+        "lagging": lagging_criteria(crit, ind, 2025, names=names),
+        "lagging_without_indicators": lagging_criteria(crit, None, 2024),
+        "lagging_indicators": lagging_indicators(ind, 2025),
+        "tasks": department_tasks(ind, progress, mapping, 2025, criteria=crit),
+        "conditions": district_conditions(com, year=2025, satisfaction=0.95),
     }
 
 
@@ -780,7 +791,7 @@ def test_department_tasks_are_the_same_table_for_categorical_and_string_text(
 
 def test_categorical_text_sorts_by_value_not_by_category_order(awkward_evaluation):
     _, crit, com = (_as_categories(f, reverse=True) for f in awkward_evaluation)
-    st = trends.commune_standing(com, 2023)
+    st = commune_standing(com, 2023)
     # most criteria met first, then the Vietnamese order of names, then the code
     assert list(zip(st["commune"], st["commune_code"], strict=True)) == [
         ("Xã Đông", "4"),
@@ -788,11 +799,11 @@ def test_categorical_text_sorts_by_value_not_by_category_order(awkward_evaluatio
         ("Xã Tân An", "1"),
         ("Xã Tân An", "2"),
     ]
-    cells = trends.compare_years(crit, com, 2024, 2025).cells
+    cells = compare_years(crit, com, 2024, 2025).cells
     tan_an = cells.loc[cells["commune"] == "Xã Tân An"]
     assert tan_an["criterion"].astype(str).tolist()[:4] == ["1", "1", "2", "2"]
     assert tan_an["commune_code"].astype(str).tolist()[:4] == ["1", "2", "1", "2"]
-    lag = trends.lagging_criteria(crit, None, 2024)
+    lag = lagging_criteria(crit, None, 2024)
     assert lag.loc[lag["criterion"] == "19", "communes_short_names"].item() == (
         "Xã Bắc; Xã Tân An; Xã Tân An"
     )
@@ -812,7 +823,7 @@ def test_grouping_on_codes_matches_pandas_groupby():
         }
     )
     for keys in (["code", "name"], ["small", "code"], ["code", "other", "small"]):
-        group, first = trends._groups(frame, keys)
+        group, first = groups_of(frame, keys)
         expected = frame.groupby(keys, dropna=False, observed=True, sort=False).ngroup()
         # the same partition of the rows (the numbering may differ)
         assert pd.crosstab(group, expected.to_numpy()).gt(0).sum(axis=1).eq(1).all()

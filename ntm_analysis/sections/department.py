@@ -7,9 +7,9 @@ import pandas as pd
 from .. import plots
 from .. import schema as s
 from ..errors import UsageError
-from ..evaluation import code_sort_key
 from ..names import resolve_name
 from ..review import Review, departments
+from ..schema import code_sort_key
 from .markup import chart, heading, paragraphs, phrase, table_html
 from .shared import basis_sentences, task_table, wording_note
 

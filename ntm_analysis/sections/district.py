@@ -10,12 +10,12 @@ import html
 
 import pandas as pd
 
-from .. import config, plots, trends
+from .. import config, plots, progress
 from .. import labels as lb
 from .. import schema as s
-from ..evaluation import code_sort_key
 from ..reassessment import disagreements, reassessed_standing
 from ..review import Review
+from ..schema import code_sort_key
 from .markup import (
     COMPLETENESS_CHECKS,
     MAX_FINDING_ROWS,
@@ -200,7 +200,7 @@ def lagging(review: Review) -> str:
         parts.append(table_html(table, lang))
     else:
         parts.append(paragraphs([phrase("headline_all_met", lang)]))
-    unmet = trends.unmet_indicators(review.indicators, year)
+    unmet = progress.unmet_indicators(review.indicators, year)
     if len(unmet):
         parts.append(
             chart(

@@ -14,8 +14,10 @@ import html
 import pandas as pd
 
 from .. import labels as lb
-from .. import plots, roadmap, trends
+from .. import plots, roadmap
 from .. import schema as s
+from ..lagging import lagging_indicators
+from ..progress import gap_to_target
 from ..review import Review
 from ..task_workbooks import read_plans
 from .department import _department
@@ -277,7 +279,7 @@ def department_gaps(review: Review, department: str) -> str:
     ind = review.indicators.loc[review.indicators["indicator"].astype(str).isin(codes)]
     ind = ind.loc[ind["year"] == year]
     parts = [_heading("gaps", lang)]
-    gaps = trends.gap_to_target(ind, year).dropna(subset=["gap"]) if len(ind) else ind
+    gaps = gap_to_target(ind, year).dropna(subset=["gap"]) if len(ind) else ind
     if gaps.empty:
         parts.append(paragraphs([_phrase("no_gap", lang)]))
         return "".join(parts)
@@ -396,7 +398,7 @@ def district_trajectories(review: Review) -> str:
     """The trajectories of the most lagging indicators, with threshold and projection."""
     lang, year = review.lang, review.year
     parts = [_heading("trajectories", lang)]
-    lagging = trends.lagging_indicators(review.indicators, year)
+    lagging = lagging_indicators(review.indicators, year)
     lagging = lagging.loc[lagging["communes_short"] > 0]
     numeric = review.indicators.loc[review.indicators["value"].notna(), "indicator"].astype(str)
     codes = [c for c in lagging["indicator"].astype(str) if c in set(numeric)]
