@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .layouts import NOTE, SheetResult, parse_sheet
+from .layouts import parse_sheet
+from .sheet_records import SheetResult
+from .sheet_rows import NOTE
 from .word import DocumentSheet, sheet_name
 
 

@@ -43,8 +43,9 @@ from . import schema as s
 from .documents import parse_document
 from .errors import FindingCheck, RejectReason, UnreadableFileError
 from .labels import label
-from .layouts import SheetResult, findings_frame, parse_sheet, records_frame, rejects_frame
+from .layouts import parse_sheet
 from .readers import DOCUMENT_EXTENSIONS, NOT_DATA_EXTENSIONS, discover_inputs, read_sheets
+from .sheet_records import SheetResult, findings_frame, records_frame, rejects_frame
 from .versions import FileVersion, file_version, newest_first
 from .word import read_document
 

@@ -12,7 +12,7 @@ import pytest
 from ntm_analysis import config
 from ntm_analysis import schema as s
 from ntm_analysis.ingest import deduplicate, ingest_folder
-from ntm_analysis.layouts import records_frame
+from ntm_analysis.sheet_records import records_frame
 
 
 @pytest.fixture(scope="module")

@@ -9,15 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ntm_analysis import schema as s
-from ntm_analysis.layouts import (
-    criterion_header_number,
-    parse_sheet,
-    report_role,
-    tidy_role,
-)
+from ntm_analysis.layouts import parse_sheet
 from ntm_analysis.legacy_fonts import encode_legacy
 from ntm_analysis.parsing import normalize_text
 from ntm_analysis.readers import RawSheet
+from ntm_analysis.sheet_rows import criterion_header_number, report_role, tidy_role
 
 
 @pytest.fixture(scope="module")
@@ -325,7 +321,7 @@ def test_a_foreign_word_on_a_legacy_sheet_is_left_alone(registry, catalog):
     assert rec(res, "1.1")["self_assessed"] == s.MET
     # "café" would decode to the nonsense "cafộ": it stays as typed (checked via the
     # layout's cell cleaning, which every record and reject goes through)
-    from ntm_analysis.layouts import _reads_as_vietnamese
+    from ntm_analysis.sheet_rows import _reads_as_vietnamese
 
     assert not _reads_as_vietnamese("café", "cafộ")
     assert _reads_as_vietnamese("Tû lÖ hé nghÌo", "Tỷ lệ hộ nghèo")
