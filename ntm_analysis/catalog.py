@@ -16,6 +16,7 @@ thresholds; every threshold keeps the legal source it came from.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -35,11 +36,25 @@ from .parsing import (
     parse_target,
     split_code,
 )
-from .schema import THRESHOLD_OPS
+from .schema import NUMERIC_OPS, THRESHOLD_OPS
 
 KINDS = ("yes_no", "percent", "count", "money_per_capita", "number")
 DIRECTIONS = ("higher", "lower")
 LEVELS = ("commune", "commune_advanced", "district")
+
+#: What a district condition of the catalog may measure (see
+#: :mod:`ntm_analysis.district_conditions`, which observes each).
+CONDITION_MEASURES = (
+    "communes_ntm",  # share of the district's communes at the commune standard
+    "communes_advanced",  # share of them at the advanced commune standard
+    "towns_civilised",  # every town at its standard (yes / no)
+    "resident_satisfaction",  # share of residents satisfied
+    "district_criteria",  # share of the district set's criteria met
+)
+
+#: The programme targets file (not a criteria set: :func:`load_catalog` reads only the
+#: files directly in the catalog folder).
+PROGRAMME_FILE = config.CATALOG_DIR / "programme" / "qd263_2022_targets.yaml"
 
 #: Where a threshold came from: the national decision or a province's set.
 ORIGIN_NATIONAL = "national"
@@ -179,6 +194,41 @@ class Criterion:
 
 
 @dataclass(frozen=True)
+class DistrictCondition:
+    """A condition a district must meet beside its criteria, as the catalog states it.
+
+    ``measure`` names what is observed (one of :data:`CONDITION_MEASURES`); ``op``
+    and ``value`` the requirement (a share from 0 to 1, or "yes").
+    """
+
+    id: str
+    measure: str
+    op: str
+    value: float | None
+    name_vi: str
+    name_en: str
+    source: str
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_en if lang == "en" else self.name_vi
+
+    @property
+    def threshold(self) -> Threshold:
+        """The requirement as a :class:`Threshold` (its comparison is the catalog's one)."""
+        return Threshold(self.op, self.value, None, None, "", self.source)
+
+
+@dataclass(frozen=True)
+class CommuneFloor:
+    """A programme target: no commune under ``criteria`` criteria of a full set of
+    ``full_set_criteria`` (QĐ 263/QĐ-TTg for 2021–2025)."""
+
+    criteria: int
+    full_set_criteria: int
+    source: str
+
+
+@dataclass(frozen=True)
 class CriteriaSet:
     """A criteria set issued by one decision, valid for a span of data years."""
 
@@ -202,6 +252,9 @@ class CriteriaSet:
     #: The national catalog lists no indicator of this set (QĐ 51/2025 so far): a report's
     #: indicator rows are kept under their criterion as written (:meth:`reported_indicator`).
     criterion_level: bool = False
+    #: Conditions beside the criteria (district sets: QĐ 320), judged by
+    #: :func:`~ntm_analysis.district_conditions.district_conditions`.
+    conditions: tuple[DistrictCondition, ...] = ()
     _by_code: Mapping[str, Indicator] = field(default_factory=dict, repr=False, compare=False)
     _by_number: Mapping[str, Criterion] = field(default_factory=dict, repr=False, compare=False)
 
@@ -479,6 +532,44 @@ def _flag(data: Mapping[str, Any], key: str, where: str, path: str, *, default: 
     return value
 
 
+def _condition_from_data(data: Mapping[str, Any], path: str) -> DistrictCondition:
+    cid = str(_require(data, "id", "a condition", path))
+    where = f"condition {cid}"
+    measure = str(_require(data, "measure", where, path))
+    if measure not in CONDITION_MEASURES:
+        raise CatalogError(
+            f"{path}: {where} measures '{measure}', which is not one of {CONDITION_MEASURES}.",
+            path=path,
+            entry=cid,
+        )
+    op = _require(data, "op", where, path)
+    if op not in THRESHOLD_OPS:
+        raise CatalogError(
+            f"{path}: {where} has op '{op}', which is not one of {THRESHOLD_OPS}.",
+            path=path,
+            entry=cid,
+        )
+    value = None
+    if op in NUMERIC_OPS:
+        value = _number_field(_require(data, "value", where, path), "value", where, path)
+        if not 0 <= value <= 1:
+            raise CatalogError(
+                f"{path}: {where} has value {value}; write a share from 0 to 1 (0.9 for 90%).",
+                path=path,
+                entry=cid,
+            )
+    name_vi = str(_require(data, "name_vi", where, path))
+    return DistrictCondition(
+        id=cid,
+        measure=measure,
+        op=op,
+        value=value,
+        name_vi=name_vi,
+        name_en=str(data.get("name_en") or name_vi),
+        source=str(_require(data, "source", where, path)),
+    )
+
+
 def criteria_set_from_data(data: Mapping[str, Any], path: str = "<data>") -> CriteriaSet:
     """Build and validate a :class:`CriteriaSet` from its parsed YAML mapping."""
     set_id = str(_require(data, "id", "the set", path))
@@ -544,7 +635,16 @@ def criteria_set_from_data(data: Mapping[str, Any], path: str = "<data>") -> Cri
         groups=tuple(dict(g, code=str(g["code"])) for g in data.get("groups") or ()),
         caveat=str(data["caveat"]).strip() if data.get("caveat") else None,
         criterion_level=bool(criteria) and not any(c.indicators for c in criteria),
+        conditions=_conditions_from_data(data, path),
     )
+
+
+def _conditions_from_data(data: Mapping[str, Any], path: str) -> tuple[DistrictCondition, ...]:
+    conditions = tuple(_condition_from_data(c, path) for c in data.get("conditions") or ())
+    ids = [c.id for c in conditions]
+    if len(set(ids)) != len(ids):
+        raise CatalogError(f"{path}: condition ids repeat.", path=path)
+    return conditions
 
 
 def apply_province_thresholds(
@@ -812,6 +912,37 @@ def _group_columns(columns: Iterable[object]) -> dict[str, str]:
         if len(words) == 2 and words[0] == "nhom" and words[1] in ("1", "2", "3"):
             out[col] = words[1]
     return out
+
+
+def load_commune_floor(path: str | Path | None = None) -> CommuneFloor | None:
+    """The programme's floor of criteria per commune, from the programme targets file
+    (the packaged one, read once, by default; None when the file sets none).
+
+    >>> floor = load_commune_floor()
+    >>> floor.criteria, floor.full_set_criteria
+    (15, 19)
+    """
+    if path is None:
+        return _packaged_floor()
+    path = Path(path)
+    data = _read_yaml(path) or {}
+    entry = data.get("commune_floor")
+    if not entry:
+        return None
+    where = "commune_floor"
+    return CommuneFloor(
+        criteria=int(_number_field(_require(entry, "criteria", where, path.name), "criteria",
+                                   where, path.name)),
+        full_set_criteria=int(_number_field(_require(entry, "full_set_criteria", where,
+                                                     path.name), "full_set_criteria", where,
+                                            path.name)),
+        source=str(_require(entry, "source", where, path.name)),
+    )  # fmt: skip
+
+
+@functools.cache
+def _packaged_floor() -> CommuneFloor | None:
+    return load_commune_floor(PROGRAMME_FILE)
 
 
 def load_catalog(

@@ -100,26 +100,6 @@ _LABELS: dict[str, tuple[str, str]] = {
     CONDITION_MET: ("Đạt", "Met"),
     CONDITION_NOT_MET: ("Chưa đạt", "Not met"),
     CONDITION_CANNOT_DECIDE: ("Không đủ dữ liệu để kết luận", "Cannot decide from the data"),
-    "cond_all_communes_ntm": (
-        "100% số xã đạt chuẩn NTM",
-        "100% of communes meet the NTM standard",
-    ),
-    "cond_advanced_share": (
-        "Ít nhất 10% số xã đạt chuẩn NTM nâng cao",
-        "At least 10% of communes are advanced NTM",
-    ),
-    "cond_towns_civilised": (
-        "100% thị trấn đạt chuẩn đô thị văn minh",
-        "100% of towns meet the civilised-urban standard",
-    ),
-    "cond_satisfaction": (
-        "Tỷ lệ người dân hài lòng ≥ 90%",
-        "Resident satisfaction ≥ 90%",
-    ),
-    "cond_district_criteria": (
-        "Đạt 9/9 tiêu chí huyện NTM",
-        "Meets the 9 district criteria",
-    ),
     "reason_no_advanced_data": (
         "Không có số liệu xã NTM nâng cao",
         "No data on advanced communes",

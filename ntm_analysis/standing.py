@@ -17,6 +17,7 @@ import pandas as pd
 
 from . import labels as lb
 from . import schema as s
+from .catalog import load_commune_floor
 from .columnar import (
     as_list,
     equals,
@@ -35,10 +36,13 @@ from .columnar import (
     values_at,
 )
 
-#: Criteria of a full 19-criterion commune set (QĐ 1980, QĐ 318).
-FULL_SET_CRITERIA = 19
-#: QĐ 263 target: no commune under 15 criteria (applies to 19-criterion sets).
-FLOOR_CRITERIA = 15
+#: The programme's floor (QĐ 263: no commune under 15 criteria of a full 19-criterion set),
+#: from ``data/catalog/programme/qd263_2022_targets.yaml``; None where the file sets none.
+_FLOOR = load_commune_floor()
+#: Criteria of a full commune set, the only size the floor is counted against.
+FULL_SET_CRITERIA = _FLOOR.full_set_criteria if _FLOOR is not None else None
+#: Fewest criteria a commune of a full set should meet (the default ``floor=``).
+FLOOR_CRITERIA = _FLOOR.criteria if _FLOOR is not None else None
 
 
 #: Bands of :func:`commune_standing`, by the codes :func:`_band` computes.
