@@ -17,7 +17,7 @@ from __future__ import annotations
 import collections
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -555,3 +555,105 @@ def as_list(by: str | Sequence[str] | None) -> list[str]:
 def in_year(frame: pd.DataFrame, year: int | None) -> pd.DataFrame:
     """The rows of ``year`` (all rows for None)."""
     return frame if year is None else frame.loc[frame["year"] == year]
+
+
+# --------------------------------------------------------------------------- tables of records
+
+
+def as_categorical(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with the given text columns as categoricals (others untouched).
+
+    Columns that are categorical already are kept as they are, so records
+    read with dictionary-encoded text (:func:`ntm_analysis.pipeline.read_records`)
+    cost nothing here.
+
+    >>> as_categorical(pd.DataFrame({"a": ["x", "y", "x"]}), ["a"])["a"].cat.categories.tolist()
+    ['x', 'y']
+    """
+    convert = {
+        c: frame[c].astype("string").astype("category")
+        for c in columns
+        if c in frame.columns and not isinstance(frame[c].dtype, pd.CategoricalDtype)
+    }
+    return frame.assign(**convert) if convert else frame
+
+
+def categorical_from_codes(codes: np.ndarray, values: Sequence | pd.Index) -> pd.Categorical:
+    """A categorical of ``values[code]`` per row (-1: missing), values made distinct."""
+    values = pd.Index(values)
+    if values.has_duplicates or values.hasnans:
+        uniq = values.dropna().unique()
+        remap = np.append(uniq.get_indexer(values), -1)
+        codes, values = remap[codes], uniq
+    if values.dtype == object:
+        values = values.astype("str")
+    return pd.Categorical.from_codes(codes, categories=values)
+
+
+def rank_lookup(values: pd.Index, key: Callable | None = None) -> np.ndarray:
+    """Rank of each distinct value in sorted order (``key`` per value), then one for NA.
+
+    Index it with codes: code -1 (missing) picks the last slot, so NA sorts last.
+    """
+    return np.append(ranks_of(tuple(values.tolist()), key), len(values))
+
+
+def rank_per_row(col: pd.Series, key: Callable | None = None) -> np.ndarray:
+    """Per row, the rank of its value in sorted order (``key`` per distinct value; NA last)."""
+    codes, values = codes_of(col)
+    return rank_lookup(values, key)[codes]
+
+
+class CodedColumns:
+    """The codes of a frame's columns (see :func:`codes_of`), each computed once."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._done: dict[str, tuple[np.ndarray, pd.Index]] = {}
+
+    def __call__(self, name: str) -> tuple[np.ndarray, pd.Index]:
+        if name not in self._done:
+            self._done[name] = codes_of(self.frame[name])
+        return self._done[name]
+
+
+def take_rows(frame: pd.DataFrame, columns: Sequence[str], rows: np.ndarray) -> pd.DataFrame:
+    """``frame.loc[:, columns].take(rows)`` for valid positions, one gather per array.
+
+    Taking each column's array directly skips the frame-level index
+    conversion and bounds checks of a general take.
+    """
+    rows = np.asarray(rows, dtype=np.intp)
+    out = {}
+    for name in columns:
+        array = frame[name].array
+        if isinstance(array, pd.arrays.NumpyExtensionArray):
+            out[name] = array.to_numpy()[rows]
+        else:
+            out[name] = array.take(rows)
+    return pd.DataFrame(out, copy=False)
+
+
+def year_codes(year: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the year column (-1: missing) and its distinct years as ints."""
+    codes, uniques = codes_of(year)
+    return codes, np.asarray(uniques, dtype=np.int64)
+
+
+def boolean_array(values: np.ndarray, known: np.ndarray) -> pd.arrays.BooleanArray:
+    return pd.arrays.BooleanArray(values.astype(bool), ~known.astype(bool))
+
+
+def fill_categorical(a: pd.Series, b: pd.Series) -> pd.Categorical:
+    """Categorical ``a`` with its gaps filled from categorical ``b`` (same length)."""
+    (a_codes, b_codes), values = shared_codes(a, b)
+    return categorical_from_codes(np.where(a_codes >= 0, a_codes, b_codes), values)
+
+
+def take_codes(codes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """``codes[positions]`` with -1 for a position of -1."""
+    return (
+        np.where(positions >= 0, codes[np.maximum(positions, 0)], -1)
+        if len(codes)
+        else (np.full(len(positions), -1, dtype=np.int64))
+    )

@@ -26,7 +26,7 @@ a string each; the pipeline writes them as plain text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,8 +34,21 @@ import pandas as pd
 
 from . import schema as s
 from .catalog import Catalog, CriteriaSet
+from .columnar import (
+    CodedColumns,
+    as_categorical,
+    boolean_array,
+    categorical_from_codes,
+    fill_categorical,
+    first_positions,
+    order_by,
+    rank_lookup,
+    rank_per_row,
+    take_codes,
+    take_rows,
+    year_codes,
+)
 from .columnar import codes_of as _codes
-from .columnar import first_positions, order_by, ranks_of
 from .columnar import shared_codes as _shared_codes
 from .errors import FindingCheck
 from .registry import Registry
@@ -170,86 +183,6 @@ def _sets_by_year(years: Iterable[int], catalog: Catalog) -> dict[int, CriteriaS
 # --------------------------------------------------------------------------- codes
 
 
-def as_categorical(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
-    """``frame`` with the given text columns as categoricals (others untouched).
-
-    Columns that are categorical already are kept as they are, so records
-    read with dictionary-encoded text (:func:`ntm_analysis.pipeline.read_records`)
-    cost nothing here.
-
-    >>> as_categorical(pd.DataFrame({"a": ["x", "y", "x"]}), ["a"])["a"].cat.categories.tolist()
-    ['x', 'y']
-    """
-    convert = {
-        c: frame[c].astype("string").astype("category")
-        for c in columns
-        if c in frame.columns and not isinstance(frame[c].dtype, pd.CategoricalDtype)
-    }
-    return frame.assign(**convert) if convert else frame
-
-
-def _categorical(codes: np.ndarray, values: Sequence | pd.Index) -> pd.Categorical:
-    """A categorical of ``values[code]`` per row (-1: missing), values made distinct."""
-    values = pd.Index(values)
-    if values.has_duplicates or values.hasnans:
-        uniq = values.dropna().unique()
-        remap = np.append(uniq.get_indexer(values), -1)
-        codes, values = remap[codes], uniq
-    if values.dtype == object:
-        values = values.astype("str")
-    return pd.Categorical.from_codes(codes, categories=values)
-
-
-def _rank_lut(values: pd.Index, key: Callable | None = None) -> np.ndarray:
-    """Rank of each distinct value in sorted order (``key`` per value), then one for NA.
-
-    Index it with codes: code -1 (missing) picks the last slot, so NA sorts last.
-    """
-    return np.append(ranks_of(tuple(values.tolist()), key), len(values))
-
-
-def _ranks(col: pd.Series, key: Callable | None = None) -> np.ndarray:
-    """Per row, the rank of its value in sorted order (``key`` per distinct value; NA last)."""
-    codes, values = _codes(col)
-    return _rank_lut(values, key)[codes]
-
-
-class _CodedColumns:
-    """The codes of a frame's columns (see :func:`_codes`), each computed once."""
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
-        self._done: dict[str, tuple[np.ndarray, pd.Index]] = {}
-
-    def __call__(self, name: str) -> tuple[np.ndarray, pd.Index]:
-        if name not in self._done:
-            self._done[name] = _codes(self.frame[name])
-        return self._done[name]
-
-
-def _take_rows(frame: pd.DataFrame, columns: Sequence[str], rows: np.ndarray) -> pd.DataFrame:
-    """``frame.loc[:, columns].take(rows)`` for valid positions, one gather per array.
-
-    Taking each column's array directly skips the frame-level index
-    conversion and bounds checks of a general take.
-    """
-    rows = np.asarray(rows, dtype=np.intp)
-    out = {}
-    for name in columns:
-        array = frame[name].array
-        if isinstance(array, pd.arrays.NumpyExtensionArray):
-            out[name] = array.to_numpy()[rows]
-        else:
-            out[name] = array.take(rows)
-    return pd.DataFrame(out, copy=False)
-
-
-def _year_codes(year: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the year column (-1: missing) and its distinct years as ints."""
-    codes, uniques = _codes(year)
-    return codes, np.asarray(uniques, dtype=np.int64)
-
-
 def _appraisal_codes(appraisal: pd.Series) -> np.ndarray:
     """Per row: 1 for MET, 0 for BASICALLY_MET / NOT_MET, -1 for none."""
     codes, values = _codes(appraisal)
@@ -260,10 +193,6 @@ def _appraisal_codes(appraisal: pd.Series) -> np.ndarray:
         elif v in (s.BASICALLY_MET, s.NOT_MET):
             lut[j] = 0
     return lut[codes]
-
-
-def _boolean(values: np.ndarray, known: np.ndarray) -> pd.arrays.BooleanArray:
-    return pd.arrays.BooleanArray(values.astype(bool), ~known.astype(bool))
 
 
 # --------------------------------------------------------------------------- indicators
@@ -288,7 +217,7 @@ class _ThresholdTable:
             {
                 "criteria_set": pd.Categorical(self.criteria_set),
                 "threshold": pd.arrays.FloatingArray(self.value, np.isnan(self.value)),
-                "threshold_op": _categorical(self.op, s.THRESHOLD_OPS),
+                "threshold_op": categorical_from_codes(self.op, s.THRESHOLD_OPS),
                 "threshold_text": pd.Categorical(pd.Series(self.text, dtype="string")),
                 "threshold_source": pd.Categorical(pd.Series(self.source, dtype="string")),
             }
@@ -421,12 +350,6 @@ def _compare(value: np.ndarray, table: _ThresholdTable, rows: np.ndarray) -> tup
     return known, met & known
 
 
-def _fill_categorical(a: pd.Series, b: pd.Series) -> pd.Categorical:
-    """Categorical ``a`` with its gaps filled from categorical ``b`` (same length)."""
-    (a_codes, b_codes), values = _shared_codes(a, b)
-    return _categorical(np.where(a_codes >= 0, a_codes, b_codes), values)
-
-
 def records_order(records: pd.DataFrame) -> np.ndarray:
     """Positions that put records in their file order: indicator rows first, then
     criterion rows, each by year, commune and code (numeric order).
@@ -435,19 +358,19 @@ def records_order(records: pd.DataFrame) -> np.ndarray:
     correct for records in any order; in this one, its indicator rows need no
     sorting.
     """
-    coded = _CodedColumns(records)
+    coded = CodedColumns(records)
     level_codes, level_values = coded("level")
     level_rank = np.append(np.where(np.asarray(level_values == "indicator", dtype=bool), 0, 1), 2)[
         level_codes
     ]
-    y_codes, y_uniq = _year_codes(records["year"])
+    y_codes, y_uniq = year_codes(records["year"])
     commune_codes, commune_values = coded("commune")
     i_codes, i_values = coded("indicator")
     return order_by(
         level_rank,
-        _rank_lut(pd.Index(y_uniq))[y_codes],
-        _rank_lut(commune_values)[commune_codes],
-        _rank_lut(i_values, code_sort_key)[i_codes],
+        rank_lookup(pd.Index(y_uniq))[y_codes],
+        rank_lookup(commune_values)[commune_codes],
+        rank_lookup(i_values, code_sort_key)[i_codes],
     )
 
 
@@ -461,9 +384,9 @@ def evaluate_indicators(
     where the commune's appraisal disagrees with the threshold.
     """
     records = as_categorical(records, CATEGORICAL_RECORD_COLUMNS)
-    coded = _CodedColumns(records)
+    coded = CodedColumns(records)
     level_codes, level_values = coded("level")
-    y_codes, y_uniq = _year_codes(records["year"])
+    y_codes, y_uniq = year_codes(records["year"])
     c_codes, c_values = coded("commune_code")
     i_codes, i_values = coded("indicator")
     table = _threshold_table(y_uniq, c_values, i_values, catalog, registry)
@@ -479,14 +402,14 @@ def evaluate_indicators(
     # in (year, commune, indicator) order
     commune_codes, commune_values = coded("commune")
     order = order_by(
-        _rank_lut(pd.Index(y_uniq))[y_codes[pos]],
-        _rank_lut(commune_values)[commune_codes[pos]],
-        _rank_lut(i_values, code_sort_key)[i_codes[pos]],
+        rank_lookup(pd.Index(y_uniq))[y_codes[pos]],
+        rank_lookup(commune_values)[commune_codes[pos]],
+        rank_lookup(i_values, code_sort_key)[i_codes[pos]],
     )
     pos, trow = pos[order], trow[order].astype(np.intp)
     # one take of the large frame, of the columns the table needs, and one of
     # the small threshold table
-    ind = _take_rows(records, [c for c in records.columns if c in s.INDICATOR_COLUMNS], pos)
+    ind = take_rows(records, [c for c in records.columns if c in s.INDICATOR_COLUMNS], pos)
     thresholds = table.take(trow)
 
     value = ind["value"].astype("Float64").array
@@ -516,12 +439,12 @@ def evaluate_indicators(
             "value": value,
             "value_text": ind["value_text"].array,
             "unit": ind["unit"].array,
-            "target_text": _fill_categorical(
+            "target_text": fill_categorical(
                 ind["target_text"], pd.Series(thresholds["threshold_text"])
             ),
             **in_use,
-            "met": _boolean(met, decided),
-            "met_basis": _categorical(
+            "met": boolean_array(met, decided),
+            "met_basis": categorical_from_codes(
                 basis,
                 (s.BASIS_THRESHOLD, s.BASIS_STATED_TARGET, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE),
             ),
@@ -750,38 +673,93 @@ def _text(value: object) -> str:
 # --------------------------------------------------------------------------- criteria
 
 
-def _take_codes(codes: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """``codes[positions]`` with -1 for a position of -1."""
-    return (
-        np.where(positions >= 0, codes[np.maximum(positions, 0)], -1)
-        if len(codes)
-        else (np.full(len(positions), -1, dtype=np.int64))
-    )
+#: How a criterion was decided (``met_basis``), by the codes :func:`decide_criteria` returns.
+CRITERION_BASES = (s.BASIS_INDICATORS, s.BASIS_MATRIX, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE)
 
 
-def evaluate_criteria(
-    indicators: pd.DataFrame, records: pd.DataFrame, catalog: Catalog
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Roll indicators up to criteria, with the commune's appraisal beside.
+def decide_criteria(
+    *,
+    n_expected: np.ndarray,
+    n_reported: np.ndarray,
+    n_met: np.ndarray,
+    n_not_met: np.ndarray,
+    appraisal: np.ndarray,
+    from_matrix: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rule that decides a criterion, over rows of commune-year × criterion.
 
-    Returns the criteria table (``schema.CRITERION_COLUMNS``, sorted by year,
-    commune and criterion, text columns categorical) and findings: missing
-    indicators, appraisal vs computed result, and appraisal vs the indicators'
-    own appraisals.
+    * Every indicator the set lists is reported: the indicators decide alone (met
+      when all are met, not met when any is not).
+    * Some are reported: any unmet indicator fails the criterion; otherwise the
+      commune's appraisal of the criterion stands for the indicators it left out.
+    * None is reported: the criterion's appraisal stands (a district matrix's mark
+      or a report's word).
+    * Otherwise the criterion is undecided.
+
+    ``n_*`` count the indicators per row (expected by the set, reported, met, not
+    met); ``appraisal`` is 1 met, 0 not met, -1 none. Returns ``met``,
+    ``decided`` and the code of the basis in :data:`CRITERION_BASES`.
+
+    >>> met, decided, basis = decide_criteria(
+    ...     n_expected=np.array([2, 2, 2, 2]), n_reported=np.array([2, 1, 1, 0]),
+    ...     n_met=np.array([2, 1, 1, 0]), n_not_met=np.array([0, 0, 0, 0]),
+    ...     appraisal=np.array([-1, 0, -1, 1]), from_matrix=np.array([0, 0, 0, 1], bool))
+    >>> met.tolist(), decided.tolist()
+    ([True, False, False, True], [True, True, False, True])
+    >>> [CRITERION_BASES[b] for b in basis]
+    ['indicators', 'self_assessment', 'undecided', 'district_matrix']
     """
+    has_ind = n_reported > 0
+    complete = has_ind & (n_reported >= n_expected)
+    partial = has_ind & ~complete
+    all_met = has_ind & (n_met == n_reported)
+    any_not_met = n_not_met > 0
+    by_indicators = (complete & (all_met | any_not_met)) | (partial & any_not_met)
+    by_appraisal = ~by_indicators & (appraisal >= 0) & (partial | ~has_ind)
+    met = np.where(by_indicators, all_met & ~any_not_met, appraisal == 1)
+    basis = np.select(
+        [by_indicators, by_appraisal & ~has_ind & from_matrix, by_appraisal], [0, 1, 2], 3
+    )
+    return met, by_indicators | by_appraisal, basis
+
+
+@dataclass(frozen=True)
+class _Units:
+    """Commune-years ("units") as integers, numbered in order of first appearance
+    with the indicators first: units 0 .. ``n_reporting`` - 1 report indicators."""
+
+    ind_unit: np.ndarray  # unit of each indicator row
+    crit_unit: np.ndarray  # unit of each criterion record
+    year: np.ndarray  # per unit, its code in ``years``
+    commune: np.ndarray  # ... in ``communes``
+    code: np.ndarray  # ... in ``codes``
+    years: np.ndarray  # distinct years, as ints
+    communes: pd.Index
+    codes: pd.Index
+
+    @property
+    def n(self) -> int:
+        return len(self.year)
+
+    @property
+    def n_reporting(self) -> int:
+        return int(self.ind_unit.max()) + 1 if len(self.ind_unit) else 0
+
+
+def _criterion_records(records: pd.DataFrame) -> pd.DataFrame:
+    """The criterion-level records with a year, in the columns evaluation reads."""
     records = as_categorical(records, CATEGORICAL_RECORD_COLUMNS)
     level_codes, level_values = _codes(records["level"])
     is_criterion = np.append(np.asarray(level_values == "criterion", dtype=bool), False)
-    crit_columns = ["year", "commune", "commune_code", "criterion", "self_assessed", "layout"]
-    crit_records = _take_rows(
+    columns = ["year", "commune", "commune_code", "criterion", "self_assessed", "layout"]
+    return take_rows(
         records,
-        [*crit_columns, *s.SOURCE_COLUMNS],
+        [*columns, *s.SOURCE_COLUMNS],
         np.flatnonzero(is_criterion[level_codes] & records["year"].notna().to_numpy()),
     )
-    n_ind = len(indicators)
 
-    # commune-years ("units") as integers, numbered in order of first
-    # appearance with the indicators first: units 0 .. n-1 report indicators
+
+def _commune_years(indicators: pd.DataFrame, crit_records: pd.DataFrame) -> _Units:
     (year_i, year_c), years = _shared_codes(indicators["year"], crit_records["year"])
     (com_i, com_c), communes = _shared_codes(indicators["commune"], crit_records["commune"])
     (code_i, code_c), codes = _shared_codes(
@@ -793,15 +771,24 @@ def evaluate_criteria(
     unit_key = unit_key * (len(codes) + 1) + np.concatenate([code_i, code_c])
     unit_all, _ = pd.factorize(unit_key)
     first = first_positions(unit_all, int(unit_all.max()) + 1 if len(unit_all) else 0)
-    unit_year = np.concatenate([year_i, year_c])[first]
-    unit_commune = np.concatenate([com_i, com_c])[first]
-    unit_code = np.concatenate([code_i, code_c])[first]
-    ind_unit, crit_unit = unit_all[:n_ind], unit_all[n_ind:]
-    n_units, n_reporting = len(first), (int(ind_unit.max()) + 1 if n_ind else 0)
-    years = np.asarray(years, dtype=np.int64)
-    sets = _sets_by_year(years, catalog)
+    n_ind = len(indicators)
+    return _Units(
+        ind_unit=unit_all[:n_ind],
+        crit_unit=unit_all[n_ind:],
+        year=np.concatenate([year_i, year_c])[first],
+        commune=np.concatenate([com_i, com_c])[first],
+        code=np.concatenate([code_i, code_c])[first],
+        years=np.asarray(years, dtype=np.int64),
+        communes=communes,
+        codes=codes,
+    )
 
-    # criterion codes: those of the catalog sets first, then any others in the data
+
+def _criterion_numbers(
+    indicators: pd.DataFrame, crit_records: pd.DataFrame, sets: Mapping[int, CriteriaSet]
+) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """Criterion numbers, those of the catalog sets first, then any others in the data;
+    and the number's code of each indicator row and of each criterion record."""
     (crit_i, crit_c), data_numbers = _shared_codes(
         indicators["criterion"], crit_records["criterion"]
     )
@@ -810,149 +797,176 @@ def evaluate_criteria(
     ).astype("str")
     numbers = numbers.append(data_numbers[~data_numbers.isin(numbers)].astype("str"))
     remap = np.append(numbers.get_indexer(data_numbers), -1)
-    crit_i, crit_c = remap[crit_i], remap[crit_c]
-    n_crit = len(numbers) + 1  # the last slot: no criterion code
+    return numbers, remap[crit_i], remap[crit_c]
 
-    def dense(unit: np.ndarray, crit: np.ndarray) -> np.ndarray:
-        return unit * n_crit + np.where(crit < 0, n_crit - 1, crit)
 
-    size = n_units * n_crit
-    ind_key = dense(ind_unit, crit_i)
-    # counts per key of the indicators' results and of their own appraisals,
-    # each in one pass: slot 0 met, 1 not met, 2 undecided / no appraisal
-    met = indicators["met"].astype("boolean").array
-    state = np.where(met.isna(), 2, np.where(met.to_numpy(bool, na_value=False), 0, 1))
-    by_met = np.bincount(ind_key * 3 + state, minlength=size * 3).reshape(size, 3)
-    self_code = _appraisal_codes(indicators["self_assessed"])
-    self_state = np.where(self_code < 0, 2, 1 - self_code)
-    by_self = np.bincount(ind_key * 3 + self_state, minlength=size * 3).reshape(size, 3)
-    reported = by_met.sum(axis=1)
-    n_met, n_false = by_met[:, 0], by_met[:, 1]
-    n_self_true, n_self_false = by_self[:, 0], by_self[:, 1]
-    first_ind = first_positions(ind_key, size)
-    first_crit = first_positions(dense(crit_unit, crit_c), size)
-
-    # one row per unit x criterion of its year's set, units in order, criteria as listed
-    year_of_unit = years[unit_year]
+def _set_grid(
+    units: _Units, sets: Mapping[int, CriteriaSet], numbers: pd.Index
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    """One row per unit × criterion of its year's set, units in order, criteria as the
+    set lists them: the unit, the set (a row of the returned years) and the criterion
+    of each row, and the number of indicators the set lists for it."""
     set_years = sorted(sets)
     width = max((len(cset.criteria) for cset in sets.values()), default=1)
     matrix = np.zeros((len(set_years) + 1, width), dtype=np.int64)  # criterion per slot
     n_listed = np.zeros(len(set_years) + 1, dtype=np.int64)  # last row: no set
-    expected_n = np.zeros((len(set_years) + 1, n_crit), dtype=np.int64)
+    expected_n = np.zeros((len(set_years) + 1, len(numbers) + 1), dtype=np.int64)
     for k, y in enumerate(set_years):
         listed = [numbers.get_loc(c.number) for c in sets[y].criteria]
         matrix[k, : len(listed)] = listed
         n_listed[k] = len(listed)
         expected_n[k, listed] = [len(c.indicators) for c in sets[y].criteria]
     set_row_of_year = np.array([set_years.index(y) if y in sets else len(set_years)
-                                for y in years.tolist()], dtype=np.int64)  # fmt: skip
-    unit_set = set_row_of_year[unit_year] if n_units else np.empty(0, dtype=np.int64)
+                                for y in units.years.tolist()], dtype=np.int64)  # fmt: skip
+    unit_set = set_row_of_year[units.year] if units.n else np.empty(0, dtype=np.int64)
     per_unit = n_listed[unit_set]
-    grid_unit = np.repeat(np.arange(n_units), per_unit)
+    grid_unit = np.repeat(np.arange(units.n), per_unit)
     slot = np.arange(len(grid_unit)) - np.repeat(np.cumsum(per_unit) - per_unit, per_unit)
     grid_set = unit_set[grid_unit]
     grid_crit = matrix[grid_set, slot]
-    key = dense(grid_unit, grid_crit)
+    return grid_unit, grid_set, grid_crit, expected_n[grid_set, grid_crit], set_years
 
-    n_reported = reported[key]
-    n_expected = expected_n[grid_set, grid_crit]
-    has_ind = n_reported > 0
-    complete = has_ind & (n_reported >= n_expected)
-    all_true = has_ind & (n_met[key] == n_reported)
-    any_false = n_false[key] > 0
-    crow = first_crit[key]
-    appraisal = _take_codes(_appraisal_codes(crit_records["self_assessed"]), crow)
-    layout_codes, layout_values = _codes(crit_records["layout"])
-    from_matrix = _take_codes(layout_codes, crow) == (
+
+def _state_counts(key: np.ndarray, state: np.ndarray, size: int) -> np.ndarray:
+    """Per key (0 .. size - 1), how many rows are in each state 0, 1, 2 (one pass)."""
+    return np.bincount(key * 3 + state, minlength=size * 3).reshape(size, 3)
+
+
+def _met_states(met: pd.Series) -> np.ndarray:
+    """Per row: 0 met, 1 not met, 2 undecided."""
+    array = met.astype("boolean").array
+    return np.where(array.isna(), 2, np.where(array.to_numpy(bool, na_value=False), 0, 1))
+
+
+def _from_matrix(layout: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """Whether each of ``rows`` (-1: none) of a criterion-record table comes from a district
+    matrix."""
+    layout_codes, layout_values = _codes(layout)
+    return take_codes(layout_codes, rows) == (
         layout_values.get_loc(s.LAYOUT_DISTRICT_MATRIX)
         if s.LAYOUT_DISTRICT_MATRIX in layout_values
         else -2
     )
 
-    # complete indicator data decides alone; partial data: any unmet indicator
-    # fails the criterion, otherwise the commune's appraisal stands for the
-    # indicators it left out; no indicator data: the criterion appraisal stands
-    partial = has_ind & ~complete
-    by_ind = (complete & (all_true | any_false)) | (partial & any_false)
-    by_appraisal = ~by_ind & (appraisal >= 0) & (partial | ~has_ind)
-    met_value = np.where(by_ind, all_true & ~any_false, appraisal == 1)
-    basis = np.select(
-        [by_ind, by_appraisal & ~has_ind & from_matrix, by_appraisal],
-        [0, 1, 2],
-        3,
-    )
-    basis_values = (s.BASIS_INDICATORS, s.BASIS_MATRIX, s.BASIS_SELF_ASSESSMENT, s.BASIS_NONE)
 
-    # the source of a criterion: its own record, else its first indicator
+def _criterion_sources(
+    indicators: pd.DataFrame, crit_records: pd.DataFrame, crow: np.ndarray, irow: np.ndarray
+) -> dict[str, object]:
+    """The source columns of each criterion row: its own record (``crow``), else its first
+    indicator (``irow``)."""
     (file_i, file_c), files = _shared_codes(indicators[s.SOURCE_FILE], crit_records[s.SOURCE_FILE])
     (sheet_i, sheet_c), sheets = _shared_codes(
         indicators[s.SOURCE_SHEET], crit_records[s.SOURCE_SHEET]
     )
-    irow = first_ind[key]
     use_crit = crow >= 0
 
     def pick(ind_codes: np.ndarray, crit_codes: np.ndarray) -> np.ndarray:
-        return np.where(use_crit, _take_codes(crit_codes, crow), _take_codes(ind_codes, irow))
+        return np.where(use_crit, take_codes(crit_codes, crow), take_codes(ind_codes, irow))
 
-    def pick_row() -> pd.arrays.IntegerArray:
-        def rows_at(col: pd.Series, positions: np.ndarray) -> pd.arrays.IntegerArray:
-            array = col.astype("Int64").array
-            if not len(array):
-                return pd.array([pd.NA] * len(positions), dtype="Int64")
-            taken = array.take(np.maximum(positions, 0))
-            taken[positions < 0] = pd.NA
-            return taken
+    def rows_at(col: pd.Series, positions: np.ndarray) -> pd.arrays.IntegerArray:
+        array = col.astype("Int64").array
+        if not len(array):
+            return pd.array([pd.NA] * len(positions), dtype="Int64")
+        taken = array.take(np.maximum(positions, 0))
+        taken[positions < 0] = pd.NA
+        return taken
 
-        rows = rows_at(crit_records[s.SOURCE_ROW], crow)
-        rows[~use_crit] = rows_at(indicators[s.SOURCE_ROW], irow[~use_crit])
-        return rows
+    rows = rows_at(crit_records[s.SOURCE_ROW], crow)
+    rows[~use_crit] = rows_at(indicators[s.SOURCE_ROW], irow[~use_crit])
+    return {
+        s.SOURCE_FILE: categorical_from_codes(pick(file_i, file_c), files),
+        s.SOURCE_SHEET: categorical_from_codes(pick(sheet_i, sheet_c), sheets),
+        s.SOURCE_ROW: rows,
+    }
 
+
+def evaluate_criteria(
+    indicators: pd.DataFrame, records: pd.DataFrame, catalog: Catalog
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Roll indicators up to criteria, with the commune's appraisal beside.
+
+    Returns the criteria table (``schema.CRITERION_COLUMNS``, sorted by year,
+    commune and criterion, text columns categorical) and findings: missing
+    indicators, appraisal vs computed result, and appraisal vs the indicators'
+    own appraisals. Each criterion is decided by :func:`decide_criteria`.
+    """
+    crit_records = _criterion_records(records)
+    units = _commune_years(indicators, crit_records)
+    sets = _sets_by_year(units.years, catalog)
+    numbers, crit_i, crit_c = _criterion_numbers(indicators, crit_records, sets)
+    n_crit = len(numbers) + 1  # the last slot: no criterion code
+
+    def dense(unit: np.ndarray, crit: np.ndarray) -> np.ndarray:
+        return unit * n_crit + np.where(crit < 0, n_crit - 1, crit)
+
+    size = units.n * n_crit
+    ind_key = dense(units.ind_unit, crit_i)
+    # per unit x criterion: the indicators' results and their own appraisals
+    by_met = _state_counts(ind_key, _met_states(indicators["met"]), size)
+    self_code = _appraisal_codes(indicators["self_assessed"])
+    by_self = _state_counts(ind_key, np.where(self_code < 0, 2, 1 - self_code), size)
+    first_ind = first_positions(ind_key, size)
+    first_crit = first_positions(dense(units.crit_unit, crit_c), size)
+
+    grid_unit, grid_set, grid_crit, n_expected, set_years = _set_grid(units, sets, numbers)
+    key = dense(grid_unit, grid_crit)
+    counts = by_met[key]
+    n_reported = counts.sum(axis=1)
+    crow = first_crit[key]
+    appraisal = take_codes(_appraisal_codes(crit_records["self_assessed"]), crow)
+    met, decided, basis = decide_criteria(
+        n_expected=n_expected,
+        n_reported=n_reported,
+        n_met=counts[:, 0],
+        n_not_met=counts[:, 1],
+        appraisal=appraisal,
+        from_matrix=_from_matrix(crit_records["layout"], crow),
+    )
     self_codes, self_values = _codes(crit_records["self_assessed"])
     table = pd.DataFrame(
         {
-            "year": year_of_unit[grid_unit],
-            "commune": _categorical(unit_commune[grid_unit], communes),
-            "commune_code": _categorical(unit_code[grid_unit], codes),
-            "criteria_set": _categorical(grid_set, [sets[y].id for y in set_years]),
-            "criterion": _categorical(grid_crit, numbers),
-            "met": _boolean(met_value, by_ind | by_appraisal),
-            "met_basis": _categorical(basis, basis_values),
-            "self_assessed": _categorical(_take_codes(self_codes, crow), self_values),
+            "year": units.years[units.year][grid_unit],
+            "commune": categorical_from_codes(units.commune[grid_unit], units.communes),
+            "commune_code": categorical_from_codes(units.code[grid_unit], units.codes),
+            "criteria_set": categorical_from_codes(grid_set, [sets[y].id for y in set_years]),
+            "criterion": categorical_from_codes(grid_crit, numbers),
+            "met": boolean_array(met, decided),
+            "met_basis": categorical_from_codes(basis, CRITERION_BASES),
+            "self_assessed": categorical_from_codes(take_codes(self_codes, crow), self_values),
             "indicators_expected": n_expected,
             "indicators_reported": n_reported.astype(np.int64),
-            "indicators_met": n_met[key],
-            s.SOURCE_FILE: _categorical(pick(file_i, file_c), files),
-            s.SOURCE_SHEET: _categorical(pick(sheet_i, sheet_c), sheets),
-            s.SOURCE_ROW: pick_row(),
+            "indicators_met": counts[:, 0],
+            **_criterion_sources(indicators, crit_records, crow, first_ind[key]),
         },
         copy=False,
     )
     row_of = np.full(size, -1, dtype=np.int64)
     row_of[key] = np.arange(len(key))
+    has_ind = n_reported > 0
     facts = _CriterionFacts(
         has_ind=has_ind,
-        all_true=all_true,
+        all_true=has_ind & (counts[:, 0] == n_reported),
         appraisal=appraisal,
-        self_all_true=has_ind & (n_self_true[key] == n_reported),
-        self_any_false=n_self_false[key] > 0,
+        self_all_true=has_ind & (by_self[key, 0] == n_reported),
+        self_any_false=by_self[key, 1] > 0,
     )
     findings = [
         _criterion_findings(table, facts),
         _missing_indicator_findings(
             table,
             indicators,
-            ind_unit,
-            year_of_unit[:n_reporting],
+            units.ind_unit,
+            units.years[units.year][: units.n_reporting],
             sets,
             row_of_key=lambda unit, number: row_of[dense(unit, numbers.get_indexer(number))],
         ),
     ]
     # by year, commune and criterion: ranked per unit and per criterion, then gathered
     unit_rank = (
-        _rank_lut(pd.Index(years))[unit_year] * (len(communes) + 1)
-        + _rank_lut(communes)[unit_commune]
+        rank_lookup(pd.Index(units.years))[units.year] * (len(units.communes) + 1)
+        + rank_lookup(units.communes)[units.commune]
     )
-    order = order_by(unit_rank[grid_unit], _rank_lut(numbers, code_sort_key)[grid_crit])
+    order = order_by(unit_rank[grid_unit], rank_lookup(numbers, code_sort_key)[grid_crit])
     out = table.take(order).reset_index(drop=True)
     return out, pd.concat(findings, ignore_index=True)
 
@@ -1113,7 +1127,9 @@ def evaluate_communes(criteria: pd.DataFrame) -> pd.DataFrame:
     n_rep = np.bincount(group, weights=met.notna().to_numpy(bool), minlength=n)
     first = first_positions(group, n)
     columns = {
-        k: _categorical(codes[first], values) if k != "year" else np.asarray(values)[codes[first]]
+        k: categorical_from_codes(codes[first], values)
+        if k != "year"
+        else np.asarray(values)[codes[first]]
         for k, (codes, values) in zip(keys, coded, strict=True)
     }
     status = np.where(n_rep == 0, 2, np.where(n_met == count, 0, 1))
@@ -1124,10 +1140,12 @@ def evaluate_communes(criteria: pd.DataFrame) -> pd.DataFrame:
             "criteria_basically_met": n_bm.astype(np.int64),
             "criteria_reported": n_rep.astype(np.int64),
             "criteria_total": count,
-            "status": _categorical(status, (s.STATUS_NTM, s.STATUS_NOT_NTM, s.STATUS_NO_DATA)),
+            "status": categorical_from_codes(
+                status, (s.STATUS_NTM, s.STATUS_NOT_NTM, s.STATUS_NO_DATA)
+            ),
         }
     )
-    order = order_by(*(_ranks(out[k]) for k in keys))
+    order = order_by(*(rank_per_row(out[k]) for k in keys))
     return out.take(order).reset_index(drop=True)
 
 
@@ -1233,10 +1251,10 @@ def evaluate_district(
         )
     )
     order = order_by(
-        _ranks(dcrit["year"]),
-        _ranks(dcrit["district"]),
-        _ranks(dcrit["criterion"], code_sort_key),
-        _ranks(dcrit["criteria_set"]),
+        rank_per_row(dcrit["year"]),
+        rank_per_row(dcrit["district"]),
+        rank_per_row(dcrit["criterion"], code_sort_key),
+        rank_per_row(dcrit["criteria_set"]),
     )
     dcrit = dcrit.take(order).reset_index(drop=True)
     findings = _completeness_findings(com, registry) if registry is not None else _findings([])
@@ -1250,7 +1268,7 @@ def _completeness_findings(com: pd.DataFrame, registry: Registry) -> pd.DataFram
     """
     d_codes, d_values = _codes(com["district"])
     c_codes, c_values = _codes(com["commune_code"].astype("string"))
-    d_rank = _rank_lut(d_values)
+    d_rank = rank_lookup(d_values)
     years = com["year"].to_numpy()
     parts = []
     for year in sorted({int(y) for y in pd.unique(years)}):
@@ -1292,7 +1310,7 @@ def _completeness_findings(com: pd.DataFrame, registry: Registry) -> pd.DataFram
 
 
 def _standing_positions(
-    coded: _CodedColumns, y_codes: np.ndarray, y_uniq: np.ndarray, catalog: Catalog
+    coded: CodedColumns, y_codes: np.ndarray, y_uniq: np.ndarray, catalog: Catalog
 ) -> np.ndarray:
     """Criterion records that stand for their criterion's only indicator (positions).
 

@@ -19,11 +19,11 @@ import pandas as pd
 from . import config
 from . import schema as s
 from .catalog import Catalog, load_catalog
+from .columnar import as_categorical
 from .errors import NoDataError, UsageError
 from .evaluation import (
     CATEGORICAL_RECORD_COLUMNS,
     Evaluation,
-    as_categorical,
     evaluate,
     records_order,
 )
