@@ -106,22 +106,87 @@ _CHANGES = (
 
 
 def _cell_changes(rows: pd.DataFrame, row_from: np.ndarray, row_to: np.ndarray) -> np.ndarray:
-    """Code in ``_CHANGES`` of each commune × criterion pair."""
+    """Code in ``_CHANGES`` of each commune × criterion pair (the rows of each year, -1: none)."""
     set_codes, _ = codes_of(rows["criteria_set"])
-    set_from, set_to = values_at(set_codes, row_from, -1), values_at(set_codes, row_to, -1)
     met, not_met = is_true(rows["met"]), is_false(rows["met"])
-    met_from, met_to = values_at(met, row_from, False), values_at(met, row_to, False)
-    not_from, not_to = values_at(not_met, row_from, False), values_at(not_met, row_to, False)
+    return cell_change(
+        set_from=values_at(set_codes, row_from, -1),
+        set_to=values_at(set_codes, row_to, -1),
+        met_from=values_at(met, row_from, False),
+        met_to=values_at(met, row_to, False),
+        not_met_from=values_at(not_met, row_from, False),
+        not_met_to=values_at(not_met, row_to, False),
+    )
+
+
+def cell_change(
+    *,
+    set_from: np.ndarray,
+    set_to: np.ndarray,
+    met_from: np.ndarray,
+    met_to: np.ndarray,
+    not_met_from: np.ndarray,
+    not_met_to: np.ndarray,
+) -> np.ndarray:
+    """The rule for a commune × criterion between two years, as a code in ``_CHANGES``.
+
+    Not comparable when the two years use different criteria sets (codes, -1: no
+    row); no data when either year has no decision; else gained, lost, or
+    unchanged met / not met.
+
+    >>> codes = cell_change(set_from=np.array([0, 0, 0, 0]), set_to=np.array([1, 0, 0, 0]),
+    ...     met_from=np.array([1, 0, 0, 1], bool), met_to=np.array([1, 0, 1, 1], bool),
+    ...     not_met_from=np.array([0, 0, 1, 0], bool), not_met_to=np.array([0, 1, 0, 0], bool))
+    >>> [_CHANGES[c] for c in codes]
+    ['not_comparable', 'no_data', 'gained', 'unchanged_met']
+    """
     return np.select(
         [
             (set_from >= 0) & (set_to >= 0) & (set_from != set_to),
-            ~(met_from | not_from) | ~(met_to | not_to),
-            not_from & met_to,
-            met_from & not_to,
+            ~(met_from | not_met_from) | ~(met_to | not_met_to),
+            not_met_from & met_to,
+            met_from & not_met_to,
             met_from & met_to,
         ],
         [0, 1, 2, 3, 4],
         default=5,
+    )
+
+
+def standard_changes(
+    status_from: pd.Series, status_to: pd.Series, present_from: np.ndarray, present_to: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rule for a commune's standing between two years: ``dropped_below_standard``
+    (at the standard in the first year, present with another status in the second) and
+    ``newly_ntm`` (the other way round).
+
+    >>> dropped, newly = standard_changes(pd.Series(["ntm", "not_ntm", None]),
+    ...     pd.Series(["not_ntm", "ntm", "ntm"]), np.array([1, 1, 0], bool), np.ones(3, bool))
+    >>> dropped.tolist(), newly.tolist()
+    ([True, False, False], [False, True, False])
+    """
+    ntm_from, ntm_to = equals(status_from, s.STATUS_NTM), equals(status_to, s.STATUS_NTM)
+    dropped = ntm_from & ~ntm_to & status_to.notna().to_numpy() & present_to
+    newly = ntm_to & ~ntm_from & status_from.notna().to_numpy() & present_from
+    return dropped, newly
+
+
+def share_trend(delta: pd.Series, comparable: pd.Series) -> np.ndarray:
+    """The rule for a criterion's district share: not comparable across sets or without
+    both shares, else rose, fell or unchanged.
+
+    >>> share_trend(pd.Series([0.1, -0.2, 0.0, 0.3], dtype="Float64"),
+    ...             pd.Series([True, True, True, False])).tolist()
+    ['rose', 'fell', 'unchanged', 'not_comparable']
+    """
+    return np.select(
+        [
+            (~comparable | delta.isna()).to_numpy(bool),
+            (delta > 0).fillna(False).to_numpy(bool),
+            (delta < 0).fillna(False).to_numpy(bool),
+        ],
+        [lb.NOT_COMPARABLE, ROSE, FELL],
+        default=UNCHANGED,
     )
 
 
@@ -140,13 +205,23 @@ def compare_years(
     :class:`~ntm_analysis.catalog.CriteriaSet`, a catalog or ``{number: name}``.
     A commune missing in one year appears with ``present_from`` or
     ``present_to`` False and its cells marked ``no_data``. ``communes`` may be
-    None: it is then rolled up from ``criteria``.
+    None: it is then rolled up from ``criteria``. The rules are
+    :func:`cell_change`, :func:`standard_changes` and :func:`share_trend`.
     """
     if communes is None:
         communes = evaluate_communes(criteria)
     name_map = _names(names, lang)
+    rows, cells, change = _criterion_cells(criteria, year_from, year_to)
+    per = _commune_changes(communes, cells, change, year_from, year_to, name_map)
+    crit = _district_shares(rows, year_from, year_to, name_map)
+    return YearComparison(year_from, year_to, per, cells, crit)
 
-    # per commune × criterion: a full outer join of the two years, on integer keys
+
+def _criterion_cells(
+    criteria: pd.DataFrame, year_from: int, year_to: int
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """Per commune × criterion, a full outer join of the two years on integer keys: the rows
+    of either year, the cells table and the code in ``_CHANGES`` of each cell."""
     cols = ["year", *s.COMMUNE_KEY, "criteria_set", "criterion", "met"]
     rows, row_from, row_to, cells = _pair_years(
         criteria.loc[:, cols], ["commune", "criterion", "commune_code"], year_from, year_to
@@ -167,8 +242,19 @@ def compare_years(
         + s.COMMUNE_KEY
         + ["criteria_set_from", "criteria_set_to", "criterion", "met_from", "met_to", "change"],
     ]
+    return rows, cells, change
 
-    # per commune
+
+def _commune_changes(
+    communes: pd.DataFrame,
+    cells: pd.DataFrame,
+    change: np.ndarray,
+    year_from: int,
+    year_to: int,
+    name_map: dict[str, str],
+) -> pd.DataFrame:
+    """One row per commune present in either year: its criteria met, status, the criteria it
+    gained and lost (from the ``cells`` and their ``change`` codes)."""
     ccols = ["year", *s.COMMUNE_KEY, "criteria_set", "criteria_met", "status"]
     com, com_from, com_to, per = _pair_years(
         communes.loc[:, ccols], ["commune", "commune_code"], year_from, year_to
@@ -187,7 +273,7 @@ def compare_years(
     }
     present_from, present_to = com_from >= 0, com_to >= 0
     status_from, status_to = take_at(com["status"], com_from), take_at(com["status"], com_to)
-    ntm_from, ntm_to = equals(status_from, s.STATUS_NTM), equals(status_to, s.STATUS_NTM)
+    dropped, newly = standard_changes(status_from, status_to, present_from, present_to)
     met_from = take_at(com["criteria_met"], com_from).astype("Int64")
     met_to = take_at(com["criteria_met"], com_to).astype("Int64")
     per = per.assign(
@@ -202,11 +288,11 @@ def compare_years(
         criteria_met_change=met_to - met_from,
         status_from=status_from,
         status_to=status_to,
-        dropped_below_standard=ntm_from & ~ntm_to & status_to.notna().to_numpy() & present_to,
-        newly_ntm=ntm_to & ~ntm_from & status_from.notna().to_numpy() & present_from,
+        dropped_below_standard=dropped,
+        newly_ntm=newly,
         **lists,
     )
-    per = per.loc[
+    return per.loc[
         :,
         ["year_from", "year_to"]
         + s.COMMUNE_KEY
@@ -229,7 +315,11 @@ def compare_years(
         ],
     ]
 
-    # district shares
+
+def _district_shares(
+    rows: pd.DataFrame, year_from: int, year_to: int, name_map: dict[str, str]
+) -> pd.DataFrame:
+    """One row per criterion: the share of communes meeting it in each year and its trend."""
     shares = criterion_shares(rows)
     shares, share_from, share_to, crit = _pair_years(shares, ["criterion"], year_from, year_to)
     crit = crit.assign(
@@ -240,21 +330,12 @@ def compare_years(
     )
     delta = (crit["share_to"] - crit["share_from"]).astype("Float64").round(12)
     comparable = (crit["criteria_set_from"] == crit["criteria_set_to"]).fillna(False).astype(bool)
-    trend = np.select(
-        [
-            (~comparable | delta.isna()).to_numpy(bool),
-            (delta > 0).fillna(False).to_numpy(bool),
-            (delta < 0).fillna(False).to_numpy(bool),
-        ],
-        [lb.NOT_COMPARABLE, ROSE, FELL],
-        default=UNCHANGED,
-    )
     crit = crit.assign(
         year_from=year_from,
         year_to=year_to,
         comparable=comparable,
         share_change=delta.where(comparable),
-        trend=pd.Series(trend, index=crit.index, dtype="string"),
+        trend=pd.Series(share_trend(delta, comparable), index=crit.index, dtype="string"),
         criterion_name=text_of(crit["criterion"], name_map.get),
     ).loc[
         :,
@@ -272,8 +353,7 @@ def compare_years(
             "trend",
         ],
     ]
-    crit = sort_rows(crit, ["criterion", "criteria_set_from", "criteria_set_to"])
-    return YearComparison(year_from, year_to, per, cells, crit)
+    return sort_rows(crit, ["criterion", "criteria_set_from", "criteria_set_to"])
 
 
 def _names(names: object, lang: str) -> dict[str, str]:
