@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -233,6 +234,59 @@ def _yes_no(
     return flag | _pair_lookup(sets, codes, is_yes_no, bool, every_pair=True)
 
 
+@dataclass(frozen=True)
+class _SeriesEnds:
+    """Per series: the rows (of the frame) of its base, current and previous year
+    (-1: none), those years (-1: none) and its number of years with a value."""
+
+    base: np.ndarray
+    current: np.ndarray
+    previous: np.ndarray
+    base_year: np.ndarray
+    current_year: np.ndarray
+    previous_year: np.ndarray
+    n_years: np.ndarray
+
+
+def _series_ends(
+    years: np.ndarray, rows: np.ndarray, group: np.ndarray, n_groups: int
+) -> _SeriesEnds:
+    """The ends of each series ``group`` (0 .. n_groups - 1) of the ``rows`` of a frame
+    with these ``years``: the base (first year, earliest row), the current (last year,
+    latest row) and the year before the current one, as the extremes of one (year, row)
+    number per row."""
+    first_year = int(years.min())
+    years = years - first_year
+    n_span = int(years.max()) + 1
+    small = np.int32 if len(rows) * n_span < 2**31 else np.int64
+    when = years.astype(small)
+    when *= len(rows)
+    when += np.arange(len(rows), dtype=small)
+    base = np.full(n_groups, np.iinfo(small).max, dtype=small)
+    np.minimum.at(base, group, when)
+    current = np.full(n_groups, -1, dtype=small)
+    np.maximum.at(current, group, when)
+    # the year before the current one (for the latest change): the latest of the other years
+    earlier = years < (current[group] // len(rows))
+    previous = np.full(n_groups, -1, dtype=small)
+    np.maximum.at(previous, group[earlier], when[earlier])
+    del when, earlier
+    seen = np.zeros((n_groups, n_span), dtype=bool)
+    seen[group, years] = True
+    n_years = seen.sum(axis=1)
+    del seen
+    has_previous = previous >= 0
+    return _SeriesEnds(
+        base=rows[base % len(rows)],
+        current=rows[current % len(rows)],
+        previous=np.where(has_previous, rows[np.where(has_previous, previous, 0) % len(rows)], -1),
+        base_year=first_year + base // len(rows),
+        current_year=first_year + current // len(rows),
+        previous_year=np.where(has_previous, first_year + previous // len(rows), -1),
+        n_years=n_years,
+    )
+
+
 def progress_status(
     indicators: pd.DataFrame,
     *,
@@ -302,34 +356,9 @@ def progress_status(
         return _empty_progress()
     # one group per commune x indicator series, on integer codes
     group, n_groups = group_ids([(c[rows], len(v)) for c, v in coded.values()])
-    # per group, the base (first year, earliest row) and current (last year, latest
-    # row): the extremes of one (year, row) number per row
-    years = frame["year"].to_numpy(dtype=np.int64)[rows]
-    first_year = int(years.min())
-    years -= first_year
-    n_span = int(years.max()) + 1
-    small = np.int32 if len(rows) * n_span < 2**31 else np.int64
-    when = years.astype(small)
-    when *= len(rows)
-    when += np.arange(len(rows), dtype=small)
-    base = np.full(n_groups, np.iinfo(small).max, dtype=small)
-    np.minimum.at(base, group, when)
-    current = np.full(n_groups, -1, dtype=small)
-    np.maximum.at(current, group, when)
-    # the year before the current one (for the latest change): the latest of the other years
-    earlier = years < (current[group] // len(rows))
-    previous = np.full(n_groups, -1, dtype=small)
-    np.maximum.at(previous, group[earlier], when[earlier])
-    del when, earlier
-    seen = np.zeros((n_groups, n_span), dtype=bool)
-    seen[group, years] = True
-    n_years = seen.sum(axis=1)
-    del seen, years, group
-    base_year, current_year = first_year + base // len(rows), first_year + current // len(rows)
-    has_previous = previous >= 0
-    previous_year = np.where(has_previous, first_year + previous // len(rows), -1)
-    previous = np.where(has_previous, rows[np.where(has_previous, previous, 0) % len(rows)], -1)
-    base, current = rows[base % len(rows)], rows[current % len(rows)]  # rows of frame
+    ends = _series_ends(frame["year"].to_numpy(dtype=np.int64)[rows], rows, group, n_groups)
+    base, current, previous, n_years = ends.base, ends.current, ends.previous, ends.n_years
+    base_year, current_year, previous_year = ends.base_year, ends.current_year, ends.previous_year
     # the output order, from the codes of the keys (every key sorts: the order depends
     # neither on the order of the rows nor on dtypes or categories)
     order = order_by(
@@ -471,6 +500,88 @@ def _best_values(lower: np.ndarray, last: pd.DataFrame) -> np.ndarray:
     return np.where(lower, 0.0, np.where(percent, 100.0, np.nan))
 
 
+def is_achieved(x: np.ndarray, target: np.ndarray, best: np.ndarray, lower: np.ndarray):
+    """The rule for "target achieved": the current value meets its target (NaN: none),
+    or is at the best value the indicator can take (0 temporary houses, 100 %).
+
+    >>> is_achieved(np.array([96.0, 80.0, 0.0]), np.array([95.0, 95.0, np.nan]),
+    ...             np.array([100.0, 100.0, 0.0]), np.array([False, False, True])).tolist()
+    [True, False, True]
+    """
+    with np.errstate(all="ignore"):
+        at_best = ~np.isnan(best) & np.where(lower, x <= best, x >= best)
+        meets = ~np.isnan(target) & np.where(lower, x <= target, x >= target)
+    return meets | at_best
+
+
+def progress_code(
+    *,
+    achieved: np.ndarray,
+    enough: np.ndarray,
+    has_ratio: np.ndarray,
+    ratio: np.ndarray,
+    compound: np.ndarray,
+    gain: np.ndarray,
+    fell: np.ndarray,
+) -> np.ndarray:
+    """The Open SDG rule, as a code in ``_STATUSES``, in this order:
+
+    * target achieved (one point is enough for it);
+    * not enough data (``enough`` False: fewer than 2 years, or no rate);
+    * with a ``ratio`` of the observed to the required rate (``has_ratio``: a target
+      still to reach by a later target year): ≥ 0.95 substantial,
+      ≥ 0.6 moderate, ≥ 0 limited, < 0 deterioration;
+    * otherwise the observed growth rate signed by direction (``gain``): for a
+      positive (``compound``) series ≥ 1.5 %/yr substantial, ≥ 0.5 % moderate,
+      ≥ 0 limited; for a series through zero, limited or deterioration by its sign;
+    * and a value that moved the wrong way in the latest year (``fell``) is at
+      most limited progress, whatever the trend since the base.
+
+    >>> codes = progress_code(achieved=np.array([0, 0, 0, 0], bool),
+    ...     enough=np.array([1, 1, 1, 0], bool), has_ratio=np.array([1, 0, 1, 0], bool),
+    ...     ratio=np.array([1.2, np.nan, 1.2, np.nan]),
+    ...     compound=np.array([1, 1, 1, 1], bool), gain=np.array([0.5, 0.01, 0.5, np.nan]),
+    ...     fell=np.array([0, 0, 1, 0], bool))
+    >>> [_STATUSES[c] for c in codes]
+    ['substantial_progress', 'moderate_progress', 'limited_progress', 'not_enough_data']
+    """
+    status = np.select(
+        [achieved, ~enough, has_ratio, compound],
+        [
+            0,
+            1,
+            _rate_status(ratio, RATIO_SUBSTANTIAL, RATIO_MODERATE),
+            _rate_status(gain, CAGR_SUBSTANTIAL, CAGR_MODERATE),
+        ],
+        default=np.where(gain < 0, 5, 4),
+    )
+    return np.where(fell & (status >= 2) & (status < 4), 4, status)
+
+
+def outlook_code(
+    *,
+    achieved: np.ndarray,
+    projectable: np.ndarray,
+    projected_year: np.ndarray,
+    big_t: np.ndarray,
+) -> np.ndarray:
+    """The outlook, as a code in ``_OUTLOOKS``: already met; cannot project (no target,
+    no trend or no target year: ``projectable`` False); on track when the projected
+    year is at or before the target year; otherwise off track.
+
+    >>> codes = outlook_code(achieved=np.array([0, 0, 0], bool),
+    ...     projectable=np.array([1, 1, 0], bool), projected_year=np.array([2024.0, np.nan, 2024]),
+    ...     big_t=np.array([2025.0, 2025, 2025]))
+    >>> [_OUTLOOKS[c] for c in codes]
+    ['on_track', 'off_track', 'outlook_unknown']
+    """
+    return np.select(
+        [achieved, ~projectable, ~np.isnan(projected_year) & (projected_year <= big_t)],
+        [0, 1, 2],
+        default=3,
+    )
+
+
 def _classify(
     *,
     x0: np.ndarray,
@@ -491,22 +602,18 @@ def _classify(
     ``lower`` where lower is better; ``best`` the best value the indicator can
     take (NaN: none) and ``x_prev`` the value of the year before the current
     one (NaN: none). Returns the computed columns of :data:`PROGRESS_COLUMNS`.
-
-    Two rules on top of the Open SDG method: a value at its best possible
-    value (0 temporary houses, 100 %) is achieved, target or not; and a value
-    that moved the wrong way in the latest year is never substantial or
-    moderate progress (at most limited), whatever the trend since the base.
+    The rules are :func:`is_achieved`, :func:`progress_code` and
+    :func:`outlook_code`; the rates and projections are computed here.
     """
     sign = np.where(lower, -1.0, 1.0)
     has_target = ~np.isnan(target)
     best = np.full(len(x), np.nan) if best is None else best
     x_prev = np.full(len(x), np.nan) if x_prev is None else x_prev
+    achieved = is_achieved(x, target, best, lower)
     with np.errstate(all="ignore"):
-        at_best = ~np.isnan(best) & np.where(lower, x <= best, x >= best)
-        achieved = (has_target & np.where(lower, x <= target, x >= target)) | at_best
         latest_change = x - x_prev
-        fell = sign * latest_change < 0
         span = t - t0
+        # compound growth where every value is positive, else absolute change per year
         compound = (x0 > 0) & (x > 0) & (~has_target | (target > 0))
         observed = _on(span > 0, _rate, x0, x, span, compound)
         gain = sign * observed  # positive when moving the good way
@@ -516,17 +623,15 @@ def _classify(
         required = _on(can_require, _rate, x0, target, horizon, compound)
         use_ratio = ~achieved & (n >= 2) & moving & can_require & (sign * required > 0)
         ratio = np.where(use_ratio, observed / required, np.nan)
-        status = np.select(
-            [achieved, (n < 2) | ~moving, use_ratio, compound],
-            [
-                0,
-                1,
-                _rate_status(ratio, RATIO_SUBSTANTIAL, RATIO_MODERATE),
-                _rate_status(gain, CAGR_SUBSTANTIAL, CAGR_MODERATE),
-            ],
-            default=np.where(gain < 0, 5, 4),
+        status = progress_code(
+            achieved=achieved,
+            enough=(n >= 2) & moving,
+            has_ratio=use_ratio,
+            ratio=ratio,
+            compound=compound,
+            gain=gain,
+            fell=sign * latest_change < 0,
         )
-        status = np.where(fell & (status >= 2) & (status < 4), 4, status)
         ahead = big_t - t
         projected_value = _on(moving & (ahead >= 0), _project, x, observed, ahead, compound)
         towards = has_target & moving & (gain > 0) & ~achieved
@@ -535,14 +640,11 @@ def _classify(
         projected_year = np.where(
             achieved, t, np.where(reachable, t + np.ceil(years - 1e-9), np.nan)
         )
-    outlook = np.select(
-        [
-            achieved,
-            ~has_target | ~moving | np.isnan(big_t),
-            ~np.isnan(projected_year) & (projected_year <= big_t),
-        ],
-        [0, 1, 2],
-        default=3,
+    outlook = outlook_code(
+        achieved=achieved,
+        projectable=has_target & moving & ~np.isnan(big_t),
+        projected_year=projected_year,
+        big_t=big_t,
     )
     return {
         "latest_change": floats(latest_change),
