@@ -26,7 +26,7 @@ a string each; the pipeline writes them as plain text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,16 +50,27 @@ from .columnar import (
 )
 from .columnar import codes_of as _codes
 from .columnar import shared_codes as _shared_codes
-from .errors import FindingCheck
+from .findings import (
+    CriterionFacts,
+    completeness_findings,
+    criterion_findings,
+    findings_table,
+    inconsistent_target_findings,
+    missing_indicator_findings,
+    stated_appraisal_findings,
+    stated_vs_threshold_findings,
+    threshold_findings,
+    unparsed_target_findings,
+)
 from .registry import Registry
 from .schema import code_sort_key
 from .stated_targets import (
     StatedTargets,
-    departures,
     judge_by_stated,
     read_stated_targets,
     same_as_threshold,
 )
+from .thresholds import compare_with_thresholds, sets_by_year, threshold_table
 
 #: Text columns of the records that evaluation handles as categoricals.
 CATEGORICAL_RECORD_COLUMNS = (
@@ -91,98 +102,6 @@ class Evaluation:
     findings: pd.DataFrame
 
 
-def format_source(file: object, sheet: object, row: object) -> str | None:
-    """Human-readable source: ``"file.xlsx › Sheet1 › row 12"``.
-
-    >>> format_source("a.xlsx", "2023", 12)
-    'a.xlsx › 2023 › row 12'
-    """
-    parts = []
-    if not pd.isna(file):
-        parts.append(str(file))
-    if not pd.isna(sheet) and str(sheet):
-        parts.append(str(sheet))
-    if not pd.isna(row):
-        parts.append(f"row {int(row)}")
-    return " › ".join(parts) if parts else None
-
-
-def source_text(frame: pd.DataFrame) -> pd.Series:
-    """:func:`format_source` of every row of a frame with the three source columns.
-
-    Vectorised in Arrow; meant for the rows a reader looks at (findings, a
-    commune's table), not for millions of rows at once.
-
-    >>> source_text(pd.DataFrame({"source_file": ["a.xlsx", None],
-    ...     "source_sheet": ["2023", ""], "source_row": [12, 3]})).tolist()
-    ['a.xlsx › 2023 › row 12', 'row 3']
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    def arrow_text(col: pd.Series) -> pa.Array:
-        return pa.array(col.astype("string").array, type=pa.string())
-
-    sheet = arrow_text(frame[s.SOURCE_SHEET])
-    if len(sheet) and pc.any(pc.equal(sheet, "")).as_py():
-        sheet = pc.if_else(pc.equal(sheet, ""), pa.scalar(None, pa.string()), sheet)
-    rows = pd.array(frame[s.SOURCE_ROW], dtype="Float64").astype("Int64")
-    row = pa.array(rows, type=pa.int64())
-    row = pc.binary_join_element_wise("row", pc.cast(row, pa.string()), " ")
-    out = arrow_text(frame[s.SOURCE_FILE])
-    for part in (sheet, row):  # join the parts that are present with " › "
-        out = pc.coalesce(pc.binary_join_element_wise(out, part, " › "), out, part)
-    return pd.Series(pd.array(out, dtype="string"), index=frame.index)
-
-
-#: The appraisal words as reports write them, for finding messages.
-APPRAISAL_WORDS = {s.MET: "Đạt", s.BASICALLY_MET: "Cơ bản đạt", s.NOT_MET: "Chưa đạt"}
-
-
-def appraisal_word(code: object) -> str:
-    """The Vietnamese appraisal word of an appraisal code.
-
-    >>> appraisal_word("basically_met")
-    'Cơ bản đạt'
-    """
-    return APPRAISAL_WORDS.get(code, str(code))
-
-
-def _findings(rows: Iterable[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(list(rows), columns=list(s.FINDING_COLUMNS))
-    return frame.astype({"year": "Int64"}).astype(
-        {c: "string" for c in s.FINDING_COLUMNS if c != "year"}
-    )
-
-
-def _finding_columns(n: int, **columns: object) -> pd.DataFrame:
-    """A findings frame from whole columns (a scalar fills its column).
-
-    >>> _finding_columns(2, year=[2023, 2024], commune="Xã An", check="x")["commune"].tolist()
-    ['Xã An', 'Xã An']
-    """
-    data = {}
-    for c in s.FINDING_COLUMNS:
-        value = columns.get(c)
-        if value is None or isinstance(value, str):
-            value = [value] * n
-        data[c] = pd.array(value, dtype="Int64" if c == "year" else "string")
-    return pd.DataFrame(data)
-
-
-def _sets_by_year(years: Iterable[int], catalog: Catalog) -> dict[int, CriteriaSet]:
-    out = {}
-    for y in sorted({int(y) for y in years}):
-        try:
-            out[y] = catalog.set_for_year(y)
-        except Exception:  # a year no set covers: its records are left out upstream
-            continue
-    return out
-
-
-# --------------------------------------------------------------------------- codes
-
-
 def _appraisal_codes(appraisal: pd.Series) -> np.ndarray:
     """Per row: 1 for MET, 0 for BASICALLY_MET / NOT_MET, -1 for none."""
     codes, values = _codes(appraisal)
@@ -193,161 +112,6 @@ def _appraisal_codes(appraisal: pd.Series) -> np.ndarray:
         elif v in (s.BASICALLY_MET, s.NOT_MET):
             lut[j] = 0
     return lut[codes]
-
-
-# --------------------------------------------------------------------------- indicators
-
-
-@dataclass(frozen=True)
-class _ThresholdTable:
-    """One row per distinct (year, region, indicator) of the records."""
-
-    criteria_set: pd.Index  # set id per table row
-    value: np.ndarray  # float, NaN when unset
-    op: np.ndarray  # code into s.THRESHOLD_OPS, -1 when unset
-    text: list  # threshold text or None
-    source: list  # legal source or None
-    cube: np.ndarray  # table row per (year, region, indicator code); -1: no set
-    region: np.ndarray  # region index per (year, commune code)
-    region_of_row: np.ndarray  # region (None: unset) of each table row
-
-    def frame(self) -> pd.DataFrame:
-        """The table's columns as a frame (text categorical), to take rows from."""
-        return pd.DataFrame(
-            {
-                "criteria_set": pd.Categorical(self.criteria_set),
-                "threshold": pd.arrays.FloatingArray(self.value, np.isnan(self.value)),
-                "threshold_op": categorical_from_codes(self.op, s.THRESHOLD_OPS),
-                "threshold_text": pd.Categorical(pd.Series(self.text, dtype="string")),
-                "threshold_source": pd.Categorical(pd.Series(self.source, dtype="string")),
-            }
-        )
-
-    def take(self, rows: np.ndarray) -> dict[str, pd.api.extensions.ExtensionArray]:
-        """The table's columns at ``rows`` (one per record), categorical codes taken directly."""
-        out = {}
-        for name, col in self.frame().items():
-            array = col.array
-            if isinstance(array, pd.Categorical):
-                out[name] = pd.Categorical.from_codes(
-                    array.codes[rows], dtype=array.dtype, validate=False
-                )
-            else:
-                out[name] = array.take(rows)
-        return out
-
-    def rows(self, year: np.ndarray, code: np.ndarray, indicator: np.ndarray) -> np.ndarray:
-        """Table row per record, from its codes (-1: no set covers its year)."""
-        if not len(year):
-            return np.empty(0, dtype=np.int64)
-        row = self.cube[year, self.region[year, code], indicator]
-        return np.where(year < 0, -1, row)
-
-
-def _region_codes(
-    y_uniq: np.ndarray,
-    c_values: pd.Index,
-    registry: Registry | None,
-    sets: dict[int, CriteriaSet] | None = None,
-) -> tuple[np.ndarray, list[str | None]]:
-    """Target class per (distinct year, commune code; last column: no code), and the classes.
-
-    The class is the commune's threshold region, or its commune group in a year
-    whose set has groups (QĐ 51/2025).
-    """
-    sets = sets or {}
-    regions: list[str | None] = [None]
-    region_idx = np.zeros((len(y_uniq), len(c_values) + 1), dtype=np.int16)
-    if registry is None:
-        return region_idx, regions
-    codes = pd.Index(c_values.astype("string"))
-    for k, y in enumerate(y_uniq):
-        units = registry.units(int(y))
-        units = units.loc[units["code"].notna().to_numpy(dtype=bool)]
-        first = ~units["code"].duplicated(keep="first").to_numpy()
-        at = pd.Index(units["code"].astype("string")[first]).get_indexer(codes)
-        cset = sets.get(int(y))
-        column = "commune_group" if cset is not None and cset.groups else "threshold_region"
-        r_codes, r_values = pd.factorize(units[column][first], use_na_sentinel=True)
-        for region in r_values:
-            if str(region) not in regions:
-                regions.append(str(region))
-        # per unit: its region's index (0: none); the extra last slot is for "no such unit"
-        global_idx = np.array([regions.index(str(r)) for r in r_values] + [0], dtype=np.int16)
-        index_of = np.append(global_idx[r_codes], np.int16(0))
-        region_idx[k, : len(c_values)] = index_of[at]
-    return region_idx, regions
-
-
-def _threshold_table(
-    years: np.ndarray,
-    codes: pd.Index,
-    indicators: pd.Index,
-    catalog: Catalog,
-    registry: Registry | None,
-) -> _ThresholdTable:
-    """The thresholds of the distinct (year, commune code, indicator) values.
-
-    A threshold depends only on (year, region, indicator), so the catalog is
-    asked once per distinct combination; each record then finds its row by
-    integer indexing (:meth:`_ThresholdTable.rows`), without merging the large
-    frame.
-    """
-    sets = _sets_by_year(years, catalog)
-    region_idx, regions = _region_codes(years, codes, registry, sets)
-    indicator_list = indicators.tolist()
-    set_ids, values, ops, texts, sources, row_regions = [], [], [], [], [], []
-    cube = np.full((len(years) + 1, len(regions), len(indicators) + 1), -1, dtype=np.int32)
-    for k, y in enumerate(years):
-        cset = sets.get(int(y))
-        if cset is None:
-            continue
-        for r, region in enumerate(regions):
-            for j in range(len(indicators) + 1):
-                ind = cset.indicator(indicator_list[j]) if j < len(indicators) else None
-                if ind is None:
-                    t = None
-                elif cset.groups:
-                    t = ind.threshold_for(None, int(y), group=region)
-                else:
-                    t = ind.threshold_for(region, int(y))
-                cube[k, r, j] = len(set_ids)
-                set_ids.append(cset.id)
-                values.append(np.nan if t is None or t.value is None else float(t.value))
-                ops.append(-1 if t is None else s.THRESHOLD_OPS.index(t.op))
-                texts.append(None if t is None else t.text)
-                sources.append(None if t is None else t.source)
-                row_regions.append(region)
-    return _ThresholdTable(
-        pd.Index(set_ids, dtype="str"),
-        np.array(values, dtype=np.float64),
-        np.array(ops, dtype=np.int8),
-        texts,
-        sources,
-        cube,
-        np.vstack([region_idx, np.zeros((1, region_idx.shape[1]), dtype=np.int16)]),
-        np.array(row_regions, dtype=object),
-    )
-
-
-def _compare(value: np.ndarray, table: _ThresholdTable, rows: np.ndarray) -> tuple[np.ndarray, ...]:
-    """``(known, met)``: whether a threshold decides each row, and how.
-
-    Every operator is one comparison ``sign * value > bound`` (or ``>=`` when
-    not strict), so the rows need no per-operator passes.
-    """
-    op, threshold = table.op, table.value
-    yes = op == s.THRESHOLD_OPS.index(s.OP_YES)
-    sign = np.where((op == 1) | (op == 3), -1.0, 1.0)  # "<=" and "<" compare negated
-    bound = np.where(yes, 0.5, sign * threshold)
-    strict = (op == 2) | (op == 3)
-    usable = (op >= 0) & (yes | ~np.isnan(threshold))
-    x = value * sign[rows]
-    b = bound[rows]
-    with np.errstate(invalid="ignore"):
-        met = np.where(strict[rows], x > b, x >= b)
-    known = usable[rows] & ~np.isnan(value)
-    return known, met & known
 
 
 def records_order(records: pd.DataFrame) -> np.ndarray:
@@ -389,7 +153,7 @@ def evaluate_indicators(
     y_codes, y_uniq = year_codes(records["year"])
     c_codes, c_values = coded("commune_code")
     i_codes, i_values = coded("indicator")
-    table = _threshold_table(y_uniq, c_values, i_values, catalog, registry)
+    table = threshold_table(y_uniq, c_values, i_values, catalog, registry)
     # indicator rows, then criterion rows standing for their only indicator,
     # of years a set covers
     is_indicator = np.append(np.asarray(level_values == "indicator", dtype=bool), False)
@@ -414,7 +178,7 @@ def evaluate_indicators(
 
     value = ind["value"].astype("Float64").array
     number = value.to_numpy(np.float64, na_value=np.nan)
-    known, by_value = _compare(number, table, trow)
+    known, by_value = compare_with_thresholds(number, table, trow)
     stated = read_stated_targets(ind["target_text"], ind["unit"])
     stated_known, by_stated = judge_by_stated(stated, number)
     stated_known &= ~known  # a sourced threshold beats the report's own target
@@ -469,11 +233,15 @@ def evaluate_indicators(
     )
     has_threshold = usable[trow]
     findings = [
-        _threshold_findings(out.take(flagged), table, trow[flagged]),
-        _stated_appraisal_findings(
+        threshold_findings(
+            out.take(flagged),
+            [table.text[r] for r in trow[flagged].tolist()],
+            [table.source[r] for r in trow[flagged].tolist()],
+        ),
+        stated_appraisal_findings(
             out, in_read_order(stated_known & said & (by_stated != (appraisal == 1)))
         ),
-        _stated_vs_threshold_findings(
+        stated_vs_threshold_findings(
             out,
             in_read_order(
                 has_threshold
@@ -484,8 +252,8 @@ def evaluate_indicators(
             table,
             trow,
         ),
-        _unparsed_target_findings(out, in_read_order(stated.unparsed | stated.unit_clash), stated),
-        _inconsistent_target_findings(out, read_rank, stated, table, trow),
+        unparsed_target_findings(out, in_read_order(stated.unparsed | stated.unit_clash), stated),
+        inconsistent_target_findings(out, read_rank, stated, table, trow),
     ]
     return out, pd.concat(findings, ignore_index=True)
 
@@ -517,160 +285,6 @@ def _target_in_use(
             source_codes, categories=categories, validate=False
         ),
     }
-
-
-def _indicator_findings(
-    part: pd.DataFrame, check: FindingCheck, messages: list[str]
-) -> pd.DataFrame:
-    """Findings about the given rows of the indicators table, one message each."""
-    return _finding_columns(
-        len(part),
-        year=part["year"].array,
-        commune=part["commune"].array,
-        subject_type="indicator",
-        subject=part["indicator"].array,
-        check=check.value,
-        message=messages,
-        source=source_text(part).array,
-    )
-
-
-def _plain(part: pd.DataFrame, column: str) -> list:
-    return part[column].to_numpy(dtype=object, na_value=None).tolist()
-
-
-def _stated_appraisal_findings(out: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    """The commune's appraisal disagrees with its value against its own stated target."""
-    part = out.take(rows)
-    messages = [
-        f"Chỉ tiêu {code}: xã tự đánh giá '{appraisal_word(a)}' nhưng kết quả {_text(v)} "
-        f"{'đạt' if m else 'không đạt'} chỉ tiêu chính báo cáo ghi '{_text(t)}'."
-        for code, a, v, m, t in zip(
-            *(_plain(part, c) for c in ("indicator", "self_assessed", "value_text", "met")),
-            _plain(part, "target_text"),
-            strict=True,
-        )
-    ]
-    return _indicator_findings(part, FindingCheck.APPRAISAL_VS_STATED_TARGET, messages)
-
-
-def _stated_vs_threshold_findings(
-    out: pd.DataFrame, rows: np.ndarray, stated: StatedTargets, table: _ThresholdTable, trow
-) -> pd.DataFrame:
-    """The report states another target than the sourced threshold in use."""
-    part = out.take(rows)
-    messages = [
-        f"Chỉ tiêu {code}: báo cáo ghi chỉ tiêu '{_text(t)}' ({stated.labels[k]}), khác ngưỡng "
-        f"đang áp dụng '{_text(table.text[r])}' ({_text(table.source[r])})."
-        for code, t, k, r in zip(
-            _plain(part, "indicator"),
-            _plain(part, "target_text"),
-            stated.target_id[rows].tolist(),
-            trow[rows].tolist(),
-            strict=True,
-        )
-    ]
-    return _indicator_findings(part, FindingCheck.STATED_TARGET_VS_THRESHOLD, messages)
-
-
-def _unparsed_target_findings(
-    out: pd.DataFrame, rows: np.ndarray, stated: StatedTargets
-) -> pd.DataFrame:
-    """Target text that is no target, or a target in another unit than the value."""
-    part = out.take(rows)
-    messages = [
-        f"Chỉ tiêu {code}: không dùng được chỉ tiêu báo cáo ghi '{_text(t)}' ("
-        + (
-            f"đơn vị khác với đơn vị của kết quả '{_text(u)}'"
-            if clash
-            else "không đọc được toán tử và mức"
-        )
-        + "); chỉ tiêu này được đánh giá theo căn cứ kế tiếp."
-        for code, t, u, clash in zip(
-            _plain(part, "indicator"),
-            _plain(part, "target_text"),
-            _plain(part, "unit"),
-            stated.unit_clash[rows].tolist(),
-            strict=True,
-        )
-    ]
-    return _indicator_findings(part, FindingCheck.TARGET_UNPARSED, messages)
-
-
-def _inconsistent_target_findings(
-    out: pd.DataFrame,
-    read_rank: np.ndarray,
-    stated: StatedTargets,
-    table: _ThresholdTable,
-    trow: np.ndarray,
-) -> pd.DataFrame:
-    """Communes of one threshold region stating different targets for an indicator and year.
-
-    A table row is one year x region x indicator, so it is the group. Each
-    commune departing from the figure most of its group states gets a
-    finding; with no single most common figure, every commune of the group.
-    """
-    found = departures(trow, stated.target_id)
-    rows = found.rows[np.argsort(read_rank[found.rows], kind="stable")]
-    keep = {r: k for k, r in enumerate(found.rows.tolist())}
-    part = out.take(rows)
-    messages = []
-    for row, code, year, t in zip(
-        rows.tolist(),
-        _plain(part, "indicator"),
-        _plain(part, "year"),
-        _plain(part, "target_text"),
-        strict=True,
-    ):
-        k = keep[row]
-        region = table.region_of_row[trow[row]]
-        where = f"vùng {region}" if region is not None else "chưa xác định vùng"
-        head = f"Chỉ tiêu {code} năm {year}: báo cáo ghi chỉ tiêu '{_text(t)}'"
-        if found.mode[k] >= 0:
-            messages.append(
-                f"{head}, khác mức phần lớn các xã {where} ghi "
-                f"({stated.labels[found.mode[k]]}: {found.mode_count[k]}/{found.group_size[k]} xã)."
-            )
-        else:
-            spread = "; ".join(f"{stated.labels[i]}: {n} xã" for i, n in found.figures[k])
-            messages.append(
-                f"{head}; các xã {where} ghi các mức khác nhau, không có mức chung ({spread})."
-            )
-    return _indicator_findings(part, FindingCheck.STATED_TARGET_INCONSISTENT, messages)
-
-
-def _threshold_findings(
-    flagged: pd.DataFrame, table: _ThresholdTable, trow: np.ndarray
-) -> pd.DataFrame:
-    """One finding per indicator whose appraisal disagrees with its threshold."""
-    said, value_text, met = (
-        flagged[c].to_numpy(dtype=object, na_value=None)
-        for c in ("self_assessed", "value_text", "met")
-    )
-    messages = [
-        f"Xã tự đánh giá '{appraisal_word(a)}' nhưng giá trị {_text(v)} "
-        f"{'đạt' if m else 'không đạt'} ngưỡng {_text(table.text[r])} "
-        f"({_text(table.source[r])})."
-        for a, v, m, r in zip(said, value_text, met, trow.tolist(), strict=True)
-    ]
-    return _finding_columns(
-        len(flagged),
-        year=flagged["year"].array,
-        commune=flagged["commune"].array,
-        subject_type="indicator",
-        subject=flagged["indicator"].array,
-        check=FindingCheck.APPRAISAL_VS_THRESHOLD.value,
-        message=messages,
-        source=source_text(flagged).array,
-    )
-
-
-def _text(value: object) -> str:
-    """A value as an f-string shows it, with pandas' "<NA>" for missing."""
-    return "<NA>" if value is None else str(value)
-
-
-# --------------------------------------------------------------------------- criteria
 
 
 #: How a criterion was decided (``met_basis``), by the codes :func:`decide_criteria` returns.
@@ -892,7 +506,7 @@ def evaluate_criteria(
     """
     crit_records = _criterion_records(records)
     units = _commune_years(indicators, crit_records)
-    sets = _sets_by_year(units.years, catalog)
+    sets = sets_by_year(units.years, catalog)
     numbers, crit_i, crit_c = _criterion_numbers(indicators, crit_records, sets)
     n_crit = len(numbers) + 1  # the last slot: no criterion code
 
@@ -943,7 +557,7 @@ def evaluate_criteria(
     row_of = np.full(size, -1, dtype=np.int64)
     row_of[key] = np.arange(len(key))
     has_ind = n_reported > 0
-    facts = _CriterionFacts(
+    facts = CriterionFacts(
         has_ind=has_ind,
         all_true=has_ind & (counts[:, 0] == n_reported),
         appraisal=appraisal,
@@ -951,8 +565,8 @@ def evaluate_criteria(
         self_any_false=by_self[key, 1] > 0,
     )
     findings = [
-        _criterion_findings(table, facts),
-        _missing_indicator_findings(
+        criterion_findings(table, facts),
+        missing_indicator_findings(
             table,
             indicators,
             units.ind_unit,
@@ -969,135 +583,6 @@ def evaluate_criteria(
     order = order_by(unit_rank[grid_unit], rank_lookup(numbers, code_sort_key)[grid_crit])
     out = table.take(order).reset_index(drop=True)
     return out, pd.concat(findings, ignore_index=True)
-
-
-@dataclass(frozen=True)
-class _CriterionFacts:
-    """Per row of the (unsorted) criteria table: what the findings need."""
-
-    has_ind: np.ndarray  # any indicator reported
-    all_true: np.ndarray  # every reported indicator met
-    appraisal: np.ndarray  # the criterion's own appraisal: 1 met, 0 not, -1 none
-    self_all_true: np.ndarray  # the indicators' own appraisals: all met
-    self_any_false: np.ndarray  # ... some not met
-
-
-def _criterion_findings(table: pd.DataFrame, facts: _CriterionFacts) -> pd.DataFrame:
-    """Appraisal of a criterion against its indicators' results and their appraisals."""
-    said_met = facts.appraisal == 1
-    known = facts.has_ind & (facts.appraisal >= 0)
-    vs_result = np.flatnonzero(known & (facts.all_true != said_met))
-    vs_self = np.flatnonzero(
-        known & ((facts.self_all_true & ~said_met) | (facts.self_any_false & said_met))
-    )
-    parts = []
-    for sel, check in (
-        (vs_result, FindingCheck.CRITERION_APPRAISAL_VS_RESULT),
-        (vs_self, FindingCheck.CRITERION_VS_INDICATORS),
-    ):
-        part = table.take(sel)
-        columns = zip(
-            part["criterion"].to_numpy(dtype=object, na_value=None),
-            part["self_assessed"].to_numpy(dtype=object, na_value=None),
-            part["indicators_met"].tolist(),
-            part["indicators_reported"].tolist(),
-            facts.all_true[sel].tolist(),
-            facts.self_all_true[sel].tolist(),
-            strict=True,
-        )
-        if check is FindingCheck.CRITERION_APPRAISAL_VS_RESULT:
-            messages = [
-                f"Tiêu chí {c}: xã tự đánh giá '{appraisal_word(a)}' nhưng theo các chỉ tiêu "
-                f"thì {'đạt' if ok else 'chưa đạt'} ({n_met}/{n_rep} chỉ tiêu đạt)."
-                for c, a, n_met, n_rep, ok, _ in columns
-            ]
-        else:
-            messages = [
-                f"Tiêu chí {c}: xã tự đánh giá '{appraisal_word(a)}' nhưng tự đánh giá các "
-                f"chỉ tiêu trong cùng báo cáo là {'đạt' if self_ok else 'chưa đạt'}."
-                for c, a, _, _, _, self_ok in columns
-            ]
-        parts.append(
-            _finding_columns(
-                len(part),
-                year=part["year"].array,
-                commune=part["commune"].array,
-                subject_type="criterion",
-                subject=part["criterion"].array,
-                check=check.value,
-                message=messages,
-                source=source_text(part).array,
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
-
-
-def _missing_indicator_findings(
-    table: pd.DataFrame,
-    indicators: pd.DataFrame,
-    ind_unit: np.ndarray,
-    year_of_unit: np.ndarray,
-    sets: dict[int, CriteriaSet],
-    row_of_key: Callable[[np.ndarray, list], np.ndarray],
-) -> pd.DataFrame:
-    """Indicators the catalog expects but a commune report leaves out.
-
-    Only commune-years that report indicators (``year_of_unit``) are checked;
-    the criterion's own appraisal stands for the missing indicator (and the
-    message says so). ``row_of_key(units, criterion numbers)`` gives the
-    criteria-table row of each pair.
-    """
-    ind_codes, ind_values = _codes(indicators["indicator"])
-    have = np.zeros((len(year_of_unit), len(ind_values) + 1), dtype=bool)
-    have[ind_unit, ind_codes] = True  # code -1 lands in the last column
-    have[:, -1] = False  # an expected code absent from the data is never present
-    units_found, order_found, criteria, codes = [], [], [], []
-    for y, cset in sets.items():
-        units = np.flatnonzero(year_of_unit == y)
-        if not len(units):
-            continue
-        expected = [(c.number, i.code) for c in cset.criteria for i in c.indicators]
-        cols = ind_values.get_indexer([code for _, code in expected])
-        missing = ~have[np.ix_(units, np.where(cols < 0, len(ind_values), cols))]
-        u, j = np.nonzero(missing)
-        units_found.append(units[u])
-        order_found.append(j)
-        criteria.extend(expected[b][0] for b in j)
-        codes.extend(expected[b][1] for b in j)
-    if not units_found:
-        return _findings([])
-    unit = np.concatenate(units_found)
-    order = np.lexsort((np.concatenate(order_found), unit))  # by unit, then as listed
-    unit = unit[order]
-    criteria = [criteria[k] for k in order]
-    codes = [codes[k] for k in order]
-    picked = table.take(row_of_key(unit, criteria))
-    said = picked["self_assessed"].to_numpy(dtype=object, na_value=None)
-    cache: dict[tuple, str] = {}
-    messages = []
-    for criterion, code, appraisal in zip(criteria, codes, said, strict=True):
-        message = cache.get((criterion, code, appraisal))
-        if message is None:
-            stands = (
-                f"dùng kết quả tự đánh giá tiêu chí {criterion} của xã "
-                f"('{appraisal_word(appraisal)}') thay cho chỉ tiêu này"
-                if appraisal is not None
-                else f"tiêu chí {criterion} không có kết quả tự đánh giá để thay thế"
-            )
-            message = cache[(criterion, code, appraisal)] = (
-                f"Báo cáo thiếu chỉ tiêu {code}; {stands}."
-            )
-        messages.append(message)
-    return _finding_columns(
-        len(picked),
-        year=picked["year"].array,
-        commune=picked["commune"].array,
-        subject_type="indicator",
-        subject=codes,
-        check=FindingCheck.MISSING_INDICATOR.value,
-        message=messages,
-        source=source_text(picked).array,
-    )
 
 
 # --------------------------------------------------------------------------- communes & district
@@ -1257,56 +742,8 @@ def evaluate_district(
         rank_per_row(dcrit["criteria_set"]),
     )
     dcrit = dcrit.take(order).reset_index(drop=True)
-    findings = _completeness_findings(com, registry) if registry is not None else _findings([])
+    findings = completeness_findings(com, registry) if registry is not None else findings_table([])
     return district, dcrit, findings
-
-
-def _completeness_findings(com: pd.DataFrame, registry: Registry) -> pd.DataFrame:
-    """One finding per registry commune with no data in a year its district reported.
-
-    Ordered by year, district and the registry's own order of communes.
-    """
-    d_codes, d_values = _codes(com["district"])
-    c_codes, c_values = _codes(com["commune_code"].astype("string"))
-    d_rank = rank_lookup(d_values)
-    years = com["year"].to_numpy()
-    parts = []
-    for year in sorted({int(y) for y in pd.unique(years)}):
-        sel = years == year
-        pair = d_codes[sel].astype(np.int64) * (len(c_values) + 1) + c_codes[sel]
-        reported = np.zeros(len(d_values) + 1, dtype=bool)
-        reported[d_codes[sel]] = True
-        reported[-1] = False  # a missing district reports nothing
-        # as registry.units(year, assessed_only=True), in the registry's order
-        units = registry.units(year, assessed_only=True)
-        units = units.loc[units["code"].notna().to_numpy(dtype=bool)].reset_index(drop=True)
-        unit_district = units["district"].fillna(units["province"]).astype("string")
-        ud = d_values.get_indexer(unit_district)
-        uc = c_values.get_indexer(units["code"].astype("string"))
-        unit_pair = ud.astype(np.int64) * (len(c_values) + 1) + uc
-        missing = np.flatnonzero(reported[ud] & ((uc < 0) | ~np.isin(unit_pair, pair)))
-        missing = missing[np.argsort(d_rank[ud[missing]], kind="stable")]
-        found = units.take(missing)
-        names = found["name"].astype("string")
-        district = unit_district.take(missing).reset_index(drop=True)
-        parts.append(
-            _finding_columns(
-                len(found),
-                year=[year] * len(found),
-                commune=names.array,
-                subject_type="commune",
-                subject=found["code"].astype("string").array,
-                check=FindingCheck.MISSING_COMMUNE_REPORT.value,
-                message=(
-                    "Không có số liệu của "
-                    + names.reset_index(drop=True)
-                    + f" năm {year}, dù "
-                    + district
-                    + " có báo cáo năm đó."
-                ).array,
-            )
-        )
-    return pd.concat(parts, ignore_index=True) if parts else _findings([])
 
 
 def _standing_positions(
@@ -1322,7 +759,7 @@ def _standing_positions(
     appraisal. District-matrix marks are left alone: they are criterion
     appraisals, not indicator values.
     """
-    sets = _sets_by_year(y_uniq, catalog)
+    sets = sets_by_year(y_uniq, catalog)
     i_codes, i_values = coded("indicator")
     # per (distinct year, indicator code): a single-indicator criterion's code?
     single = np.zeros((len(y_uniq) + 1, len(i_values) + 1), dtype=bool)
@@ -1372,5 +809,5 @@ def evaluate(records: pd.DataFrame, *, catalog: Catalog, registry: Registry | No
     communes = evaluate_communes(criteria)
     district, district_criteria, f3 = evaluate_district(communes, criteria, registry)
     parts = [f for f in (f1, f2, f3) if len(f)]
-    findings = pd.concat(parts, ignore_index=True) if parts else _findings([])
+    findings = pd.concat(parts, ignore_index=True) if parts else findings_table([])
     return Evaluation(indicators, criteria, communes, district, district_criteria, findings)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import schema as s
-from .evaluation import source_text
+from .findings import source_text
 from .schema import code_sort_key
 
 #: Columns of :func:`disagreements`.

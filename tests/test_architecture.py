@@ -60,6 +60,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "responsibility",
         "validation",
         "stated_targets",
+        "thresholds",
+        "findings",
         "evaluation",
         "pipeline",
         "province",

@@ -7,8 +7,8 @@ import pandas as pd
 from .. import config
 from .. import labels as lb
 from .. import schema as s
-from ..evaluation import code_sort_key
 from ..review import Review
+from ..schema import code_sort_key
 from ..wording import varied_wordings
 from .markup import format_number, is_missing, paragraphs, phrase, progress_text, status_label
 
