@@ -27,6 +27,7 @@ import pandas as pd
 import yaml
 
 from . import config
+from . import labels as lb
 from .errors import CatalogError
 from .parsing import (
     find_year,
@@ -342,13 +343,15 @@ class Catalog:
             if s.id == set_id:
                 return s
         known = ", ".join(s.id for s in self.sets)
-        raise CatalogError(f"Unknown criteria set '{set_id}'; choose from {known}.", entry=set_id)
+        raise CatalogError(lb.message("err_unknown_set", set_id=set_id, known=known), entry=set_id)
 
     def set_for_year(self, year: int, level: str = "commune") -> CriteriaSet:
         """The set of ``level`` whose data years cover ``year``."""
         hits = [s for s in self.sets if s.level == level and s.covers(int(year))]
         if not hits:
-            raise CatalogError(f"No {level} criteria set covers the year {year}.", entry=str(year))
+            raise CatalogError(
+                lb.message("err_no_set_for_year", level=level, year=year), entry=str(year)
+            )
         return hits[0]
 
     def to_frame(self, *, lang: str = "vi", set_id: str | None = None) -> pd.DataFrame:
@@ -438,8 +441,7 @@ def _number_field(value: Any, key: str, where: str, path: str) -> float:
         parsed = number.value if number.status == "ok" else None
     if parsed is None or math.isnan(parsed):
         raise CatalogError(
-            f"{path}: {where} has {key} {str(value)!r}, which is not a number "
-            "(write it as 95 or 95.5).",
+            lb.message("err_set_not_a_number", path=path, where=where, key=key, value=str(value)),
             path=path,
             entry=where,
         )
@@ -450,7 +452,9 @@ def _year_field(value: Any, where: str, path: str) -> int:
     year = _number_field(value, "year", where, path)
     if not year.is_integer():
         raise CatalogError(
-            f"{path}: {where} has year {value!r}, which is not a year.", path=path, entry=where
+            lb.message("err_set_not_a_year", path=path, where=where, value=value),
+            path=path,
+            entry=where,
         )
     return int(year)
 
@@ -461,11 +465,16 @@ def _threshold_from_data(
     op = _require(data, "op", where, path)
     if op not in THRESHOLD_OPS:
         raise CatalogError(
-            f"{path}: {where} has op '{op}', expected one of {THRESHOLD_OPS}.", path=path
+            lb.message("err_set_bad_op", path=path, where=where, op=op, ops=THRESHOLD_OPS),
+            path=path,
         )
     value = data.get("value")
     if op != "yes" and value is None:
-        raise CatalogError(f"{path}: {where} op '{op}' needs a value.", path=path, entry=where)
+        raise CatalogError(
+            lb.message("err_set_op_needs_value", path=path, where=where, op=op),
+            path=path,
+            entry=where,
+        )
     year = data.get("year")
     region = data.get("region")
     group = data.get("group")
@@ -713,7 +722,8 @@ def _province_indicator(
     c = target.criterion(criterion)
     if c is None or c.indicators:
         raise CatalogError(
-            f"Province set '{name}': indicator '{code}' is not in {target.id}.", entry=code
+            lb.message("err_province_unknown_indicator", name=name, code=code, set_id=target.id),
+            entry=code,
         )
     op = str(entry.get("op") or "")
     text = str(entry.get("text") or "")
@@ -850,13 +860,12 @@ def load_province_set(
     """
     path = Path(path)
     if not path.exists():
-        raise CatalogError(f"Province set file not found: {path}", path=str(path))
+        raise CatalogError(lb.message("err_province_not_found", path=path), path=str(path))
     if path.suffix.lower() in (".yaml", ".yml"):
         data = _read_yaml(path) or {}
         if not isinstance(data, Mapping):
             raise CatalogError(
-                f"{path.name}: a province set is a mapping with 'decision', 'base_set' and "
-                "'thresholds' (see README, 'Province detailing sets').",
+                lb.message("err_province_not_mapping", file=path.name),
                 path=str(path),
             )
         name = str(data.get("decision") or data.get("id") or path.stem)
@@ -865,12 +874,14 @@ def load_province_set(
         lines = _sequence_lines(path, "thresholds")
         entries = []
         for i, e in enumerate(raw_entries if isinstance(raw_entries, list) else [raw_entries]):
-            line = f", line {lines[i]}" if i < len(lines) else ""
-            where = f"threshold {i + 1}{line}"
+            where = (
+                lb.message("where_threshold_line", i=i + 1, line=lines[i])
+                if i < len(lines)
+                else lb.message("where_threshold", i=i + 1)
+            )
             if not isinstance(e, Mapping):
                 raise CatalogError(
-                    f"{path.name}: {where} is not a mapping such as "
-                    "{indicator: '15.1', op: '>=', value: 95, source: '...'}.",
+                    lb.message("err_province_entry_not_mapping", file=path.name, where=where),
                     path=str(path),
                     entry=where,
                 )
@@ -882,7 +893,7 @@ def load_province_set(
         table = pd.read_excel(path, engine="calamine", dtype=object)
     except Exception as exc:  # any reader failure is a bad user file, not a crash
         raise CatalogError(
-            f"{path.name}: cannot read province set ({exc}).", path=str(path)
+            lb.message("err_province_unreadable", file=path.name, detail=exc), path=str(path)
         ) from exc
     table = table.rename(columns=lambda c: normalize_text(c) or "")
     group_columns = _group_columns(table.columns)

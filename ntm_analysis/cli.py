@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import config
+from . import labels as lb
 from .errors import NoDataError, NtmError
 
 EXIT_OK, EXIT_ISSUES, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -51,10 +52,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
     paths = write_sample(Path(args.out), seed=args.seed)
     plans = write_sample_plans(Path(args.out))
-    _print(
-        f"Wrote {len(paths)} synthetic sample files and {len(plans)} filled task workbooks "
-        f"(made-up figures) to {args.out}"
-    )
+    _print(lb.message("cli_sample_written", files=len(paths), plans=len(plans), path=args.out))
     return EXIT_OK
 
 
@@ -106,9 +104,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         _print(summary.lines())
         for r in summary.rejects.head(args.show).itertuples(index=False):
-            _print(f"  reject {r.source_file} › {r.source_sheet} › row {r.source_row}: {r.message}")
+            _print(
+                lb.message(
+                    "cli_check_reject",
+                    file=r.source_file,
+                    sheet=r.source_sheet,
+                    row=r.source_row,
+                    text=r.message,
+                )
+            )
         for f in summary.findings.head(args.show).itertuples(index=False):
-            _print(f"  finding {f.year} {f.commune} {f.subject}: {f.message}")
+            _print(
+                lb.message(
+                    "cli_check_finding",
+                    year=f.year,
+                    commune=f.commune,
+                    subject=f.subject,
+                    text=f.message,
+                )
+            )
     return summary.exit_code
 
 
@@ -133,23 +147,31 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             n_ind = len(cset.indicators)
             n_thr = sum(1 for i in cset.indicators if i.thresholds)
             _print(
-                f"{cset.id}: {cset.name(args.lang)} — {cset.decision} {cset.annex} "
-                f"[{cset.first_year}–{cset.last_year}] {len(cset.criteria)} criteria, "
-                f"{n_ind} indicators, {n_thr} with a threshold"
+                lb.message(
+                    "cli_catalog_set",
+                    id=cset.id,
+                    name=cset.name(args.lang),
+                    decision=cset.decision,
+                    annex=cset.annex,
+                    first=cset.first_year,
+                    last=cset.last_year,
+                    criteria=len(cset.criteria),
+                    indicators=n_ind,
+                    thresholds=n_thr,
+                )
             )
             if cset.caveat:
-                _print(f"  caveat: {cset.caveat}")
+                _print(lb.message("cli_catalog_caveat", text=cset.caveat))
             unconfirmed = sum(1 for i in cset.indicators if not i.text_confirmed)
             if unconfirmed:
-                _print(
-                    f"  wording: {unconfirmed} of {n_ind} indicator texts unconfirmed; pages "
-                    "show the wording of the commune reports beside their codes"
-                )
+                _print(lb.message("cli_catalog_unconfirmed", n=unconfirmed, total=n_ind))
             for ind in cset.indicators:
                 for t in ind.thresholds:
                     if t.certainty or t.note:
                         where = ", ".join(
-                            str(x) for x in (t.region or "chung", t.year) if x is not None
+                            str(x)
+                            for x in (t.region or lb.message("cli_catalog_general"), t.year)
+                            if x is not None
                         )
                         said = "; ".join(x for x in (t.certainty, t.note) if x)
                         _print(f"  {ind.code} [{where}] {t.text}: {said}")
@@ -223,7 +245,6 @@ def _render_options(parser: argparse.ArgumentParser) -> None:
         metavar="ADDRESS",
         help="run on an existing Dask cluster (e.g. tcp://10.0.0.5:8786) instead of locally",
     )
-    parser.add_argument("--lang", choices=sorted(config.LANGS), default=config.DEFAULT_LANG)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -298,10 +319,7 @@ def cmd_province_draft(args: argparse.Namespace) -> int:
     records = read_records(Path(args.processed) / config.RECORDS_FILE)
     draft = draft_province_set(records, load_catalog(), registry=load_registry(args.registry))
     path = write_province_draft(draft, args.out)
-    _print(
-        f"Wrote a DRAFT province set ({len(draft['thresholds'])} thresholds inferred from the "
-        f"targets commune reports state) to {path}; check it against the province's decision."
-    )
+    _print(lb.message("cli_province_draft", n=len(draft["thresholds"]), path=path))
     return EXIT_OK
 
 
@@ -310,7 +328,7 @@ def cmd_province_template(args: argparse.Namespace) -> int:
     from .province import write_province_template
 
     path = write_province_template(load_catalog(), args.out, year=args.year, set_id=args.set)
-    _print(f"Wrote the province set template to {path}; type the decision's figures into it.")
+    _print(lb.message("cli_province_template", path=path))
     return EXIT_OK
 
 
@@ -321,17 +339,37 @@ def _positive_int(text: str) -> int:
     except ValueError:
         number = 0
     if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+        raise argparse.ArgumentTypeError(lb.message("cli_jobs_not_positive", text=text))
     return number
 
 
+def _lang_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """``--lang``: one setting, given before or after the subcommand (``ntm --lang en render``
+    or ``ntm render --lang en``); a subcommand's copy never overwrites the global one."""
+    parser.add_argument(
+        "--lang",
+        choices=config.LANGS,
+        default=config.DEFAULT_LANG if top else argparse.SUPPRESS,
+        help="language of messages, tables and pages: vi (Vietnamese, the default unless "
+        "NTM_LANG says otherwise) or en",
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line in the language of the run."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_USAGE, lb.message("cli_usage_error", prog=self.prog, text=message) + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="ntm",
         description="Clean, evaluate and report commune data of the New Rural Development "
         "(nông thôn mới) programme.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    _lang_option(parser, top=True)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("sample", help="write the bundled synthetic sample into data/raw/sample/")
@@ -372,7 +410,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--level", default="commune", choices=("commune", "commune_advanced", "district")
     )
     p.add_argument("--province", metavar="FILE", help="province detailing set to lay over it")
-    p.add_argument("--lang", choices=("vi", "en"), default=config.DEFAULT_LANG)
     p.set_defaults(func=cmd_catalog)
 
     p = sub.add_parser("province", help="write a province set: a draft from reports, or a template")
@@ -398,12 +435,43 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render", help="execute the review notebooks and publish HTML")
     _render_options(p)
     p.set_defaults(func=cmd_render)
+    _lang_everywhere(parser)
     return parser
 
 
+def _lang_everywhere(parser: argparse.ArgumentParser) -> None:
+    """Let every subcommand take ``--lang`` after its name too (the same one setting)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                if "--lang" not in sub._option_string_actions:
+                    _lang_option(sub)
+                _lang_everywhere(sub)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    env_lang = os.environ.get(config.LANG_ENV)
+    if env_lang not in (None, "", *config.LANGS):
+        _print(lb.message("cli_bad_env_lang", value=env_lang), file=sys.stderr)
+        return EXIT_USAGE
+    with lb.language(_requested_lang(argv)):  # the options' own errors follow --lang too
+        args = build_parser().parse_args(argv)
+    with lb.language(args.lang):  # every message of the run, and only of this run
+        return _run(args)
+
+
+def _requested_lang(argv: Sequence[str] | None) -> str:
+    """The ``--lang`` given anywhere on the command line (before the options are checked)."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang", choices=config.LANGS, default=config.DEFAULT_LANG)
+    try:
+        known, _ = early.parse_known_args(argv)
+    except SystemExit:  # an unknown --lang: the real parser says so
+        return config.DEFAULT_LANG
+    return known.lang
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         code = int(args.func(args))
         sys.stdout.flush()
@@ -412,21 +480,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_OK
     except NoDataError as exc:
-        _print(f"ntm: {exc}", file=sys.stderr)
+        _print(lb.message("cli_no_data", text=exc), file=sys.stderr)
         return EXIT_USAGE
     except NtmError as exc:
-        _print(f"ntm: error: {exc}", file=sys.stderr)
+        _print(lb.message("cli_error", text=exc), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        _print("ntm: interrupted", file=sys.stderr)
+        _print(lb.message("cli_interrupted"), file=sys.stderr)
         return 130
     except Exception as exc:  # a bug, not bad data: one line unless --debug
         if args.debug:
             traceback.print_exc()
         else:
             _print(
-                f"ntm: internal error: {type(exc).__name__}: {exc} "
-                "(rerun with --debug for details)",
+                lb.message("cli_internal_error", kind=type(exc).__name__, text=exc),
                 file=sys.stderr,
             )
         return EXIT_INTERNAL

@@ -39,9 +39,12 @@ MAX_INPUT_BYTES = int(os.environ.get("NTM_MAX_INPUT_BYTES", 50 * 1024 * 1024))
 #: The header row of a commune report is searched for in this many top rows.
 HEADER_SEARCH_ROWS = 25
 
-#: Languages of the user-facing labels, and the default one.
+#: Languages of the user-facing labels and messages, and the default one: Vietnamese,
+#: unless the environment sets ``NTM_LANG`` to ``en`` (``ntm --lang`` overrides it per run;
+#: a value that is not a language is ignored here and refused by ``ntm``).
 LANGS = ("vi", "en")
-DEFAULT_LANG = "vi"
+LANG_ENV = "NTM_LANG"
+DEFAULT_LANG = os.environ.get(LANG_ENV) if os.environ.get(LANG_ENV) in LANGS else "vi"
 
 #: Name of the Jupyter kernel that set-up registers for the notebooks.
 KERNEL_NAME = "ntm-analysis"

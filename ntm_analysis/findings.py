@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import labels as lb
 from . import schema as s
 from .catalog import CriteriaSet
 from .columnar import codes_of as _codes
@@ -133,11 +134,17 @@ def stated_appraisal_findings(out: pd.DataFrame, rows: np.ndarray) -> pd.DataFra
     """The commune's appraisal disagrees with its value against its own stated target."""
     part = out.take(rows)
     messages = [
-        f"Chỉ tiêu {code}: xã tự đánh giá '{appraisal_word(a)}' nhưng kết quả {_text(v)} "
-        f"{'đạt' if m else 'không đạt'} chỉ tiêu chính báo cáo ghi '{_text(t)}'."
-        for code, a, v, m, t in zip(
-            *(_plain(part, c) for c in ("indicator", "self_assessed", "value_text", "met")),
-            _plain(part, "target_text"),
+        lb.message(
+            "find_appraisal_vs_stated_target",
+            code=code,
+            appraisal=_appraisal(a),
+            value=_value(v, vt),
+            verdict=_verdict(m),
+            target=_text(t),
+        )
+        for code, a, v, vt, m, t in zip(
+            *(_plain(part, c) for c in ("indicator", "self_assessed", "value", "value_text")),
+            *(_plain(part, c) for c in ("met", "target_text")),
             strict=True,
         )
     ]
@@ -150,8 +157,14 @@ def stated_vs_threshold_findings(
     """The report states another target than the sourced threshold in use."""
     part = out.take(rows)
     messages = [
-        f"Chỉ tiêu {code}: báo cáo ghi chỉ tiêu '{_text(t)}' ({stated.labels[k]}), khác ngưỡng "
-        f"đang áp dụng '{_text(table.text[r])}' ({_text(table.source[r])})."
+        lb.message(
+            "find_stated_target_vs_threshold",
+            code=code,
+            target=_text(t),
+            read_as=stated.labels[k],
+            threshold=_text(table.text[r]),
+            source=_text(table.source[r]),
+        )
         for code, t, k, r in zip(
             _plain(part, "indicator"),
             _plain(part, "target_text"),
@@ -169,13 +182,9 @@ def unparsed_target_findings(
     """Target text that is no target, or a target in another unit than the value."""
     part = out.take(rows)
     messages = [
-        f"Chỉ tiêu {code}: không dùng được chỉ tiêu báo cáo ghi '{_text(t)}' ("
-        + (
-            f"đơn vị khác với đơn vị của kết quả '{_text(u)}'"
-            if clash
-            else "không đọc được toán tử và mức"
-        )
-        + "); chỉ tiêu này được đánh giá theo căn cứ kế tiếp."
+        lb.message("find_target_unit_clash", code=code, target=_text(t), unit=_text(u))
+        if clash
+        else lb.message("find_target_unparsed", code=code, target=_text(t))
         for code, t, u, clash in zip(
             _plain(part, "indicator"),
             _plain(part, "target_text"),
@@ -214,17 +223,38 @@ def inconsistent_target_findings(
     ):
         k = keep[row]
         region = table.region_of_row[trow[row]]
-        where = f"vùng {region}" if region is not None else "chưa xác định vùng"
-        head = f"Chỉ tiêu {code} năm {year}: báo cáo ghi chỉ tiêu '{_text(t)}'"
+        where = (
+            lb.message("find_in_region", region=region)
+            if region is not None
+            else lb.message("find_no_region")
+        )
         if found.mode[k] >= 0:
             messages.append(
-                f"{head}, khác mức phần lớn các xã {where} ghi "
-                f"({stated.labels[found.mode[k]]}: {found.mode_count[k]}/{found.group_size[k]} xã)."
+                lb.message(
+                    "find_target_unlike_most",
+                    code=code,
+                    year=year,
+                    target=_text(t),
+                    where=where,
+                    usual=stated.labels[found.mode[k]],
+                    n=found.mode_count[k],
+                    total=found.group_size[k],
+                )
             )
         else:
-            spread = "; ".join(f"{stated.labels[i]}: {n} xã" for i, n in found.figures[k])
+            spread = "; ".join(
+                lb.message("find_target_figure", figure=stated.labels[i], n=n)
+                for i, n in found.figures[k]
+            )
             messages.append(
-                f"{head}; các xã {where} ghi các mức khác nhau, không có mức chung ({spread})."
+                lb.message(
+                    "find_targets_differ",
+                    code=code,
+                    year=year,
+                    target=_text(t),
+                    where=where,
+                    spread=spread,
+                )
             )
     return _indicator_findings(part, FindingCheck.STATED_TARGET_INCONSISTENT, messages)
 
@@ -232,14 +262,22 @@ def inconsistent_target_findings(
 def threshold_findings(flagged: pd.DataFrame, texts: list, sources: list) -> pd.DataFrame:
     """One finding per indicator whose appraisal disagrees with its threshold (the text and
     the legal source of each row's threshold)."""
-    said, value_text, met = (
+    said, value, value_text, met = (
         flagged[c].to_numpy(dtype=object, na_value=None)
-        for c in ("self_assessed", "value_text", "met")
+        for c in ("self_assessed", "value", "value_text", "met")
     )
     messages = [
-        f"Xã tự đánh giá '{appraisal_word(a)}' nhưng giá trị {_text(v)} "
-        f"{'đạt' if m else 'không đạt'} ngưỡng {_text(text)} ({_text(source)})."
-        for a, v, m, text, source in zip(said, value_text, met, texts, sources, strict=True)
+        lb.message(
+            "find_appraisal_vs_threshold",
+            appraisal=_appraisal(a),
+            value=_value(v, vt),
+            verdict=_verdict(m),
+            threshold=_text(text),
+            source=_text(source),
+        )
+        for a, v, vt, m, text, source in zip(
+            said, value, value_text, met, texts, sources, strict=True
+        )
     ]
     return _finding_columns(
         len(flagged),
@@ -256,6 +294,20 @@ def threshold_findings(flagged: pd.DataFrame, texts: list, sources: list) -> pd.
 def _text(value: object) -> str:
     """A value as an f-string shows it, with pandas' "<NA>" for missing."""
     return "<NA>" if value is None else str(value)
+
+
+def _value(number: object, text: object) -> object:
+    """A reported value for a message: the number (written the language's way), else its text."""
+    return number if isinstance(number, float) and number == number else _text(text)
+
+
+def _appraisal(code: object) -> str:
+    """An appraisal code in the language of the run ("Đạt" / "Met")."""
+    return lb.label(str(code), lb.current_lang()) if code is not None else _text(code)
+
+
+def _verdict(met: object) -> str:
+    return lb.message("verdict_meets" if met else "verdict_misses")
 
 
 @dataclass(frozen=True)
@@ -294,14 +346,24 @@ def criterion_findings(table: pd.DataFrame, facts: CriterionFacts) -> pd.DataFra
         )
         if check is FindingCheck.CRITERION_APPRAISAL_VS_RESULT:
             messages = [
-                f"Tiêu chí {c}: xã tự đánh giá '{appraisal_word(a)}' nhưng theo các chỉ tiêu "
-                f"thì {'đạt' if ok else 'chưa đạt'} ({n_met}/{n_rep} chỉ tiêu đạt)."
+                lb.message(
+                    "find_criterion_vs_result",
+                    criterion=c,
+                    appraisal=_appraisal(a),
+                    result=_appraisal(s.MET if ok else s.NOT_MET),
+                    met=n_met,
+                    reported=n_rep,
+                )
                 for c, a, n_met, n_rep, ok, _ in columns
             ]
         else:
             messages = [
-                f"Tiêu chí {c}: xã tự đánh giá '{appraisal_word(a)}' nhưng tự đánh giá các "
-                f"chỉ tiêu trong cùng báo cáo là {'đạt' if self_ok else 'chưa đạt'}."
+                lb.message(
+                    "find_criterion_vs_indicators",
+                    criterion=c,
+                    appraisal=_appraisal(a),
+                    result=_appraisal(s.MET if self_ok else s.NOT_MET),
+                )
                 for c, a, _, _, _, self_ok in columns
             ]
         parts.append(
@@ -365,14 +427,17 @@ def missing_indicator_findings(
     for criterion, code, appraisal in zip(criteria, codes, said, strict=True):
         message = cache.get((criterion, code, appraisal))
         if message is None:
-            stands = (
-                f"dùng kết quả tự đánh giá tiêu chí {criterion} của xã "
-                f"('{appraisal_word(appraisal)}') thay cho chỉ tiêu này"
-                if appraisal is not None
-                else f"tiêu chí {criterion} không có kết quả tự đánh giá để thay thế"
-            )
             message = cache[(criterion, code, appraisal)] = (
-                f"Báo cáo thiếu chỉ tiêu {code}; {stands}."
+                lb.message(
+                    "find_missing_indicator",
+                    code=code,
+                    criterion=criterion,
+                    appraisal=_appraisal(appraisal),
+                )
+                if appraisal is not None
+                else lb.message(
+                    "find_missing_indicator_no_appraisal", code=code, criterion=criterion
+                )
             )
         messages.append(message)
     return _finding_columns(
@@ -423,13 +488,10 @@ def completeness_findings(com: pd.DataFrame, registry: Registry) -> pd.DataFrame
                 subject_type="commune",
                 subject=found["code"].astype("string").array,
                 check=FindingCheck.MISSING_COMMUNE_REPORT.value,
-                message=(
-                    "Không có số liệu của "
-                    + names.reset_index(drop=True)
-                    + f" năm {year}, dù "
-                    + district
-                    + " có báo cáo năm đó."
-                ).array,
+                message=[
+                    lb.message("find_missing_commune_report", commune=n, year=year, district=d)
+                    for n, d in zip(names.tolist(), district.tolist(), strict=True)
+                ],
             )
         )
     return pd.concat(parts, ignore_index=True) if parts else findings_table([])

@@ -7,10 +7,11 @@ import os
 import uuid
 from pathlib import Path
 
+from . import labels as lb
 from .errors import UsageError
 
 
-def check_writable_folder(path: str | Path, what: str = "output folder") -> Path:
+def check_writable_folder(path: str | Path, what: str | None = None) -> Path:
     """Prove that ``path`` can be created (if missing) and written, without creating it.
 
     A file is written and removed in the folder, or in its nearest existing
@@ -19,13 +20,13 @@ def check_writable_folder(path: str | Path, what: str = "output folder") -> Path
     ``ntm clean`` and ``ntm render`` stop before reading or rendering anything.
     """
     folder = Path(path)
+    what = what or lb.message("what_output_folder")
     existing = folder
     while not existing.exists() and existing.parent != existing:
         existing = existing.parent
     if not existing.is_dir():
         raise UsageError(
-            f"Cannot write to the {what} {folder}: {existing} is a file, not a folder; "
-            "choose another with --out."
+            lb.message("err_not_writable_file", what=what, folder=folder, existing=existing)
         )
     probe = existing / f".ntm-write-test-{uuid.uuid4().hex}"
     try:
@@ -34,8 +35,7 @@ def check_writable_folder(path: str | Path, what: str = "output folder") -> Path
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise UsageError(
-            f"Cannot write to the {what} {folder} ({reason}); choose another with --out "
-            "or fix its permissions."
+            lb.message("err_not_writable", what=what, folder=folder, reason=reason)
         ) from exc
     finally:
         with contextlib.suppress(OSError):

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import labels as lb
 from . import schema as s
 from .documents import parse_document
 from .errors import FindingCheck, RejectReason, UnreadableFileError
@@ -139,7 +140,7 @@ def _ingest_file(path: Path, raw_dir: Path, registry, catalog) -> _FileOutcome:
         entry.update(
             status="unreadable",
             reason="corrupt",
-            message=f"The file cannot be read ({type(exc).__name__}: {exc}).",
+            message=lb.message("file_cannot_be_read", kind=type(exc).__name__, detail=exc),
         )
         return out
     for sheet, res in _parsed(sheets, document, registry, catalog):
@@ -186,8 +187,9 @@ def _parsed(sheets, document: bool, registry, catalog):
 _WORKER: dict = {}
 
 
-def _init_worker(raw_dir: Path, registry, catalog) -> None:
+def _init_worker(raw_dir: Path, registry, catalog, lang: str) -> None:
     _WORKER.update(raw_dir=raw_dir, registry=registry, catalog=catalog)
+    lb.set_lang(lang)  # the messages a worker writes follow the run's language
 
 
 def _work(path: Path) -> _FileOutcome:
@@ -206,7 +208,7 @@ def _progress_bar(n: int, progress: bool):
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=n, desc="Reading", unit="file")
+    return tqdm(total=n, desc=lb.message("progress_reading"), unit=lb.message("unit_file"))
 
 
 def _outcomes(paths: list[Path], raw_dir: Path, registry, catalog, jobs: int, progress: bool):
@@ -223,7 +225,7 @@ def _outcomes(paths: list[Path], raw_dir: Path, registry, catalog, jobs: int, pr
             max_workers=jobs,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(raw_dir, registry, catalog),
+            initargs=(raw_dir, registry, catalog, lb.current_lang()),
         ) as pool:
             results = pool.map(_work, paths, chunksize=chunk)  # workers forked here
             bar = _progress_bar(len(paths), progress)  # its thread starts after the fork
@@ -402,12 +404,12 @@ def _src(file, sheet, row) -> str:
     if not _na(sheet) and str(sheet):
         parts.append(str(sheet))
     if not _na(row):
-        parts.append(f"row {int(row)}")
+        parts.append(lb.message("where_row", row=int(row)))
     return " › ".join(parts)
 
 
 def _txt(value: object) -> str:
-    return "empty" if _na(value) else str(value)
+    return lb.message("empty") if _na(value) else str(value)
 
 
 def _deduplicate_rows(
@@ -465,14 +467,25 @@ def _deduplicate_rows(
         win_src = _src(w[f_file], w[f_sheet], w[f_row])
         lose_src = _src(r[f_file], r[f_sheet], r[f_row])
         shown_w, shown_l = _shown(w), _shown(r)
-        what = f"{r[c['level']]} {r[c['indicator']]} of {r[c['commune']]} in {r[c['year']]}"
+        what = lb.message(
+            "dup_what_criterion" if r[c["level"]] == "criterion" else "dup_what_indicator",
+            code=r[c["indicator"]],
+            commune=r[c["commune"]],
+            year=r[c["year"]],
+        )
         base = (r[c["year"]], r[c["commune"]], r[c["level"]], r[c["indicator"]])
         findings.append(
             (
                 *base,
                 str(FindingCheck.DUPLICATE_CONFLICT),
-                f"The {what} differs between {win_src} ({_txt(shown_w)}) and {lose_src} "
-                f"({_txt(shown_l)}); kept {win_src} by precedence.",
+                lb.message(
+                    "find_duplicate_conflict",
+                    what=what,
+                    win=win_src,
+                    win_value=_txt(shown_w),
+                    lose=lose_src,
+                    lose_value=_txt(shown_l),
+                ),
                 win_src,
             )
         )
@@ -484,8 +497,7 @@ def _deduplicate_rows(
                 None,
                 None if _na(r[c["value_text"]]) else str(r[c["value_text"]]),
                 str(RejectReason.DUPLICATE_CONFLICT),
-                f"Not used: the {what} is also in {win_src} with {_txt(shown_w)}, which takes "
-                "precedence; correct the file that is wrong.",
+                lb.message("rej_duplicate_conflict", what=what, win=win_src, value=_txt(shown_w)),
             )
         )
     for (old_file, new_file), items in replaced.items():
@@ -573,18 +585,23 @@ def _replaced_finding(
     if versions and old_file in versions and new_file in versions:
         why = f" ({versions[new_file].newer_because(versions[old_file])})"
     if not changed:
-        message = (
-            f"{old_file} and {new_file} hold the same {len(items)} value(s); kept {new_file}{why}."
+        message = lb.message(
+            "find_same_versions", old=old_file, new=new_file, n=len(items), why=why
         )
         return (year, commune, "file", old_file, str(FindingCheck.DUPLICATE_SAME), message,
                 new_file)  # fmt: skip
     changes = _changes(changed)
     shown = changes[:CHANGES_SHOWN]
     more = len(changes) - len(shown)
-    listed = "; ".join(shown) + (f"; and {more} more" if more else "")
-    message = (
-        f"{new_file} replaces the older version {old_file}{why}; "
-        f"{len(changed)} of {len(items)} value(s) changed: {listed}."
+    listed = "; ".join(shown) + (lb.message("and_more_semicolon", n=more) if more else "")
+    message = lb.message(
+        "find_replaced_version",
+        old=old_file,
+        new=new_file,
+        why=why,
+        changed=len(changed),
+        n=len(items),
+        listed=listed,
     )
     return (year, commune, "file", old_file, str(FindingCheck.REPLACED_VERSION), message,
             new_file)  # fmt: skip
@@ -600,11 +617,10 @@ def _repeated_finding(
     dropped = _src(old_file, old_sheet, None)
     codes = [str(r[c["indicator"]]) for r, _ in items]
     listed = ", ".join(codes[:CHANGES_SHOWN]) + (
-        f" and {len(codes) - CHANGES_SHOWN} more" if len(codes) > CHANGES_SHOWN else ""
+        lb.message("and_more", n=len(codes) - CHANGES_SHOWN) if len(codes) > CHANGES_SHOWN else ""
     )
-    message = (
-        f"{len(items)} value(s) appear twice with the same result in {kept} and {dropped} "
-        f"({listed}); kept {kept}."
+    message = lb.message(
+        "find_repeated_values", n=len(items), kept=kept, dropped=dropped, listed=listed
     )
     return (year, commune, "sheet", dropped, str(FindingCheck.DUPLICATE_SAME), message, kept)
 

@@ -14,12 +14,18 @@ statuses, chart titles, axis labels, department names) lives here.
 
 from __future__ import annotations
 
+import contextlib
+import math
+import numbers
+import string
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextvars import ContextVar
 
 from ntm_analysis import config
 from ntm_analysis import schema as s
 from ntm_analysis.errors import FindingCheck
+from ntm_analysis.messages import MESSAGES
 
 #: Codes shown in charts and tables that are not in :mod:`ntm_analysis.schema`.
 NO_DATA = "no_data"
@@ -345,7 +351,7 @@ def label(key: str, lang: str = config.DEFAULT_LANG, **fields: object) -> str:
     if pair is None:
         return key
     text = pair[1] if lang == "en" else pair[0]
-    return text.format(**fields) if fields else text
+    return fill(text, lang, **fields) if fields else text
 
 
 def labels(keys: Iterable[str], lang: str = config.DEFAULT_LANG) -> list[str]:
@@ -420,3 +426,140 @@ def criterion_label(
     if short or not name:
         return str(number)
     return f"{number}. {name}"
+
+
+# ------------------------------------------------------------- language of a run
+
+_RUN_LANG: ContextVar[str | None] = ContextVar("ntm_lang", default=None)
+
+
+def current_lang() -> str:
+    """The language of messages made now: :func:`set_lang`'s, else ``config.DEFAULT_LANG``.
+
+    ``config.DEFAULT_LANG`` is Vietnamese unless the environment sets ``NTM_LANG``.
+    """
+    return _RUN_LANG.get() or config.DEFAULT_LANG
+
+
+def set_lang(lang: str) -> None:
+    """Make ``lang`` the language of every message made from now on (``ntm --lang``)."""
+    _RUN_LANG.set(_check_lang(lang))
+
+
+@contextlib.contextmanager
+def language(lang: str) -> Iterator[str]:
+    """Messages made inside the block are in ``lang``.
+
+    >>> with language("en"):
+    ...     message("cli_written", path="out")
+    'Written to out'
+    >>> message("cli_written", path="out")
+    'Đã ghi vào out'
+    """
+    token = _RUN_LANG.set(_check_lang(lang))
+    try:
+        yield lang
+    finally:
+        _RUN_LANG.reset(token)
+
+
+# ------------------------------------------------------------------------ numbers
+
+
+def format_number(
+    value: object, lang: str | None = None, digits: int = 1, *, grouping: bool = True
+) -> str:
+    """A number as people read it in ``lang``: no trailing zeros, at most ``digits`` decimals.
+
+    Vietnamese writes a decimal comma and groups thousands with a dot
+    ("1.200,5"); English the other way round ("1,200.5").
+    :func:`ntm_analysis.parsing.parse_number` reads either back.
+
+    >>> format_number(79.25), format_number(79.2, "en"), format_number(1200, "vi")
+    ('79,2', '79.2', '1.200')
+    >>> format_number(1234567.5, "en"), format_number(6.0), format_number(None)
+    ('1,234,567.5', '6', '–')
+    """
+    lang = _check_lang(lang or current_lang())
+    if value is None or isinstance(value, str):
+        return "–" if value is None else value
+    try:
+        number = round(float(value), digits)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(number):
+        return "–"
+    if math.isinf(number):
+        return "∞" if number > 0 else "−∞"
+    sep = "," if grouping else ""
+    text = f"{number:{sep}.{digits}f}"
+    if digits:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.translate(_VI_MARKS) if lang == "vi" else text
+
+
+_VI_MARKS = str.maketrans({",": ".", ".": ","})
+
+
+class _TextFormatter(string.Formatter):
+    """``str.format`` that writes numbers the way ``lang`` does.
+
+    A float field is written by :func:`format_number` (two decimals at most);
+    an int field as it is (a year stays 2024); the spec ``n`` groups thousands
+    ("{rows:n}" -> "2.631"); any other numeric spec is applied, then the marks
+    are swapped for Vietnamese.
+    """
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            return super().format_field(value, format_spec)
+        if format_spec == "n":
+            return format_number(value, self.lang, 2)
+        if not format_spec:
+            if isinstance(value, numbers.Integral):
+                return str(int(value))
+            return format_number(value, self.lang, 2)
+        text = format(value, format_spec)
+        return text.translate(_VI_MARKS) if self.lang == "vi" else text
+
+
+_FORMATTERS = {code: _TextFormatter(code) for code in config.LANGS}
+
+
+def fill(template: str, lang: str | None = None, **fields: object) -> str:
+    """``template.format(**fields)`` with numbers written the way ``lang`` does.
+
+    >>> fill("{share} %, {n:n} dòng", "vi", share=79.2, n=2631)
+    '79,2 %, 2.631 dòng'
+    >>> fill("{share}%, {n:n} rows", "en", share=79.2, n=2631)
+    '79.2%, 2,631 rows'
+    """
+    return _FORMATTERS[_check_lang(lang or current_lang())].format(template, **fields)
+
+
+# ----------------------------------------------------------------------- messages
+
+
+def message(key: str, lang: str | None = None, /, **fields: object) -> str:
+    """A sentence of the CLI, an error, a reject or a finding in ``lang``.
+
+    ``lang`` defaults to :func:`current_lang`; numbers in ``fields`` are
+    written the way the language does (see :func:`fill`). An English
+    ``<key>_one`` entry is used when the field ``n`` is 1.
+
+    >>> message("cli_files", read=12, unreadable=1, skipped=0)
+    'Đã đọc 12 tệp, 1 tệp không đọc được, 0 tệp bỏ qua.'
+    >>> message("cli_files", "en", read=12, unreadable=1, skipped=0)
+    'Files: 12 read, 1 unreadable, 0 skipped.'
+    """
+    lang = _check_lang(lang or current_lang())
+    if lang == "en" and fields.get("n") == 1 and f"{key}_one" in MESSAGES:
+        key = f"{key}_one"
+    vi, en = MESSAGES[key]
+    return fill(en if lang == "en" else vi, lang, **fields)

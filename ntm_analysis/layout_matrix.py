@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import labels as lb
 from . import schema as s
 from .errors import FindingCheck, RejectReason
 from .parsing import (
@@ -46,13 +47,16 @@ def parse_matrix(b: SheetBuilder, rows, body, header: TableHeader, year, matcher
     if year is None:
         problem = (
             RejectReason.MISSING_YEAR,
-            "No year in the matrix titles, sheet name or file name; add 'NĂM 2023' to the title.",
+            lb.message("rej_no_matrix_year"),
         )
     else:
         try:
             cset = catalog.set_for_year(year)
         except Exception as exc:  # noqa: BLE001
-            problem = (RejectReason.NO_CRITERIA_SET, f"No criteria set covers {year} ({exc}).")
+            problem = (
+                RejectReason.NO_CRITERIA_SET,
+                lb.message("rej_no_set_detail", year=year, detail=exc),
+            )
     crit_cols = {
         j: n for j, n in header.criteria.items() if cset is None or cset.criterion(n) is not None
     }
@@ -75,7 +79,7 @@ def parse_matrix(b: SheetBuilder, rows, body, header: TableHeader, year, matcher
                 b.reject(
                     i,
                     RejectReason.MISSING_COMMUNE,
-                    "A matrix row has marks but no commune name; write the commune name.",
+                    lb.message("rej_matrix_row_without_commune"),
                     column=name_col,
                 )
             continue
@@ -113,12 +117,21 @@ def parse_matrix(b: SheetBuilder, rows, body, header: TableHeader, year, matcher
                     i,
                     RejectReason.EXCEL_ERROR if err else RejectReason.BAD_MARK,
                     (
-                        f"Cell {b.col(j)}{b.row_number(i)} shows the Excel error {err} for "
-                        f"criterion {n} of {match.name}."
+                        lb.message(
+                            "rej_excel_error_mark",
+                            cell=f"{b.col(j)}{b.row_number(i)}",
+                            error=err,
+                            criterion=n,
+                            commune=match.name,
+                        )
                         if err
-                        else f"'{as_text(cell)}' in cell {b.col(j)}{b.row_number(i)} (criterion "
-                        f"{n} of {match.name}) is not a known mark; use x / Đạt, CBĐ or leave "
-                        "it empty for not met."
+                        else lb.message(
+                            "rej_bad_mark",
+                            mark=as_text(cell),
+                            cell=f"{b.col(j)}{b.row_number(i)}",
+                            criterion=n,
+                            commune=match.name,
+                        )
                     ),
                     column=j,
                     raw=cell,
@@ -150,7 +163,8 @@ def parse_matrix(b: SheetBuilder, rows, body, header: TableHeader, year, matcher
                 "total",
                 "criteria_met",
                 FindingCheck.MATRIX_TOTAL_MISMATCH,
-                f"The matrix states {as_text(stated)} criteria met for {match.name} but its "
-                f"marks show {met}.",
+                lb.message(
+                    "find_matrix_total", stated=as_text(stated), commune=match.name, met=met
+                ),
                 i,
             )

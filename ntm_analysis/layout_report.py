@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import labels as lb
 from . import schema as s
 from .errors import FindingCheck, RejectReason
 from .parsing import (
@@ -106,14 +107,12 @@ def parse_report(b: SheetBuilder, rows, body, header: TableHeader, year, match, 
     if year is None:
         problem = (
             RejectReason.MISSING_YEAR,
-            "No report year in the titles, sheet name or file name; add 'NĂM 2023' to the title "
-            "or the year to the sheet name.",
+            lb.message("rej_no_report_year"),
         )
     elif match is None:
         problem = (
             RejectReason.MISSING_COMMUNE,
-            "No commune name in the titles, sheet name or file name; add e.g. 'UBND XÃ QUẢNG TÂN' "
-            "to the title.",
+            lb.message("rej_no_report_commune"),
         )
     elif not match.ok:
         problem = (MATCH_REASON.get(match.status, RejectReason.UNKNOWN_COMMUNE), match.message)
@@ -123,7 +122,7 @@ def parse_report(b: SheetBuilder, rows, body, header: TableHeader, year, match, 
         except Exception as exc:  # noqa: BLE001 - CatalogError
             problem = (
                 RejectReason.NO_CRITERIA_SET,
-                f"No commune criteria set covers the year {year} ({exc}).",
+                lb.message("rej_no_set_detail", year=year, detail=exc),
             )
     commune = match.name if match is not None and match.ok else None
     commune_code = match.code if match is not None and match.ok else None
@@ -174,9 +173,7 @@ def parse_report(b: SheetBuilder, rows, body, header: TableHeader, year, match, 
                 b.reject(
                     i,
                     RejectReason.UNRECOGNISED_ROW,
-                    f"The row has a result but no criterion or indicator code "
-                    f"('{as_text(label) or ''}'); write the code (e.g. 17.1) in the TT column "
-                    "to use it.",
+                    lb.message("rej_row_without_code", label=as_text(label) or ""),
                     column=value_col if value_col is not None else appraisal_col,
                     raw=cell_at(row, value_col) if value_col is not None else label,
                 )
@@ -220,15 +217,14 @@ def _report_row(
     b, i, row, code, cset, year, commune, commune_code,
     target, value_col, appraisal_col, unit_col, crit_rows, ind_seen, *, text_cols=(),
 ) -> None:  # fmt: skip
-    set_label = f"{cset.name('en')} ({cset.id})"
+    set_label = f"{cset.name(lb.current_lang())} ({cset.id})"
     if "." not in code:
         crit = cset.criterion(code)
         if crit is None:
             b.reject(
                 i,
                 RejectReason.UNKNOWN_INDICATOR,
-                f"Criterion {code} is not in the criteria set for {year}, {set_label}; "
-                "check the number in the TT column.",
+                lb.message("rej_unknown_criterion_tt", code=code, year=year, set_label=set_label),
                 raw=code,
             )
             return
@@ -239,8 +235,12 @@ def _report_row(
                 b.reject(
                     i,
                     RejectReason.EXCEL_ERROR,
-                    f"Cell {b.col(j)}{b.row_number(i)} shows the Excel error {cell_error(cell)} "
-                    f"for criterion {code}; fix the formula and re-send the file.",
+                    lb.message(
+                        "rej_excel_error_criterion",
+                        cell=f"{b.col(j)}{b.row_number(i)}",
+                        error=cell_error(cell),
+                        code=code,
+                    ),
                     column=j,
                     raw=cell,
                 )
@@ -275,13 +275,15 @@ def _report_row(
         b.reject(
             i,
             RejectReason.UNKNOWN_INDICATOR,
-            f"Indicator {code} is not in the criteria set for {year}, {set_label}"
-            + (
-                f" (criterion {code.split('.')[0]} does not exist in it)"
+            lb.message(
+                "rej_unknown_indicator_no_criterion"
                 if cset.criterion_level
-                else ""
-            )
-            + "; check the code or the report year.",
+                else "rej_unknown_indicator",
+                code=code,
+                year=year,
+                set_label=set_label,
+                criterion=code.split(".")[0],
+            ),
             raw=code,
         )
         return
@@ -333,8 +335,12 @@ def indicator_record(
         b.reject(
             i,
             RejectReason.EXCEL_ERROR,
-            f"Cell {b.col(appraisal_col)}{b.row_number(i)} shows the Excel error "
-            f"{cell_error(appraisal_cell)} for indicator {ind.code}; fix it and re-send the file.",
+            lb.message(
+                "rej_excel_error_appraisal",
+                cell=f"{b.col(appraisal_col)}{b.row_number(i)}",
+                error=cell_error(appraisal_cell),
+                code=ind.code,
+            ),
             column=appraisal_col,
             raw=appraisal_cell,
         )
@@ -345,9 +351,12 @@ def indicator_record(
             b.reject(
                 i,
                 RejectReason.EXCEL_ERROR,
-                f"Cell {b.col(value_col)}{b.row_number(i)} shows the Excel error "
-                f"{cell_error(value_cell)} instead of the value of indicator {ind.code}; "
-                "fix the formula and re-send the file.",
+                lb.message(
+                    "rej_excel_error_value",
+                    cell=f"{b.col(value_col)}{b.row_number(i)}",
+                    error=cell_error(value_cell),
+                    code=ind.code,
+                ),
                 column=value_col,
                 raw=value_cell,
             )
@@ -360,9 +369,9 @@ def indicator_record(
             b.reject(
                 i,
                 RejectReason.UNPARSEABLE_VALUE,
-                f"The value '{as_text(value_cell)}' of indicator {ind.code} ({ind.kind}) is "
-                "neither a number nor an appraisal; write a number (e.g. 95,5%) or Đạt / "
-                "Chưa đạt.",
+                lb.message(
+                    "rej_unparseable_value", value=as_text(value_cell), code=ind.code, kind=ind.kind
+                ),
                 column=value_col,
                 raw=value_cell,
             )
@@ -378,10 +387,13 @@ def indicator_record(
             LEVEL_INDICATOR,
             ind.code,
             FindingCheck.FRACTION_AS_PERCENT,
-            f"Cell {b.col(value_col)}{b.row_number(i)} holds the bare number "
-            f"{as_text(value_cell)} for indicator {ind.code} (a percentage); it was read as "
-            f"{as_text(value)}%, the way Excel stores a % cell. If {as_text(value_cell)}% was "
-            "meant, write it with its % sign.",
+            lb.message(
+                "find_fraction_as_percent",
+                cell=f"{b.col(value_col)}{b.row_number(i)}",
+                bare=float(value_cell),
+                code=ind.code,
+                percent=value,
+            ),
             i,
         )
     b.record(
@@ -425,8 +437,13 @@ def _check_stated_total(b: SheetBuilder, rows, year, commune: str, set_size: int
         "total",
         "criteria_met",
         FindingCheck.REPORT_TOTAL_MISMATCH,
-        f"The report states '{stated.text}' for {commune} but its own criterion rows mark "
-        f"{len(met)} as met (not met: {', '.join(not_met) or 'none'}).",
+        lb.message(
+            "find_report_total",
+            stated=stated.text,
+            commune=commune,
+            met=len(met),
+            not_met=", ".join(not_met) or lb.message("none"),
+        ),
         stated.row,
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import labels as lb
 from .errors import RejectReason
 from .layout_report import indicator_record, reported_indicator
 from .parsing import (
@@ -51,14 +52,17 @@ def parse_tidy(b: SheetBuilder, rows, body, header: TableHeader, matcher, catalo
             b.reject(
                 i,
                 RejectReason.MISSING_YEAR,
-                f"'{as_text(year_cell) or ''}' is not a year; write the report year (e.g. 2023).",
+                lb.message("rej_not_a_year", value=as_text(year_cell) or ""),
                 column=year_col,
                 raw=year_cell,
             )
             continue
         if is_empty(name_cell):
             b.reject(
-                i, RejectReason.MISSING_COMMUNE, "The commune column is empty.", column=commune_col
+                i,
+                RejectReason.MISSING_COMMUNE,
+                lb.message("rej_empty_commune"),
+                column=commune_col,
             )
             continue
         match = matcher.match(str(name_cell), year)
@@ -81,7 +85,7 @@ def parse_tidy(b: SheetBuilder, rows, body, header: TableHeader, matcher, catalo
             b.reject(
                 i,
                 RejectReason.NO_CRITERIA_SET,
-                f"No commune criteria set covers the year {year}.",
+                lb.message("rej_no_set", year=year),
                 column=year_col,
                 raw=year_cell,
             )
@@ -91,8 +95,7 @@ def parse_tidy(b: SheetBuilder, rows, body, header: TableHeader, matcher, catalo
             b.reject(
                 i,
                 RejectReason.UNKNOWN_INDICATOR,
-                f"'{as_text(code_cell) or ''}' is not an indicator or criterion code "
-                "(e.g. 17.1 or 17).",
+                lb.message("rej_not_a_code", value=as_text(code_cell) or ""),
                 column=ind_col,
                 raw=code_cell,
             )
@@ -104,7 +107,7 @@ def parse_tidy(b: SheetBuilder, rows, body, header: TableHeader, matcher, catalo
                 b.reject(
                     i,
                     RejectReason.UNKNOWN_INDICATOR,
-                    f"Criterion {code} is not in the criteria set for {year} ({cset.id}).",
+                    lb.message("rej_unknown_criterion", code=code, year=year, set_id=cset.id),
                     column=ind_col,
                     raw=code_cell,
                 )
@@ -114,8 +117,11 @@ def parse_tidy(b: SheetBuilder, rows, body, header: TableHeader, matcher, catalo
                     b.reject(
                         i,
                         RejectReason.EXCEL_ERROR,
-                        f"Cell {b.col(j)}{b.row_number(i)} shows the Excel error "
-                        f"{cell_error(cell)}; fix it and re-send the file.",
+                        lb.message(
+                            "rej_excel_error",
+                            cell=f"{b.col(j)}{b.row_number(i)}",
+                            error=cell_error(cell),
+                        ),
                         column=j,
                         raw=cell,
                     )
@@ -143,7 +149,7 @@ def parse_tidy(b: SheetBuilder, rows, body, header: TableHeader, matcher, catalo
             b.reject(
                 i,
                 RejectReason.UNKNOWN_INDICATOR,
-                f"Indicator {code} is not in the criteria set for {year} ({cset.id}).",
+                lb.message("rej_unknown_indicator_in_set", code=code, year=year, set_id=cset.id),
                 column=ind_col,
                 raw=code_cell,
             )

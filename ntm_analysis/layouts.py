@@ -22,6 +22,7 @@ the rejects table per rejected row, and one per unusable cell of a matrix row).
 from __future__ import annotations
 
 from . import config
+from . import labels as lb
 from . import schema as s
 from .errors import FindingCheck, RejectReason
 from .layout_matrix import parse_matrix
@@ -61,9 +62,7 @@ def parse_sheet(sheet: RawSheet, *, registry, catalog) -> SheetResult:
             b.reject(
                 i,
                 RejectReason.NO_HEADER,
-                f"No table header (e.g. 'TT | Tên tiêu chí | Kết quả | Tự đánh giá', or "
-                f"year/commune/indicator/value) in the first {config.HEADER_SEARCH_ROWS} rows "
-                "of this sheet; its rows were not used.",
+                lb.message("rej_no_header", rows=config.HEADER_SEARCH_ROWS),
                 raw=first_text(rows[i]),
             )
         _legacy_finding(b, legacy, converted, None, None)
@@ -99,8 +98,7 @@ def _legacy_finding(b: SheetBuilder, legacy, converted, year, commune) -> None:
             "sheet",
             b.source(),
             FindingCheck.LEGACY_ENCODING,
-            f"{converted} text cell(s) were typed in the legacy {label} font encoding and were "
-            "converted to Unicode; check the converted text.",
+            lb.message("find_legacy_encoding", n=converted, encoding=label),
         )
 
 
@@ -108,9 +106,9 @@ def _context_year(b: SheetBuilder, titles: list[str], sheet: RawSheet) -> int | 
     found = [
         (where, y)
         for where, y in (
-            ("title", title_year(titles)),
-            ("sheet name", find_year(sheet.sheet) if sheet.sheet else None),
-            ("file name", find_year(strip_stem(sheet.file))),
+            (lb.message("where_title"), title_year(titles)),
+            (lb.message("where_sheet_name"), find_year(sheet.sheet) if sheet.sheet else None),
+            (lb.message("where_file_name"), find_year(strip_stem(sheet.file))),
         )
         if y is not None
     ]
@@ -125,8 +123,9 @@ def _context_year(b: SheetBuilder, titles: list[str], sheet: RawSheet) -> int | 
                 "sheet",
                 b.source(),
                 FindingCheck.SOURCE_CONFLICT,
-                f"The {chosen_where} gives the year {chosen} but the {where} gives {y}; "
-                f"{chosen} was used.",
+                lb.message(
+                    "find_year_conflict", chosen_where=chosen_where, chosen=chosen, where=where, y=y
+                ),
             )
     return chosen
 
@@ -137,14 +136,14 @@ def _report_context(b: SheetBuilder, titles: list[str], matcher: TitleMatcher, s
     candidates = []
     title_match, _ = title_commune(titles, matcher, year)
     if title_match is not None:
-        candidates.append(("title", title_match))
+        candidates.append((lb.message("where_title"), title_match))
     if sheet.sheet:
         m = matcher.find_in_text(sheet.sheet, year)
         if m is not None:
-            candidates.append(("sheet name", m))
+            candidates.append((lb.message("where_sheet_name"), m))
     m = matcher.find_in_text(strip_stem(sheet.file).replace("_", " "), year)
     if m is not None:
-        candidates.append(("file name", m))
+        candidates.append((lb.message("where_file_name"), m))
     if not candidates:
         return year, None
     chosen_where, chosen = candidates[0]
@@ -156,7 +155,12 @@ def _report_context(b: SheetBuilder, titles: list[str], matcher: TitleMatcher, s
                 "commune",
                 chosen.name,
                 FindingCheck.SOURCE_CONFLICT,
-                f"The {chosen_where} names {chosen.name} but the {where} names {m.name}; "
-                f"{chosen.name} was used.",
+                lb.message(
+                    "find_commune_conflict",
+                    chosen_where=chosen_where,
+                    chosen=chosen.name,
+                    where=where,
+                    other=m.name,
+                ),
             )
     return year, chosen

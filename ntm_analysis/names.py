@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from . import labels as lb
 from .errors import UsageError
 
 #: Longest slug; longer names are cut (file names stay short on every system).
@@ -94,9 +95,11 @@ def match_names(wanted: Sequence[str] | None, available: Sequence[str], what: st
         ws = slugify(w)
         hits = [a for a in available if ws in _forms(a)]
         if not hits:
-            raise UsageError(f"Unknown {what} '{w}'. Known: {', '.join(available)}.")
+            raise UsageError(_unknown(what, w, available))
         if len(hits) > 1:
-            raise UsageError(f"'{w}' names several {what}s: {', '.join(hits)}; be more specific.")
+            raise UsageError(
+                lb.message("err_several_names", what=_what(what), name=w, hits=", ".join(hits))
+            )
         if hits[0] not in picked:
             picked.append(hits[0])
     return picked
@@ -117,7 +120,16 @@ def resolve_name(name: str, choices: Sequence[str], what: str) -> str:
             slug.startswith("thi-tran-") and wanted == slug[len("thi-tran-") :]
         ):
             return c
-    raise UsageError(f"Unknown {what} '{name}'. Known: {', '.join(choices)}.")
+    raise UsageError(_unknown(what, name, choices))
+
+
+def _what(what: str) -> str:
+    """ "commune" -> "xã" in the language of the run (other words unchanged)."""
+    return lb.message(f"what_{what}") if f"what_{what}" in lb.MESSAGES else what
+
+
+def _unknown(what: str, name: str, known: Sequence[str]) -> str:
+    return lb.message("err_unknown_name", what=_what(what), name=name, known=", ".join(known))
 
 
 def names_district(wanted: str, known: str) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import config
+from . import labels as lb
 from . import schema as s
 from .catalog import Catalog, load_catalog
 from .columnar import as_categorical
@@ -93,31 +94,44 @@ class CleanSummary:
         """A short plain-text summary for the terminal."""
         t = self.report["totals"]
         out = [
-            f"Files: {t['files_read']} read, {t['files_unreadable']} unreadable, "
-            f"{t['files_skipped']} skipped.",
-            f"Rows: {t['rows_read']} read = {t['records']} records + "
-            f"{t['non_data_rows']} non-data + {t['rejected_rows']} rejected + "
-            f"{t['duplicates_dropped']} duplicates.",
-            f"Findings: {len(self.findings)}; reject lines: {len(self.rejects)} "
-            f"({t['rejected_rows']} whole rows rejected, the others single cells or "
-            "conflicting duplicates; all in rejects.csv).",
+            lb.message(
+                "cli_files",
+                read=t["files_read"],
+                unreadable=t["files_unreadable"],
+                skipped=t["files_skipped"],
+            ),
+            lb.message(
+                "cli_rows",
+                read=t["rows_read"],
+                records=t["records"],
+                non_data=t["non_data_rows"],
+                rejected=t["rejected_rows"],
+                duplicates=t["duplicates_dropped"],
+            ),
+            lb.message(
+                "cli_findings_rejects",
+                findings=len(self.findings),
+                rejects=len(self.rejects),
+                rejected=t["rejected_rows"],
+            ),
         ]
         set_aside = 0
         for f in self.report["files"]:
             if f.get("status") == "unreadable":
-                out.append(f"  ! {f['file']}: {f.get('message') or f.get('reason')}")
+                text = f.get("message") or f.get("reason")
+                out.append(lb.message("cli_unreadable_file", file=f["file"], text=text))
             elif f.get("reason") == SKIP_SAMPLE_BESIDE_REAL_DATA:
                 set_aside += 1
                 set_aside_message = f.get("message")
         if set_aside:
-            out.append(f"  {set_aside} sample file(s): {set_aside_message}")
+            out.append(lb.message("cli_sample_set_aside", n=set_aside, text=set_aside_message))
         if self.evaluation is not None and len(self.evaluation.communes):
             latest = self.evaluation.communes["year"].max()
             latest_rows = self.evaluation.communes.loc[self.evaluation.communes["year"] == latest]
             ntm = int((latest_rows["status"] == s.STATUS_NTM).sum())
-            out.append(f"{latest}: {ntm}/{len(latest_rows)} communes meet the NTM standard.")
+            out.append(lb.message("cli_ntm_standard", year=latest, ntm=ntm, total=len(latest_rows)))
         if self.written:
-            out.append(f"Written to {self.out_dir}")
+            out.append(lb.message("cli_written", path=self.out_dir))
         return out
 
 
@@ -140,7 +154,7 @@ def run_clean(
     if raw_dir.is_file():  # one file: read it alone, named relative to its folder
         only, raw_dir = raw_dir, raw_dir.parent
     elif not raw_dir.is_dir():
-        raise UsageError(f"Raw data folder or file not found: {raw_dir}")
+        raise UsageError(lb.message("err_raw_not_found", path=raw_dir))
     catalog, registry = _reference_data(province_file, registry_file)
     ingested: IngestResult = ingest_folder(
         raw_dir, registry=registry, catalog=catalog, progress=progress, only=only
@@ -154,9 +168,9 @@ def run_clean(
             if f.get("status") == "unreadable"
         )
         detail = f" ({reasons})" if reasons else ""
-        raise NoDataError(f"No readable commune data in {raw_dir}{detail}.")
+        raise NoDataError(lb.message("err_no_readable_data", path=raw_dir, detail=detail))
     if ingested.records.empty:
-        raise NoDataError(f"The files in {raw_dir} were read but held no commune data.")
+        raise NoDataError(lb.message("err_read_but_empty", path=raw_dir))
     evaluation = evaluate(ingested.records, catalog=catalog, registry=registry)
     findings = pd.concat(
         [f for f in (ingested.findings, evaluation.findings) if len(f)] or [evaluation.findings],
@@ -189,7 +203,7 @@ def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def _refuse_raw_folder(raw_dir: Path, out_dir: Path) -> None:
     raw = Path(raw_dir).resolve()
     if out_dir.resolve() == raw or out_dir.resolve().is_relative_to(raw):
-        raise UsageError(f"Refusing to write into the raw folder {raw}; choose another --out.")
+        raise UsageError(lb.message("err_write_into_raw", path=raw))
 
 
 def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
@@ -243,9 +257,9 @@ def clean_folder(
     out = Path(out_dir if out_dir is not None else config.PROCESSED_DATA_DIR)
     raw = Path(raw_dir) if raw_dir is not None else config.RAW_DATA_DIR
     if not raw.is_dir():
-        raise UsageError(f"Raw data folder not found: {raw}")
+        raise UsageError(lb.message("err_raw_folder_not_found", path=raw))
     _refuse_raw_folder(raw, out)
-    check_writable_folder(out, "processed data folder")
+    check_writable_folder(out, lb.message("what_processed_folder"))
     summary = run_clean(
         raw_dir, province_file=province_file, registry_file=registry_file, progress=progress
     )
@@ -262,15 +276,13 @@ def load_processed(processed_dir: str | Path | None = None) -> ProcessedData:
     d = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DATA_DIR
     missing = [n for n in PARQUET_TABLES.values() if not (d / n).is_file()]
     if missing:
-        raise NoDataError(
-            f"No processed data in {d} (missing {', '.join(missing)}); run 'ntm clean' first."
-        )
+        raise NoDataError(lb.message("err_no_processed", path=d, missing=", ".join(missing)))
     tables = {
         attr: validate_table(attr, pd.read_parquet(d / name))
         for attr, name in PARQUET_TABLES.items()
     }
     if tables["communes"].empty:
-        raise NoDataError(f"The processed data in {d} is empty; run 'ntm clean' on your raw files.")
+        raise NoDataError(lb.message("err_processed_empty", path=d))
 
     def read_csv(name: str, attr: str) -> pd.DataFrame:
         path = d / name
@@ -308,14 +320,14 @@ def read_records(path: str | Path | None = None) -> pd.DataFrame:
 
     path = Path(path) if path is not None else config.PROCESSED_DATA_DIR / config.RECORDS_FILE
     if not path.is_file():
-        raise NoDataError(f"No records file at {path}; run 'ntm clean' first.")
+        raise NoDataError(lb.message("err_no_records", path=path))
     try:
         schema = pq.read_schema(path)
     except (OSError, pa.ArrowException) as exc:
-        raise UsageError(f"{path} is not a readable parquet file ({exc}).") from exc
+        raise UsageError(lb.message("err_not_parquet", path=path, detail=exc)) from exc
     missing = [c for c in s.RECORD_COLUMNS if c not in schema.names]
     if missing:
-        raise UsageError(f"{path} is not a records table: no column(s) {', '.join(missing)}.")
+        raise UsageError(lb.message("err_not_records_table", path=path, columns=", ".join(missing)))
     text = [
         c
         for c in CATEGORICAL_RECORD_COLUMNS

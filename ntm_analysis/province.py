@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import labels as lb
 from . import schema as s
 from .catalog import Catalog, CriteriaSet
 from .errors import UsageError
@@ -71,7 +72,7 @@ def draft_province_set(
     years = sorted({int(y) for y in frame["year"].tolist()})
     covered = [y for y in years if _covers(catalog, y)]
     if not covered:
-        raise UsageError("No stated target ('Chỉ tiêu') of a year any criteria set covers.")
+        raise UsageError(lb.message("err_no_stated_targets"))
     cset = catalog.set_for_year(covered[-1])
     frame = frame.loc[frame["year"].astype(int).map(cset.covers).to_numpy(dtype=bool)]
     readings = {t: read_target(t) for t in frame["target_text"].unique().tolist()}

@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 import python_calamine as pc
 
 from . import config
+from . import labels as lb
 from .errors import UnreadableFileError
 from .parsing import decode_text_bytes
 from .provenance import SAMPLE_FOLDER, is_sample_file
@@ -115,12 +116,12 @@ def _relative(path: Path, raw_dir: Path) -> str:
 def _skip_reason(path: Path, rel_parts: tuple[str, ...]) -> tuple[str, str] | None:
     name = path.name
     if name.startswith("~$") or name.startswith(".~lock."):
-        return SKIP_LOCK_FILE, "Office lock file of an open workbook; skipped."
+        return SKIP_LOCK_FILE, lb.message("skip_lock_file")
     if any(part.startswith(".") for part in rel_parts) or name.lower() in OS_FILES:
-        return SKIP_HIDDEN_FILE, "Hidden or operating-system file; skipped."
+        return SKIP_HIDDEN_FILE, lb.message("skip_hidden_file")
     if path.suffix.lower() not in INPUT_EXTENSIONS:
         kinds = ", ".join(SUPPORTED_EXTENSIONS + DOCUMENT_EXTENSIONS)
-        return SKIP_UNSUPPORTED, f"Not a spreadsheet, CSV or Word file (read: {kinds}); skipped."
+        return SKIP_UNSUPPORTED, lb.message("skip_unsupported", kinds=kinds)
     return None
 
 
@@ -135,10 +136,7 @@ def _set_sample_aside(inputs: list[Path], raw_dir: Path) -> tuple[list[Path], li
     in_sample = [is_sample_file(p.relative_to(raw_dir)) for p in inputs]
     if all(in_sample) or not any(in_sample):
         return inputs, []
-    message = (
-        "Synthetic sample set aside because the folder also holds real data; "
-        f"clean it alone with --raw {(raw_dir / SAMPLE_FOLDER).as_posix()}."
-    )
+    message = lb.message("skip_sample_aside", path=(raw_dir / SAMPLE_FOLDER).as_posix())
     kept = [p for p, sample in zip(inputs, in_sample, strict=True) if not sample]
     aside = [
         SkippedFile(p.relative_to(raw_dir).as_posix(), SKIP_SAMPLE_BESIDE_REAL_DATA, message)
@@ -168,10 +166,10 @@ def discover_inputs(
         for d in sorted(dirs):
             if d.startswith("."):
                 rel = (rel_base / d).as_posix() + "/"
-                skipped.append(SkippedFile(rel, SKIP_HIDDEN_FILE, "Hidden folder; skipped."))
+                skipped.append(SkippedFile(rel, SKIP_HIDDEN_FILE, lb.message("skip_hidden_folder")))
             elif skip_plans and d.lower() == config.PLANS_FOLDER:
                 rel = (rel_base / d).as_posix() + "/"
-                message = "Task plan workbooks: imported as plans, not read as commune reports."
+                message = lb.message("skip_plan_workbooks")
                 skipped.append(SkippedFile(rel, SKIP_PLAN_WORKBOOKS, message))
         dirs[:] = sorted(
             d
@@ -211,25 +209,25 @@ def _check_magic(data: bytes, ext: str, rel: str) -> None:
             raise unreadable(
                 rel,
                 UNREADABLE_PASSWORD,
-                "the workbook is password-protected (encrypted); save an unprotected copy.",
+                lb.message("unreadable_encrypted"),
             )
         return
     if head.startswith(_ZIP_MAGIC) or head.startswith(_ZIP_EMPTY_MAGIC):
         return
     start = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")):
-        hint = "it is a web page (HTML) saved as a spreadsheet; open it in Excel and save as .xlsx"
+        hint = lb.message("hint_html")
     elif (
         start.startswith(b"<?xml")
         and b"urn:schemas-microsoft-com:office:spreadsheet" in (data[:4096])
     ):
-        hint = "it is an Excel 2003 XML spreadsheet; open it in Excel and save as .xlsx"
+        hint = lb.message("hint_xml2003")
     else:
-        hint = "perhaps text or another document saved with the wrong name"
+        hint = lb.message("hint_wrong_name")
     raise unreadable(
         rel,
         UNREADABLE_NOT_SPREADSHEET,
-        f"the file is not a spreadsheet although it is named {ext} ({hint}).",
+        lb.message("unreadable_not_spreadsheet", ext=ext, hint=hint),
     )
 
 
@@ -364,7 +362,7 @@ def _read_workbook(data: bytes, ext: str, rel: str) -> list[RawSheet]:
         raise unreadable(
             rel,
             UNREADABLE_PASSWORD,
-            "the workbook is password-protected; save an unprotected copy.",
+            lb.message("unreadable_password"),
         ) from exc
     except Exception as exc:  # noqa: BLE001 - calamine raises many kinds for broken files
         text = str(exc).lower()
@@ -372,12 +370,12 @@ def _read_workbook(data: bytes, ext: str, rel: str) -> list[RawSheet]:
             raise unreadable(
                 rel,
                 UNREADABLE_PASSWORD,
-                "the workbook is password-protected; save an unprotected copy.",
+                lb.message("unreadable_password"),
             ) from exc
         raise unreadable(
             rel,
             UNREADABLE_CORRUPT,
-            f"the workbook is damaged or truncated and cannot be opened ({_short(exc)}).",
+            lb.message("unreadable_damaged", detail=_short(exc)),
         ) from exc
     if data.startswith(_ZIP_MAGIC) and ext in (".xlsx", ".xlsm"):
         errors = _xlsx_error_cells(data)
@@ -406,9 +404,7 @@ def _read_workbook(data: bytes, ext: str, rel: str) -> list[RawSheet]:
     except Exception as exc:  # noqa: BLE001
         text = str(exc).lower()
         reason = UNREADABLE_PASSWORD if "password" in text else UNREADABLE_CORRUPT
-        raise unreadable(
-            rel, reason, f"a sheet of the workbook cannot be read ({_short(exc)})."
-        ) from exc
+        raise unreadable(rel, reason, lb.message("unreadable_sheet", detail=_short(exc))) from exc
     finally:
         book.close()
     return sheets
@@ -465,8 +461,7 @@ def _read_csv(data: bytes, ext: str, rel: str) -> list[RawSheet]:
         raise unreadable(
             rel,
             UNREADABLE_NOT_SPREADSHEET,
-            f"the file is named {ext} but holds binary data, not delimited text "
-            "(perhaps a workbook saved with the wrong name).",
+            lb.message("unreadable_binary_csv", ext=ext),
         )
     text, _encoding = decode_text_bytes(data)
     if text.startswith("\ufeff"):
@@ -475,7 +470,7 @@ def _read_csv(data: bytes, ext: str, rel: str) -> list[RawSheet]:
     try:
         parsed = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise unreadable(rel, UNREADABLE_CORRUPT, f"the CSV cannot be parsed ({exc}).") from exc
+        raise unreadable(rel, UNREADABLE_CORRUPT, lb.message("unreadable_csv", detail=exc)) from exc
     # drop trailing empty rows; keep leading ones out of the grid but count the offset
     first = 0
     while first < len(parsed) and not any(c.strip() for c in parsed[first]):
@@ -504,20 +499,23 @@ def load_input(path: Path, raw_dir: Path) -> tuple[str, str, bytes]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise unreadable(rel, UNREADABLE_CORRUPT, f"the file cannot be opened ({exc}).") from exc
+        raise unreadable(
+            rel, UNREADABLE_CORRUPT, lb.message("unreadable_cannot_open", detail=exc)
+        ) from exc
     if size == 0:
-        raise unreadable(rel, UNREADABLE_EMPTY, "the file is empty (0 bytes).")
+        raise unreadable(rel, UNREADABLE_EMPTY, lb.message("unreadable_empty"))
     if size > config.MAX_INPUT_BYTES:
         raise unreadable(
             rel,
             UNREADABLE_TOO_LARGE,
-            f"the file is {size:,} bytes, over the {config.MAX_INPUT_BYTES:,}-byte limit "
-            "(set NTM_MAX_INPUT_BYTES to raise it).",
+            lb.message("unreadable_too_large", size=size, limit=config.MAX_INPUT_BYTES),
         )
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise unreadable(rel, UNREADABLE_CORRUPT, f"the file cannot be read ({exc}).") from exc
+        raise unreadable(
+            rel, UNREADABLE_CORRUPT, lb.message("unreadable_cannot_read", detail=exc)
+        ) from exc
     return rel, ext, data
 
 
@@ -532,7 +530,7 @@ def read_sheets(path: Path, *, raw_dir: Path) -> list[RawSheet]:
     ext = path.suffix.lower()
     if ext not in SUPPORTED_EXTENSIONS:
         rel = _relative(path, Path(raw_dir))
-        raise unreadable(rel, UNREADABLE_UNSUPPORTED, f"unsupported file type '{ext}'.")
+        raise unreadable(rel, UNREADABLE_UNSUPPORTED, lb.message("unreadable_unsupported", ext=ext))
     rel, ext, data = load_input(path, Path(raw_dir))
     if ext in TEXT_EXTENSIONS:
         return _read_csv(data, ext, rel)

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import config
+from . import labels as lb
 from .errors import CatalogError
 from .lineage import LINEAGE_FILE_NAME, LineageLink, Unit, empty_lineage, read_lineage
 from .parsing import fold_text, normalize_text, split_unit_prefix
@@ -329,11 +330,11 @@ class Registry:
         prefix, bare = split_unit_prefix(written)
         folded = fold_text(bare)
         if not folded:
-            return UnitMatch(MATCH_UNKNOWN, message="Empty commune name.")
+            return UnitMatch(MATCH_UNKNOWN, message=lb.message("match_empty"))
         if prefix in HIGHER_LEVEL_PREFIXES:
             return UnitMatch(
                 MATCH_NOT_A_COMMUNE,
-                message=f"'{written}' names a {prefix}, not a commune-level unit.",
+                message=lb.message("match_not_a_commune", written=written, prefix=prefix),
             )
         hits = [
             i
@@ -343,11 +344,15 @@ class Registry:
         if not hits:
             close = difflib.get_close_matches(folded, sorted(set(self._bare)), n=2, cutoff=0.8)
             names = [self.frame["name"].iloc[self._bare.index(c)] for c in close]
-            hint = f" Did you mean {' or '.join(names)}?" if names else ""
+            hint = (
+                lb.message("match_did_you_mean", names=lb.message("or").join(names))
+                if names
+                else ""
+            )
             return UnitMatch(
                 MATCH_UNKNOWN,
                 candidates=tuple(names),
-                message=f"'{written}' is not in the commune registry.{hint}",
+                message=lb.message("match_unknown", written=written, hint=hint),
             )
         if year is not None:
             valid = [i for i in hits if self._valid(i, year)]
@@ -356,15 +361,19 @@ class Registry:
                 links = self._successors_of_index(i)
                 note = self.frame["note"].iloc[i]
                 if links:
-                    became = " and ".join(link.successor.label() for link in links)
-                    extra = f": from {links[0].effective:%d/%m/%Y} part of {became}"
+                    became = lb.message("and").join(link.successor.label() for link in links)
+                    extra = lb.message(
+                        "match_became", date=f"{links[0].effective:%d/%m/%Y}", became=became
+                    )
                 else:
                     extra = f" ({note})" if not pd.isna(note) else ""
                 return UnitMatch(
                     MATCH_NOT_VALID_IN_YEAR,
                     name=self.frame["name"].iloc[i],
                     candidates=tuple(self.frame["name"].iloc[hits]),
-                    message=f"{self.frame['name'].iloc[i]} was not a valid unit in {year}{extra}.",
+                    message=lb.message(
+                        "match_not_valid", name=self.frame["name"].iloc[i], year=year, extra=extra
+                    ),
                     successors=tuple(link.successor.label() for link in links),
                 )
             hits = valid
@@ -377,8 +386,9 @@ class Registry:
             return UnitMatch(
                 MATCH_AMBIGUOUS,
                 candidates=labels,
-                message=f"'{written}' could be {' or '.join(labels)}; write the unit type "
-                "(xã / thị trấn) with the name.",
+                message=lb.message(
+                    "match_ambiguous", written=written, labels=lb.message("or").join(labels)
+                ),
             )
         i = hits[-1]
         row = self.frame.iloc[i]

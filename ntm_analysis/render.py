@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from . import labels as lb
 from .errors import NoDataError, RenderError, UsageError
 from .folders import check_writable_folder
 from .names import match_names, unique_slugs
@@ -166,8 +167,15 @@ class PageResult:
             return ""
         e = self.error
         params = ", ".join(f"{k}={v!r}" for k, v in e.parameters.items())
-        where = f"cell {e.cell_index}" if e.cell_index is not None else "outside any cell"
-        lines = [f"{Path(e.notebook or '?').name} ({params}) failed at {where}: {e}"]
+        where = (
+            lb.message("render_cell", index=e.cell_index)
+            if e.cell_index is not None
+            else lb.message("render_no_cell")
+        )
+        notebook = Path(e.notebook or "?").name
+        lines = [
+            lb.message("render_page_error", notebook=notebook, params=params, where=where, text=e)
+        ]
         if e.cell_source:
             first = e.cell_source.strip().splitlines()
             lines.append("    > " + (first[0] if first else "") + (" …" if len(first) > 1 else ""))
@@ -198,16 +206,15 @@ class RenderSummary:
     def lines(self) -> list[str]:
         """A short plain-text summary for the terminal."""
         ok = len(self.pages) - len(self.failures)
-        out = [f"Rendered {ok}/{len(self.pages)} pages in {self.seconds:.1f} s."]
+        out = [lb.message("render_done", ok=ok, total=len(self.pages), seconds=self.seconds)]
         if self.failures:
-            out.append(f"{len(self.failures)} page(s) failed:")
+            out.append(lb.message("render_failed", n=len(self.failures)))
             out.extend("  " + p.describe_error().replace("\n", "\n  ") for p in self.failures)
         if self.set_aside:
             out.append(
-                f"{len(self.set_aside)} page(s) built from other data moved to "
-                f"{self.set_aside_dir}; the index lists only pages of the data in use."
+                lb.message("render_set_aside", n=len(self.set_aside), path=self.set_aside_dir)
             )
-        out.append(f"Index: {self.index_path}")
+        out.append(lb.message("render_index", path=self.index_path))
         return out
 
 
@@ -319,7 +326,9 @@ def _chosen_years(data: ProcessedData, years: Sequence[int] | None) -> list[int]
         return [max(data.years)]
     missing = sorted(set(int(y) for y in years) - set(data.years))
     if missing:
-        raise UsageError(f"No data for year(s) {missing} in {data.path}; available: {data.years}.")
+        raise UsageError(
+            lb.message("err_unknown_years", missing=missing, path=data.path, available=data.years)
+        )
     return sorted(set(int(y) for y in years))
 
 
@@ -356,7 +365,7 @@ def plan_jobs(
     kinds = _kinds_asked(kinds, communes, departments)
     unknown = [k for k in kinds if k not in NOTEBOOKS]
     if unknown:
-        raise UsageError(f"Unknown page kind(s) {unknown}; choose from {sorted(NOTEBOOKS)}.")
+        raise UsageError(lb.message("err_unknown_kinds", unknown=unknown, known=sorted(NOTEBOOKS)))
     wanted = {KIND_COMMUNE: communes, KIND_DEPARTMENT: departments}
     context = _page_context(data, lang)
     district = district_name(data)
@@ -829,12 +838,12 @@ def render_review(
     """
     started = time.perf_counter()
     if lang not in config.LANGS:
-        raise UsageError(f"Unknown language '{lang}'; use 'vi' or 'en'.")
+        raise UsageError(lb.message("err_unknown_lang", lang=lang))
     processed = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DATA_DIR
     out = Path(out_dir) if out_dir is not None else config.OUTPUTS_DIR
     if not processed.is_dir():
-        raise NoDataError(f"No processed data folder at {processed}; run 'ntm clean' first.")
-    check_writable_folder(out, "outputs folder")
+        raise NoDataError(lb.message("err_no_processed_folder", path=processed))
+    check_writable_folder(out, lb.message("what_outputs_folder"))
     data = load_processed(processed)
     plan = plan_jobs(
         data,
@@ -847,7 +856,7 @@ def render_review(
     )
     missing = sorted({j.notebook for j in plan if not Path(j.notebook).is_file()})
     if missing:
-        raise UsageError(f"Notebook(s) not found: {', '.join(missing)}.")
+        raise UsageError(lb.message("err_notebooks_missing", names=", ".join(missing)))
     plan = [_with_page_path(j) for j in plan]
     out.mkdir(parents=True, exist_ok=True)
     summary = RenderSummary(out_dir=out, index_path=out / INDEX_FILE)
@@ -855,7 +864,9 @@ def render_review(
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(plan), desc="Rendering", unit="page")
+        bar = tqdm(
+            total=len(plan), desc=lb.message("progress_rendering"), unit=lb.message("unit_page")
+        )
 
     def on_done(job: RenderJob, output: PageOutput) -> None:
         result = _store(job, output, out)

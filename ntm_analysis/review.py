@@ -245,7 +245,7 @@ def load_review(
     if district:
         known = district_name(review.data)
         if known and not names_district(district, known):
-            raise UsageError(f"The data covers {known}, not '{district}'.")
+            raise UsageError(lb.message("err_other_district", known=known, district=district))
     return review
 
 
@@ -262,7 +262,9 @@ def _load_review(processed_dir: str | Path | None, *, year: int | None, lang: st
     data = base.data if base is not None else load_processed(path)
     chosen = int(year) if year is not None else max(data.years)
     if chosen not in data.years:
-        raise UsageError(f"No data for {chosen} in {path}; available years: {data.years}.")
+        raise UsageError(
+            lb.message("err_unknown_years", missing=[chosen], path=path, available=data.years)
+        )
     review = Review(data=data, year=chosen, lang=lang)
     _REVIEWS[key] = review
     return review

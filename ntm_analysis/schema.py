@@ -229,7 +229,7 @@ PLAN_REJECT_COLUMNS = (
     "column",  # the header text of the column
     "raw_value",
     "reason",  # a RejectReason code
-    "message",  # in Vietnamese
+    "message",  # in the language of the run (ntm --lang)
 )
 
 #: plan_changes.csv: every field a later import changed, appended run after run.

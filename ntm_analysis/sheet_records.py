@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from . import labels as lb
 from . import schema as s
 from .errors import FindingCheck, RejectReason
 from .parsing import (
@@ -160,10 +161,13 @@ class SheetBuilder:
                 "file",
                 self.sheet.file,
                 FindingCheck.INDICATORS_NOT_IN_CATALOG,
-                f"The indicator list of {decision} ({set_id}) is not in the catalog yet: "
-                f"{len(codes)} indicator row(s) ({', '.join(codes[:6])}"
-                f"{', …' if len(codes) > 6 else ''}) were kept as written under their criterion "
-                "and judged by the province set, the stated target or the commune's appraisal.",
+                lb.message(
+                    "find_indicators_not_in_catalog",
+                    decision=decision,
+                    set_id=set_id,
+                    n=len(codes),
+                    codes=", ".join(codes[:6]) + (", …" if len(codes) > 6 else ""),
+                ),
             )
 
     def result(self, non_empty: list[int], legacy: str | None, notes: list[str]) -> SheetResult:
@@ -177,7 +181,7 @@ class SheetBuilder:
                 self.reject(
                     i,
                     RejectReason.UNRECOGNISED_ROW,
-                    "The row fits no pattern of the table and was not used.",
+                    lb.message("rej_unrecognised_row"),
                     raw=first_text(self.sheet.rows[i]),
                 )
             if kind == "record":

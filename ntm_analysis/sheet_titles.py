@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from . import labels as lb
 from .errors import RejectReason
 from .parsing import (
     find_year,
@@ -75,10 +76,10 @@ class TitleMatcher:
                 _MATCH_CACHE.clear()
             hit = (registry, {})
             _MATCH_CACHE[id(registry)] = hit
-        self.cache: dict[tuple[str, int | None], object] = hit[1]
+        self.cache: dict[tuple[str, int | None, str], object] = hit[1]
 
     def match(self, text: str, year: int | None):
-        key = (text, year)
+        key = (text, year, lb.current_lang())  # a match carries a message in the run's language
         found = self.cache.get(key)
         if found is None:
             found = self.registry.match(text, year=year)

@@ -135,7 +135,14 @@ def _resolve_department(name: str, known: list[str]) -> str:
     hits = [k for k in known if folded and folded in fold_text(k)]
     if len(hits) == 1:
         return hits[0]
-    raise UsageError(f"Unknown department '{name}'. Known: {', '.join(known)}.")
+    raise UsageError(
+        lb.message(
+            "err_unknown_name",
+            what=lb.message("what_department"),
+            name=name,
+            known=", ".join(known),
+        )
+    )
 
 
 # --------------------------------------------------------------------------- export
@@ -153,7 +160,7 @@ class ExportSummary:
 
     def lines(self) -> list[str]:
         return [
-            f"{self.year}: {self.tasks} task(s), {self.prefilled} with a plan already imported.",
+            lb.message("tasks_exported", year=self.year, n=self.tasks, prefilled=self.prefilled),
             *(f"  {p}" for p in self.files),
         ]
 
@@ -175,7 +182,9 @@ def export_task_workbooks(
     data = load_processed(processed_dir)
     chosen = int(year) if year is not None else max(data.years)
     if chosen not in data.years:
-        raise UsageError(f"No data for {chosen}; available years: {data.years}.")
+        raise UsageError(
+            lb.message("err_unknown_years", missing=[chosen], path=data.path, available=data.years)
+        )
     mapping = load_responsibility(mapping_file)
     tasks = roadmap.workbook_tasks(
         data.indicators, data.criteria, mapping, chosen, catalog=_catalog_for(data)
@@ -191,7 +200,7 @@ def export_task_workbooks(
     out = Path(out_dir)
     raw = config.RAW_DATA_DIR.resolve()
     if out.resolve() == raw:
-        raise UsageError(f"Refusing to write into the raw folder {raw}; choose another --out.")
+        raise UsageError(lb.message("err_write_into_raw", path=raw))
     out.mkdir(parents=True, exist_ok=True)
     plans = read_plans(data.path)
     issuer = issuing_body(data)
@@ -395,17 +404,36 @@ class ImportSummary:
 
     def lines(self) -> list[str]:
         out = [
-            f"Plan workbooks: {self.files_read} read, {self.files_unreadable} unreadable; "
-            f"{self.rows_read} task row(s) read, {self.plans_imported} with a plan.",
-            f"Plans held: {len(self.plans)}; changed fields: {len(self.changes)}; "
-            f"rejects: {len(self.rejects)}.",
+            lb.message(
+                "tasks_read",
+                read=self.files_read,
+                unreadable=self.files_unreadable,
+                rows=self.rows_read,
+                plans=self.plans_imported,
+            ),
+            lb.message(
+                "tasks_held",
+                plans=len(self.plans),
+                changes=len(self.changes),
+                rejects=len(self.rejects),
+            ),
         ]
         for r in self.rejects.head(10).itertuples(index=False):
-            out.append(f"  ! {r.source_file} › {r.source_sheet} › {r.cell}: {r.message}")
+            out.append(
+                lb.message(
+                    "tasks_reject",
+                    file=r.source_file,
+                    sheet=r.source_sheet,
+                    cell=r.cell,
+                    text=r.message,
+                )
+            )
         if len(self.rejects) > 10:
-            out.append(f"  … {len(self.rejects) - 10} more in {config.PLAN_REJECTS_FILE}")
+            out.append(
+                lb.message("tasks_more", n=len(self.rejects) - 10, file=config.PLAN_REJECTS_FILE)
+            )
         if self.written:
-            out.append(f"Written to {self.processed_dir}")
+            out.append(lb.message("cli_written", path=self.processed_dir))
         return out
 
 
@@ -515,8 +543,7 @@ def _read_sheet(sheet: RawSheet, known: _KnownTasks) -> tuple[list[dict], list[d
                     "",
                     None,
                     RejectReason.NO_HEADER,
-                    "Trang tính không có dòng tiêu đề “Mã nhiệm vụ …”; "
-                    "không đọc được nhiệm vụ nào.",
+                    lb.message("plan_no_header"),
                 )
             ],
             0,
@@ -543,7 +570,7 @@ def _read_sheet(sheet: RawSheet, known: _KnownTasks) -> tuple[list[dict], list[d
                         "Mã nhiệm vụ",
                         raw_id,
                         RejectReason.UNKNOWN_TASK,
-                        "Dòng có kế hoạch nhưng không có mã nhiệm vụ; " + _row_text(typed),
+                        lb.message("plan_no_task_id", row=_row_text(typed)),
                     )
                 )
             continue
@@ -559,7 +586,7 @@ def _read_sheet(sheet: RawSheet, known: _KnownTasks) -> tuple[list[dict], list[d
                     "Mã nhiệm vụ",
                     raw_id,
                     RejectReason.UNKNOWN_TASK,
-                    f"Mã nhiệm vụ “{tid}” không có trong số liệu đã làm sạch; " + _row_text(typed),
+                    lb.message("plan_unknown_task", task=tid, row=_row_text(typed)),
                 )
             )
             continue
@@ -578,9 +605,13 @@ def _read_sheet(sheet: RawSheet, known: _KnownTasks) -> tuple[list[dict], list[d
                     "Mã nhiệm vụ",
                     raw_id,
                     RejectReason.UNKNOWN_TASK,
-                    f"Nhiệm vụ “{tid}” thuộc nhiều đơn vị "
-                    f"({', '.join(departments)}); không xác định được đơn vị "
-                    f"của trang “{sheet.sheet}”; " + _row_text(typed),
+                    lb.message(
+                        "plan_several_departments",
+                        task=tid,
+                        departments=", ".join(departments),
+                        sheet=sheet.sheet,
+                        row=_row_text(typed),
+                    ),
                 )
             )
             continue
@@ -600,9 +631,7 @@ def _read_sheet(sheet: RawSheet, known: _KnownTasks) -> tuple[list[dict], list[d
                         header,
                         value,
                         RejectReason.ALTERED_TOOL_COLUMN,
-                        f"Ô do phần mềm điền đã bị sửa (phần mềm ghi "
-                        f"“{expected[key]}”); kế hoạch vẫn được nhận theo mã "
-                        f"nhiệm vụ {tid}.",
+                        lb.message("plan_altered_cell", expected=expected[key], task=tid),
                     )
                 )
         if not has_plan:
@@ -629,7 +658,7 @@ def _row_text(typed: dict) -> str:
         for k, h in DEPARTMENT_COLUMNS
         if normalize_text(typed[k])
     ]
-    return "nội dung dòng: " + ("; ".join(parts) if parts else "(trống)") + "."
+    return lb.message("plan_row_text", text="; ".join(parts) if parts else lb.message("empty"))
 
 
 def _plan_row(sheet: RawSheet, r: int, cols: dict, typed: dict, rejects: list) -> dict:
@@ -645,9 +674,7 @@ def _plan_row(sheet: RawSheet, r: int, cols: dict, typed: dict, rejects: list) -
                 headers["deadline"],
                 typed["deadline"],
                 RejectReason.UNREADABLE_DEADLINE,
-                "Không đọc được hạn hoàn thành; ghi ngày/tháng/năm (30/6/2024), "
-                "tháng/năm (T6/2024), quý/năm (Quý III/2024) hoặc năm (năm 2025)."
-                " Các cột khác của dòng vẫn được nhận.",
+                lb.message("plan_unreadable_deadline"),
             )
         )
     money = parse_money_million(typed["budget_million_vnd"])
@@ -661,14 +688,13 @@ def _plan_row(sheet: RawSheet, r: int, cols: dict, typed: dict, rejects: list) -
                 headers["budget_million_vnd"],
                 typed["budget_million_vnd"],
                 RejectReason.UNREADABLE_BUDGET,
-                "Không đọc được kinh phí; ghi số triệu đồng (1.200) hoặc kèm "
-                "đơn vị (1,5 tỷ; 350 triệu). Các cột khác của dòng vẫn được "
-                "nhận.",
+                lb.message("plan_unreadable_budget"),
             )
         )
     status, readable = _status_code(typed["status"])
     if not readable:
-        choices = ", ".join(lb.label(f"plan_{c}") for c in s.PLAN_STATUSES)
+        # the workbook's drop-down is in Vietnamese, whatever the language of the run
+        choices = ", ".join(lb.label(f"plan_{c}", "vi") for c in s.PLAN_STATUSES)
         rejects.append(
             _reject(
                 sheet,
@@ -678,7 +704,7 @@ def _plan_row(sheet: RawSheet, r: int, cols: dict, typed: dict, rejects: list) -
                 headers["status"],
                 typed["status"],
                 RejectReason.UNKNOWN_STATUS,
-                f"Tiến độ không thuộc danh sách ({choices}). Các cột khác của dòng vẫn được nhận.",
+                lb.message("plan_unknown_status", choices=choices),
             )
         )
     return {
@@ -696,7 +722,7 @@ def _folders(folder: str | Path | list) -> tuple[list[Path], Path]:
     folders = [Path(f) for f in folder] if isinstance(folder, list | tuple) else [Path(folder)]
     for f in folders:
         if not f.is_dir():
-            raise UsageError(f"Plan workbook folder not found: {f}")
+            raise UsageError(lb.message("err_plan_folder_not_found", path=f))
     base = folders[0] if len(folders) == 1 else Path(os.path.commonpath(folders))
     return folders, base
 
@@ -734,7 +760,7 @@ def read_task_workbooks(
                     "",
                     None,
                     RejectReason.UNREADABLE_FILE,
-                    f"Không mở được tệp: {exc}",
+                    lb.message("plan_cannot_open", detail=exc),
                 )
             )
             continue
@@ -775,7 +801,7 @@ def import_task_workbooks(
     imported, rejects, counts = read_task_workbooks(folders, data)
     if counts["files_read"] == 0 and counts["files_unreadable"] == 0:
         where = ", ".join(str(f) for f in folders)
-        raise NoDataError(f"No plan workbooks (.xlsx, .xlsm, .xls, .ods) in {where}.")
+        raise NoDataError(lb.message("err_no_plan_workbooks", path=where))
     when = imported_at or _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
     plans, changes = roadmap.merge_plans(read_plans(d), imported, imported_at=when)
     plans = validate_table("plans", plans)

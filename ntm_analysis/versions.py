@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePosixPath
 
+from . import labels as lb
 from .parsing import fold_text
 
 #: Words (folded: lower case, no diacritics) that mark a corrected or supplemented report.
@@ -75,15 +76,15 @@ class FileVersion:
         return (self.revision, self.name_date or date.min, self.mtime, self.path)
 
     def newer_because(self, older: FileVersion) -> str:
-        """Why this file was taken as newer than ``older`` (English, for messages)."""
+        """Why this file was taken as newer than ``older`` (in the language of the run)."""
         if self.revision != older.revision:
-            words = self.revision_words or f"revision {self.revision}"
-            return f"its name says '{words}'"
+            words = self.revision_words or lb.message("newer_revision", n=self.revision)
+            return lb.message("newer_name_says", words=words)
         if self.name_date != older.name_date:
-            return f"the date in its name ({self.name_date:%d/%m/%Y}) is later"
+            return lb.message("newer_name_date", date=f"{self.name_date:%d/%m/%Y}")
         if self.mtime != older.mtime:
-            return "it was modified later"
-        return "its name sorts later"
+            return lb.message("newer_modified")
+        return lb.message("newer_sorts_later")
 
 
 def file_version(path: str, mtime: float = 0.0) -> FileVersion:

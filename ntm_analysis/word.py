@@ -45,6 +45,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from . import labels as lb
 from .parsing import fold_text
 from .readers import (
     UNREADABLE_CORRUPT,
@@ -62,14 +63,8 @@ UNREADABLE_NO_TABLE = "no_table"
 
 #: The one Vietnamese line per reason that tells the commune how to send the data instead.
 NOT_DATA_MESSAGES = {
-    UNREADABLE_WORD_97: (
-        "Tệp Word 97–2003 (.doc) không đọc được: mở bằng Word, chọn Lưu thành (Save As), "
-        "lưu lại dưới dạng .docx hoặc .xlsx rồi gửi lại."
-    ),
-    UNREADABLE_PDF: (
-        "Tệp PDF không đọc được số liệu: đề nghị xã gửi lại tệp gốc dưới dạng .docx hoặc "
-        ".xlsx (không gửi bản in, bản chụp hay bản quét)."
-    ),
+    UNREADABLE_WORD_97: "unreadable_word_97",
+    UNREADABLE_PDF: "unreadable_pdf",
 }
 
 #: Kinds of the rows a document sets aside (counted as non-data rows).
@@ -183,14 +178,13 @@ def _docx_blocks(data: bytes, rel: str) -> list[Paragraph | Table]:
         raise unreadable(
             rel,
             UNREADABLE_CORRUPT,
-            "the Word document is damaged or truncated and cannot be opened.",
+            lb.message("unreadable_word_damaged"),
         ) from exc
     except (KeyError, ValueError) as exc:  # another Office package, or parts missing
         raise unreadable(
             rel,
             UNREADABLE_NOT_SPREADSHEET,
-            "the file is named .docx but is not a Word document (perhaps a workbook or another "
-            "package saved with the wrong name).",
+            lb.message("unreadable_not_docx"),
         ) from exc
     blocks: list[Paragraph | Table] = []
     count = 0
@@ -284,12 +278,12 @@ def _odt_blocks(data: bytes, rel: str) -> list[Paragraph | Table]:
                 raise unreadable(
                     rel,
                     UNREADABLE_NOT_SPREADSHEET,
-                    f"the file is named .odt but is not an OpenDocument text ({mimetype}).",
+                    lb.message("unreadable_not_odt", mimetype=mimetype),
                 )
             root = ElementTree.fromstring(zf.read("content.xml"))
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError) as exc:
         raise unreadable(
-            rel, UNREADABLE_CORRUPT, "the document is damaged or truncated and cannot be opened."
+            rel, UNREADABLE_CORRUPT, lb.message("unreadable_document_damaged")
         ) from exc
     body = root.find(f"{_odf('office', 'body')}/{_odf('office', 'text')}")
     blocks: list[Paragraph | Table] = []
@@ -459,17 +453,16 @@ def read_document(path: Path, *, raw_dir: Path) -> list[DocumentSheet]:
             raise unreadable(
                 rel,
                 UNREADABLE_PASSWORD,
-                "the document is password-protected (encrypted); save an unprotected copy.",
+                lb.message("unreadable_document_encrypted"),
             )
-        raise unreadable(rel, UNREADABLE_WORD_97, NOT_DATA_MESSAGES[UNREADABLE_WORD_97])
+        raise unreadable(rel, UNREADABLE_WORD_97, lb.message(NOT_DATA_MESSAGES[UNREADABLE_WORD_97]))
     if ext == ".pdf" or data.lstrip()[:5] == b"%PDF-":
-        raise unreadable(rel, UNREADABLE_PDF, NOT_DATA_MESSAGES[UNREADABLE_PDF])
+        raise unreadable(rel, UNREADABLE_PDF, lb.message(NOT_DATA_MESSAGES[UNREADABLE_PDF]))
     if not data.startswith(_ZIP_MAGIC):
         raise unreadable(
             rel,
             UNREADABLE_NOT_SPREADSHEET,
-            f"the file is named {ext} but is not a Word or OpenDocument file (perhaps text or "
-            "a web page saved with the wrong name).",
+            lb.message("unreadable_not_document", ext=ext),
         )
     # a .doc that is really a .docx (renamed) is read as one
     blocks = _odt_blocks(data, rel) if ext == ".odt" else _docx_blocks(data, rel)
@@ -477,7 +470,6 @@ def read_document(path: Path, *, raw_dir: Path) -> list[DocumentSheet]:
         raise unreadable(
             rel,
             UNREADABLE_NO_TABLE,
-            "the document holds no table; the criteria and indicators must be in a table "
-            "(or send the report as .xlsx).",
+            lb.message("unreadable_no_table"),
         )
     return document_sheets(blocks, rel)

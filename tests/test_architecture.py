@@ -29,6 +29,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "errors",
         "schema",
         "columnar",
+        "messages",
         "labels",
         "names",
         "provenance",

@@ -223,7 +223,10 @@ def test_unknown_indicator_in_a_province_set_is_refused(tmp_path):
         (lambda d: d["criteria"][0]["indicators"][0]["thresholds"][0].pop("source"), "source"),
         (lambda d: d["criteria"][0]["indicators"][0].update(kind="colour"), "kind"),
         (lambda d: d["criteria"][0]["indicators"][0].update(code="2.1"), "criterion"),
-        (lambda d: d["criteria"][0]["indicators"][0]["thresholds"][0].update(op="~"), "op"),
+        (
+            lambda d: d["criteria"][0]["indicators"][0]["thresholds"][0].update(op="~"),
+            "phép so sánh '~'",
+        ),
     ],
 )
 def test_malformed_set_data_is_refused_with_a_clear_message(mutation, message):

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from ntm_analysis import config
+from ntm_analysis import labels as lb
 from ntm_analysis.catalog import load_catalog
 from ntm_analysis.cli import main
 from ntm_analysis.registry import load_registry
@@ -130,7 +131,8 @@ def test_check_prints_the_report_and_writes_nothing(tmp_path):
     write_clean_tidy_csv(raw / "tong-hop-2023.csv")
     proc = run_ntm("check", "--raw", str(raw), cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "rows read" in proc.stdout.lower() or "Rows:" in proc.stdout
+    assert proc.stdout.startswith("Đã đọc 1 tệp, 0 tệp không đọc được, 0 tệp bỏ qua.\n")
+    assert "Số dòng: đọc 569 = 568 bản ghi + 1 dòng không phải số liệu" in proc.stdout
     assert sorted(p.name for p in tmp_path.iterdir()) == ["raw"]
     assert sorted(p.name for p in raw.iterdir()) == ["tong-hop-2023.csv"]
 
@@ -168,9 +170,11 @@ def test_catalog_summary_prints_how_sure_each_second_hand_figure_is():
 def test_catalog_summary_says_which_indicator_wording_is_unconfirmed():
     proc = run_ntm("catalog", "--set", "qd318_2022_commune")
     assert proc.returncode == 0, proc.stderr
+    assert "câu chữ: 57/57 nội dung chỉ tiêu chưa được đối chiếu" in proc.stdout
+    proc = run_ntm("--lang", "en", "catalog", "--set", "qd318_2022_commune")
     assert "wording: 57 of 57 indicator texts unconfirmed" in proc.stdout
     proc = run_ntm("catalog", "--set", "qd51_2025_commune")  # no indicator listed: no line
-    assert proc.returncode == 0 and "wording:" not in proc.stdout
+    assert proc.returncode == 0 and "câu chữ:" not in proc.stdout
 
 
 def test_catalog_with_a_bad_province_file_is_one_line_and_exit_2(tmp_path):
@@ -227,7 +231,7 @@ def test_render_into_a_folder_that_cannot_be_written_is_one_line_and_exit_2(
     )
     assert proc.returncode == 2
     assert_one_clear_line(proc)
-    assert "outputs folder" in proc.stderr and "Rendering" not in proc.stderr
+    assert "thư mục trang kết quả" in proc.stderr and "Đang dựng" not in proc.stderr
 
 
 def test_processed_files_are_readable_by_colleagues(tmp_path):
@@ -275,7 +279,10 @@ def test_province_value_that_is_not_a_number_names_the_line(tmp_path):
     proc = run_ntm("catalog", "--province", str(path))
     assert proc.returncode == 2
     assert_one_clear_line(proc)
-    assert "tinh.yaml" in proc.stderr and "line 4" in proc.stderr and "tám mươi" in proc.stderr
+    assert "tinh.yaml" in proc.stderr and "dòng 4" in proc.stderr and "tám mươi" in proc.stderr
+    assert "không phải là số (hãy ghi 95 hoặc 95,5)" in proc.stderr
+    proc = run_ntm("--lang", "en", "catalog", "--province", str(path))
+    assert "line 4" in proc.stderr and "is not a number (write it as 95 or 95.5)" in proc.stderr
 
 
 @pytest.mark.parametrize("text", ["[1, 2]", "thresholds: [95]", "thresholds: {year: x}"])
@@ -320,6 +327,10 @@ def test_piping_into_head_is_quiet_for_every_subcommand(tmp_path, sample_raw_dir
 def test_render_jobs_must_be_at_least_one(jobs, tmp_path):
     proc = run_ntm("render", "--processed", str(tmp_path), "--jobs", jobs)
     assert proc.returncode == 2
+    assert_one_clear_line(proc)
+    assert "--jobs" in proc.stderr and "từ 1 trở lên" in proc.stderr
+    proc = run_ntm("render", "--processed", str(tmp_path), "--jobs", jobs, "--lang", "en")
+    assert proc.returncode == 2
     assert "--jobs" in proc.stderr and "at least 1" in proc.stderr
 
 
@@ -330,6 +341,8 @@ def test_check_takes_a_single_file(sample_raw_dir):
     one = sample_raw_dir / "sample" / "MAU-synthetic_xa-quang-tan_2024.xlsx"
     proc = run_ntm("check", str(one))
     assert proc.returncode == 1, proc.stderr  # the planted fraction is a finding
+    assert proc.stdout.startswith("Đã đọc 1 tệp, 0 tệp không đọc được, 0 tệp bỏ qua.")
+    proc = run_ntm("--lang", "en", "check", str(one))
     assert proc.stdout.startswith("Files: 1 read, 0 unreadable, 0 skipped.")
 
 
@@ -345,8 +358,12 @@ def test_check_json_lists_every_finding_and_reject(sample_raw_dir):
 
 
 def test_the_summary_explains_reject_lines_beside_rejected_rows(cleaned_sample):
-    line = next(x for x in cleaned_sample.lines() if x.startswith("Findings:"))
-    assert f"reject lines: {len(cleaned_sample.rejects)}" in line and "whole rows" in line
+    line = next(x for x in cleaned_sample.lines() if x.startswith("Phát hiện:"))
+    assert f"dòng trong rejects.csv: {len(cleaned_sample.rejects)}" in line
+    assert "dòng bị loại cả dòng" in line
+    with lb.language("en"):
+        line = next(x for x in cleaned_sample.lines() if x.startswith("Findings:"))
+    assert f"lines in rejects.csv: {len(cleaned_sample.rejects)}" in line and "whole rows" in line
 
 
 def test_a_bare_fraction_in_a_percent_cell_is_a_finding(cleaned_sample):
@@ -355,4 +372,4 @@ def test_a_bare_fraction_in_a_percent_cell_is_a_finding(cleaned_sample):
     assert len(fractions) >= 1
     row = fractions.iloc[0]
     assert row["commune"] == "Xã Quảng Tân" and int(row["year"]) == 2024
-    assert "read as" in row["message"] and "% sign" in row["message"]
+    assert "đã hiểu là" in row["message"] and "hãy ghi kèm dấu %" in row["message"]

@@ -55,7 +55,7 @@ def test_indicator_rows_are_kept_under_their_criterion_as_written(parsed):
 
 def test_only_a_row_whose_criterion_is_not_in_the_set_is_rejected(parsed):
     assert list(parsed.rejects["reason"]) == ["unknown_indicator"]
-    assert "criterion 11 does not exist" in parsed.rejects.iloc[0]["message"]
+    assert "bộ này không có tiêu chí 11" in parsed.rejects.iloc[0]["message"]
     assert parsed.reconciled
 
 

@@ -101,7 +101,7 @@ def test_check_writes_nothing(sample_raw_dir):
 
 
 def test_raw_folder_must_exist(tmp_path):
-    with pytest.raises(UsageError, match="not found"):
+    with pytest.raises(UsageError, match="Không tìm thấy"):
         run_clean(tmp_path / "nowhere")
 
 
@@ -126,12 +126,12 @@ def test_records_are_written_and_read_back_as_categoricals(cleaned_sample, proce
 
 
 def test_read_records_errors_are_one_clear_line(tmp_path, processed_sample_dir):
-    with pytest.raises(NoDataError, match="run 'ntm clean' first"):
+    with pytest.raises(NoDataError, match="hãy chạy 'ntm clean' trước"):
         read_records(tmp_path / "missing.parquet")
     (tmp_path / "bad.parquet").write_text("not parquet", encoding="utf-8")
-    with pytest.raises(UsageError, match="not a readable parquet file"):
+    with pytest.raises(UsageError, match="không phải tệp parquet đọc được"):
         read_records(tmp_path / "bad.parquet")
-    with pytest.raises(UsageError, match="not a records table: no column"):
+    with pytest.raises(UsageError, match="không phải bảng bản ghi: thiếu cột"):
         read_records(processed_sample_dir / config.COMMUNES_FILE)
 
 

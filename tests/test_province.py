@@ -259,7 +259,7 @@ def test_cli_template_and_draft_on_the_cleaned_sample(processed_sample_dir, tmp_
     out = tmp_path / "draft.yaml"
     proc = run_ntm("province", "draft", "--processed", str(processed_sample_dir), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "DRAFT" in proc.stdout
+    assert "BẢN NHÁP" in proc.stdout
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     by_key = {(t["indicator"], t["year"]): t for t in data["thresholds"]}
     water = by_key[("2.1", 2024)]

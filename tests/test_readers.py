@@ -202,10 +202,10 @@ def test_csv_excel_separator_hint(raw):
 @pytest.mark.parametrize(
     "content, hint",
     [
-        (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "web page (HTML)"),
+        (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "trang web (HTML)"),
         (
             b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">',
-            "Excel 2003 XML",
+            "bảng tính XML của Excel 2003",
         ),
     ],
 )

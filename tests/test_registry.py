@@ -86,7 +86,7 @@ def test_codes_reused_after_the_2025_merger_are_told_apart_by_period(registry):
 def test_unknown_name_suggests_a_close_one(registry):
     match = registry.match("Xã Quảng Tấn Mới", year=2023)
     assert match.status == "unknown"
-    assert "registry" in match.message
+    assert "không có trong danh mục xã" in match.message and "Xã Quảng Tân" in match.message
 
 
 def test_another_district_is_a_file_not_code(tmp_path):

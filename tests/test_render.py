@@ -160,7 +160,7 @@ def test_plan_rejects_unknown_years_communes_and_kinds(tiny_data):
         render.plan_jobs(tiny_data, years=[2019])
     with pytest.raises(UsageError, match="Atlantis"):
         render.plan_jobs(tiny_data, communes=["Atlantis"])
-    with pytest.raises(UsageError, match="kind"):
+    with pytest.raises(UsageError, match="loại trang .*poster"):
         render.plan_jobs(tiny_data, kinds=["poster"])
 
 
@@ -237,7 +237,7 @@ def test_a_failing_notebook_is_reported_and_the_others_render(local_run):
         assert p.timings["cells"] > 0 and p.timings["kernel_start"] >= 0
     assert local_run.exit_code == 1
     described = failed[0].describe_error()
-    assert "commune_profile.ipynb" in described and "cell 4" in described
+    assert "commune_profile.ipynb" in described and "lỗi tại ô 4" in described
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ import json
 import pytest
 from render_fixtures import write_processed_fixture
 
+from ntm_analysis import labels as lb
 from ntm_analysis import render
 from ntm_analysis.pipeline import load_processed
 from ntm_analysis.provenance import dataset_fingerprint
@@ -70,7 +71,9 @@ def test_pages_of_the_sample_are_moved_aside_when_real_data_is_rendered(
     assert moved.parent == out / render.SUPERSEDED_DIR
     assert (moved / "2024/communes/xa-quang-lam.html").is_file()
     assert (moved / "2024/communes/xa-quang-lam.ipynb").is_file()
-    assert any("moved to" in line and "other data" in line for line in second.lines())
+    assert any("Đã chuyển" in line and "số liệu khác" in line for line in second.lines())
+    with lb.language("en"):
+        assert any("moved to" in line and "other data" in line for line in second.lines())
     manifest = json.loads((out / render.MANIFEST_FILE).read_text(encoding="utf-8"))
     assert [e["path"] for e in manifest["pages"]] == ["2024/district-review.html"]
 

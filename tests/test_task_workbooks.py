@@ -105,7 +105,7 @@ def test_export_one_department_by_part_of_its_name(processed, tmp_path):
         tmp_path / "one", processed_dir=processed, year=YEAR, department="y tế"
     )
     assert [p.name for p in summary.files] == [f"MAU-synthetic_nhiem-vu-{YEAR}_phong-y-te.xlsx"]
-    with pytest.raises(UsageError, match="Unknown department"):
+    with pytest.raises(UsageError, match="Không có đơn vị phụ trách"):
         export_task_workbooks(tmp_path / "x", processed_dir=processed, department="Sở Ngoại vụ")
 
 
@@ -271,10 +271,10 @@ def test_cli_export_then_import(processed, tmp_path, capsys):
     out = tmp_path / "cli"
     args = ["tasks", "export", "--processed", str(processed), "--year", str(YEAR)]
     assert main([*args, "--out", str(out)]) == 0
-    assert "12 task(s)" in capsys.readouterr().out
+    assert "12 nhiệm vụ" in capsys.readouterr().out
     assert main(["tasks", "import", str(out), "--processed", str(processed)]) == 0
-    assert "rejects: 0" in capsys.readouterr().out
+    assert "ô bị loại: 0." in capsys.readouterr().out
     assert main(["tasks", "import", str(tmp_path / "nowhere"), "--processed", str(processed)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "not found" in err
+    assert err.count("\n") == 1 and "Không tìm thấy thư mục sổ nhiệm vụ" in err
     assert main([*args, "--department", "Sở Ngoại vụ", "--out", str(out)]) == 2

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ntm_analysis import labels as lb
 from ntm_analysis.ingest import ingest_folder
 from ntm_analysis.stated_totals import find_stated_total
 from ntm_analysis.versions import file_version, newest_first
@@ -41,7 +42,9 @@ def test_then_the_modification_time_then_the_name():
     assert newest_first([a2, b])[0].path == "bao-cao-a.xlsx"
     same = [file_version("bao-cao (1).xlsx", 5.0), file_version("bao-cao (2).xlsx", 5.0)]
     assert newest_first(same)[0].path == "bao-cao (2).xlsx"
-    assert "modified later" in b.newer_because(a)
+    assert b.newer_because(a) == "tệp được sửa sau"
+    with lb.language("en"):
+        assert b.newer_because(a) == "it was modified later"
 
 
 def test_a_year_or_a_commune_name_is_not_a_version():
@@ -119,7 +122,7 @@ def test_a_corrected_report_wins_even_when_the_first_one_was_saved_later(tmp_pat
     assert set(f["check"]) == {"replaced_version"}  # no per-value duplicate lines
     (message,) = f["message"]
     assert f["subject"].tolist() == [final.name]
-    assert "'ban sua'" in message and "2 of 35 value(s) changed" in message
+    assert "tên tệp ghi 'ban sua'" in message and "2/35 giá trị thay đổi" in message
     assert "17.1: 90,9% → 86,8%" in message and "TC 17: Đạt → Chưa đạt" in message
     assert result.rejects.empty
     assert result.report["totals"]["reconciled"]
@@ -132,7 +135,7 @@ def test_identical_copies_are_one_line_per_file_pair(tmp_path):
     result = _ingest(raw)
     f = result.findings
     assert f["check"].tolist() == ["duplicate_same"]
-    assert "same 35 value(s)" in f.iloc[0]["message"]
+    assert "có cùng 35 giá trị" in f.iloc[0]["message"]
 
 
 def test_a_stated_total_is_checked_against_the_reports_own_rows(tmp_path):
@@ -144,7 +147,11 @@ def test_a_stated_total_is_checked_against_the_reports_own_rows(tmp_path):
     mismatch = f.loc[f["check"] == "report_total_mismatch"]
     assert len(mismatch) == 1
     assert "Đạt 19/19 tiêu chí" in mismatch.iloc[0]["message"]
-    assert "mark 18 as met (not met: 17)" in mismatch.iloc[0]["message"]
+    assert "đánh dấu 18 tiêu chí đạt (chưa đạt: 17)" in mismatch.iloc[0]["message"]
+    with lb.language("en"):
+        f = _ingest(raw).findings
+    english = f.loc[f["check"] == "report_total_mismatch", "message"].iloc[0]
+    assert "mark 18 as met (not met: 17)" in english
 
 
 def test_a_stated_total_that_agrees_is_not_a_finding(tmp_path):

@@ -263,23 +263,8 @@ def check_name(check: str, lang: str = config.DEFAULT_LANG) -> str:
     return lb.check_name(check, lang)
 
 
-def format_number(value: object, lang: str = config.DEFAULT_LANG, digits: int = 1) -> str:
-    """A number as people read it: decimal comma in Vietnamese, no trailing zeros.
-
-    >>> format_number(18.25)
-    '18,2'
-    >>> format_number(6.0, "en")
-    '6'
-    >>> format_number(None)
-    '–'
-    """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "–"
-    number = round(float(value), digits)
-    text = f"{number:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{number:.0f}"
-    if text == "-0":
-        text = "0"
-    return text.replace(".", ",") if lang == "vi" else text
+#: Numbers as people read them in the page's language (one formatter, in :mod:`labels`).
+format_number = lb.format_number
 
 
 def heading(
