@@ -390,9 +390,9 @@ def indicator_record(
             lb.message(
                 "find_fraction_as_percent",
                 cell=f"{b.col(value_col)}{b.row_number(i)}",
-                bare=float(value_cell),
+                bare=lb.format_number(value_cell, digits=6),
                 code=ind.code,
-                percent=value,
+                percent=lb.format_number(value, digits=4),
             ),
             i,
         )

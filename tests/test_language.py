@@ -164,6 +164,8 @@ def test_finding_values_are_written_the_way_the_language_does(cleaned_sample):
     f = cleaned_sample.findings
     threshold = f.loc[f["check"] == "appraisal_vs_threshold", "message"].iloc[0]
     assert "giá trị 79,2 không đạt ngưỡng" in threshold
+    fraction = f.loc[f["check"] == "fraction_as_percent", "message"].iloc[0]
+    assert "ghi số 0,957 cho chỉ tiêu 2.4" in fraction and "đã hiểu là 95,7%" in fraction
 
 
 def test_lang_before_or_after_the_subcommand_is_one_setting(monkeypatch):
