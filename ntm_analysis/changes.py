@@ -207,6 +207,12 @@ def compare_years(
     ``present_to`` False and its cells marked ``no_data``. ``communes`` may be
     None: it is then rolled up from ``criteria``. The rules are
     :func:`cell_change`, :func:`standard_changes` and :func:`share_trend`.
+
+    Across a change of criteria set nothing is compared criterion by criterion
+    (cells ``not_comparable``, no gains or losses) and ``criteria_met_change``
+    is NA: only the standard met or not carries over. Frames with a
+    ``schema.UNIT_COLUMN`` pair communes by unit too, so the units before and
+    after a merger that share a name and code are never paired.
     """
     if communes is None:
         communes = evaluate_communes(criteria)
@@ -217,14 +223,16 @@ def compare_years(
     return YearComparison(year_from, year_to, per, cells, crit)
 
 
+
 def _criterion_cells(
     criteria: pd.DataFrame, year_from: int, year_to: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Per commune × criterion, a full outer join of the two years on integer keys: the rows
     of either year, the cells table and the code in ``_CHANGES`` of each cell."""
-    cols = ["year", *s.COMMUNE_KEY, "criteria_set", "criterion", "met"]
+    key = s.commune_key(criteria)
+    cols = ["year", *key, "criteria_set", "criterion", "met"]
     rows, row_from, row_to, cells = _pair_years(
-        criteria.loc[:, cols], ["commune", "criterion", "commune_code"], year_from, year_to
+        criteria.loc[:, cols], ["commune", "criterion", *key[:1], *key[2:]], year_from, year_to
     )
     met = rows["met"].astype("boolean")
     change = _cell_changes(rows, row_from, row_to)
@@ -239,7 +247,7 @@ def _criterion_cells(
     ).loc[
         :,
         ["year_from", "year_to"]
-        + s.COMMUNE_KEY
+        + key
         + ["criteria_set_from", "criteria_set_to", "criterion", "met_from", "met_to", "change"],
     ]
     return rows, cells, change
@@ -255,13 +263,14 @@ def _commune_changes(
 ) -> pd.DataFrame:
     """One row per commune present in either year: its criteria met, status, the criteria it
     gained and lost (from the ``cells`` and their ``change`` codes)."""
-    ccols = ["year", *s.COMMUNE_KEY, "criteria_set", "criteria_met", "status"]
+    ckey = s.commune_key(communes)
+    ccols = ["year", *ckey, "criteria_set", "criteria_met", "status"]
     com, com_from, com_to, per = _pair_years(
-        communes.loc[:, ccols], ["commune", "commune_code"], year_from, year_to
+        communes.loc[:, ccols], ["commune", *ckey[:1], *ckey[2:]], year_from, year_to
     )
     # cells are sorted by commune, then criterion number: the joins keep numeric order
     moved = np.isin(change, [_CHANGES.index(lb.GAINED), _CHANGES.index(lb.LOST)])
-    owner = match_rows(cells.loc[moved], per, s.COMMUNE_KEY)
+    owner = match_rows(cells.loc[moved], per, [k for k in ckey if k in cells.columns])
     gained = change[moved] == _CHANGES.index(lb.GAINED)
     numbers = text_of(cells["criterion"].loc[moved], str)
     labels = text_of(cells["criterion"].loc[moved], lambda c: lb.criterion_label(c, name_map))
@@ -276,6 +285,8 @@ def _commune_changes(
     dropped, newly = standard_changes(status_from, status_to, present_from, present_to)
     met_from = take_at(com["criteria_met"], com_from).astype("Int64")
     met_to = take_at(com["criteria_met"], com_to).astype("Int64")
+    set_from = take_at(com["criteria_set"], com_from).astype("string")
+    same_set = (set_from == take_at(com["criteria_set"], com_to).astype("string")).fillna(False)
     per = per.assign(
         year_from=year_from,
         year_to=year_to,
@@ -285,7 +296,7 @@ def _commune_changes(
         present_to=present_to,
         criteria_met_from=met_from,
         criteria_met_to=met_to,
-        criteria_met_change=met_to - met_from,
+        criteria_met_change=(met_to - met_from).where(same_set.to_numpy(bool)),
         status_from=status_from,
         status_to=status_to,
         dropped_below_standard=dropped,
@@ -295,7 +306,7 @@ def _commune_changes(
     return per.loc[
         :,
         ["year_from", "year_to"]
-        + s.COMMUNE_KEY
+        + ckey
         + [
             "criteria_set_from",
             "criteria_set_to",

@@ -224,6 +224,78 @@ _LABELS: dict[str, tuple[str, str]] = {
     "axis_budget": ("Kinh phí (triệu đồng)", "Budget (million VND)"),
     "axis_task": ("Nhiệm vụ", "Task"),
     "funding_source": ("Nguồn vốn", "Funding source"),
+    # history across mergers and criteria sets (ntm_analysis.history)
+    "axis_criteria_share": (
+        "Tiêu chí đạt (% tổng số tiêu chí của bộ)",
+        "Criteria met (% of the set's criteria)",
+    ),
+    "standard_share_line": (
+        "Chuẩn NTM (đạt mọi tiêu chí của bộ)",
+        "NTM standard (every criterion of the set)",
+    ),
+    "set_change_line": ("Đổi bộ tiêu chí ({year})", "New criteria set ({year})"),
+    "title_criterion_shares_of_set": (
+        "Tỷ lệ xã đạt từng tiêu chí theo {set}",
+        "Share of communes meeting each criterion under {set}",
+    ),
+    "sets_not_compared": (
+        "Các năm dùng các bộ tiêu chí khác nhau ({sets}). Số thứ tự và số lượng tiêu chí của các "
+        "bộ không so sánh được với nhau: biểu đồ thể hiện số tiêu chí đạt theo tỷ lệ trên tổng số "
+        "tiêu chí của từng bộ, ngắt đường tại năm đổi bộ; bảng so sánh từng tiêu chí chỉ trong "
+        "cùng một bộ.",
+        "The years use different criteria sets ({sets}). Criterion numbers and counts of "
+        "different sets are not comparable: the chart shows criteria met as a share of each "
+        "set's total, with lines cut where the set changes; criteria are compared one by one "
+        "only within one set.",
+    ),
+    "change_across_sets": (
+        "Năm {prev} và năm {year} dùng hai bộ tiêu chí khác nhau: không so sánh từng tiêu chí; "
+        "chỉ so sánh việc đạt chuẩn và tỷ lệ tiêu chí đạt.",
+        "{prev} and {year} use different criteria sets: criteria are not compared one by one, "
+        "only the standard met or not and the share of criteria met.",
+    ),
+    "formed_from": ("Hình thành từ các đơn vị cũ", "Formed from"),
+    "formed_from_sentence": (
+        "{commune} ({code}) được hình thành từ ngày {date} trên cơ sở {n} đơn vị: {names}.",
+        "{commune} ({code}) was formed on {date} from {n} units: {names}.",
+    ),
+    "merger_basis": ("Căn cứ: {basis}.", "Legal basis: {basis}."),
+    "merger_basis_unknown": (
+        "Căn cứ pháp lý của việc sắp xếp chưa có trong tệp lineage.csv.",
+        "The lineage file does not state the legal basis of the merger.",
+    ),
+    "namesake_note": (
+        "{name} ({code}) trước ngày {date} là một đơn vị khác: số liệu của đơn vị đó nằm trong "
+        "bảng các đơn vị cũ, không gộp vào quá trình của xã mới.",
+        "{name} ({code}) before {date} was another unit: its figures are in the table of former "
+        "units, not in the new commune's history.",
+    ),
+    "merger_no_rule": (
+        "Chưa có quy định từ nguồn công khai về tình trạng nông thôn mới của xã hình thành sau "
+        "sáp nhập mà công cụ này áp dụng. Bảng đặt tình trạng của các đơn vị cũ cạnh nhau và "
+        "không kết luận tình trạng của {commune}.",
+        "No public source the tool applies states the NTM status of a commune formed by a "
+        "merger. The table sets the former units' statuses side by side and decides nothing "
+        "about {commune}.",
+    ),
+    "became_part_of": (
+        "Từ ngày {date}, {commune} nhập vào {successors}.",
+        "From {date}, {commune} is part of {successors}.",
+    ),
+    "col_predecessor": ("Đơn vị cũ", "Former unit"),
+    "col_code": ("Mã", "Code"),
+    "col_last_year": ("Năm có số liệu gần nhất", "Latest year with data"),
+    "col_criteria_of_set": ("Tiêu chí đạt", "Criteria met"),
+    "col_criteria_set": ("Bộ tiêu chí", "Criteria set"),
+    "col_status_commune": ("Nông thôn mới", "NTM"),
+    "col_status_commune_advanced": ("NTM nâng cao", "Advanced NTM"),
+    "col_status_commune_model": ("NTM kiểu mẫu", "Model NTM"),
+    "col_merged_on": ("Ngày sắp xếp", "Merged on"),
+    "status_in_year": ("{status} ({year})", "{status} ({year})"),
+    "not_assessed": (
+        "Không đánh giá theo bộ tiêu chí xã",
+        "Not assessed under the commune sets",
+    ),
 }
 
 #: Departments of the shipped example mapping, by id: (Vietnamese, English).

@@ -35,7 +35,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 
-from . import changes, columnar
+from . import changes, columnar, history
 from . import labels as lb
 from . import schema as s
 from .progress import gap_to_target, progress_status, unmet_indicators
@@ -448,6 +448,13 @@ def plot_criteria_met_over_years(
     2026 set); the floor (QĐ 263: 15) is drawn for 19-criterion sets only.
     With more than ``MAX_LEGEND_COMMUNES`` communes, lines are thin and grey
     except ``highlight``.
+
+    Criterion counts of different criteria sets are never compared: when the
+    years span several sets (19 criteria of QĐ 318, then 10 of QĐ 51), each
+    point is criteria met as a share of its own set's total (%), a line never
+    joins two sets (or two units, when ``communes`` has ``schema.UNIT_COLUMN``),
+    the standard is 100% and a dotted vertical line (gid ``"set_change"``)
+    marks the first year of each later set.
     """
     ax = _get_ax(ax, size)
     names = sorted(communes["commune"].dropna().unique(), key=lb.vi_sort_key)
@@ -456,19 +463,36 @@ def plot_criteria_met_over_years(
     kws = {"linewidth": 2}
     kws.update(dict(line_kws or {}))
     dodge = 0.0 if many or len(names) < 2 else LINE_DODGE / (len(names) - 1)
+    across = history.spans_sets(communes)
+    values = history.share_of_set(communes) if across else communes["criteria_met"]
+    runs = history.set_runs(communes)
     for i, name in enumerate(names):
         sub = communes.loc[communes["commune"] == name].sort_values("year")
         line = {**_line_style(i), **kws}
         if many and name not in highlight:
             line.update(color="#9E9E9E", linewidth=0.8, alpha=0.6, marker=None)
         shift = (i - (len(names) - 1) / 2) * dodge  # side by side, never on top of each other
-        ax.plot(
-            sub["year"].to_numpy(float) + shift,
-            sub["criteria_met"].to_numpy(),
-            label=name,
-            **line,
-        )
+        for k, run in enumerate(dict.fromkeys(runs.loc[sub.index])):
+            part = sub.loc[runs.loc[sub.index] == run]
+            ax.plot(
+                part["year"].to_numpy(float) + shift,
+                values.loc[part.index].to_numpy(dtype=float, na_value=np.nan),
+                label=name if k == 0 else "_nolegend_",
+                **line,
+            )
+    if across:
+        _draw_set_changes(communes, ax, lang)
     standard = int(communes["criteria_total"].max()) if not communes.empty else None
+    if across:
+        ax.axhline(
+            100,
+            color=OKABE_ITO["bluish_green"],
+            linestyle="--",
+            linewidth=1.5,
+            label=lb.label("standard_share_line", lang),
+            gid="standard",
+        )
+        standard = None
     if standard:
         ax.axhline(
             standard,
@@ -478,7 +502,7 @@ def plot_criteria_met_over_years(
             label=lb.label("standard_line", lang, n=standard),
             gid="standard",
         )
-    if floor is not None and standard == FULL_SET_CRITERIA:
+    if floor is not None and standard == FULL_SET_CRITERIA and not across:
         ax.axhline(
             floor,
             color=OKABE_ITO["vermillion"],
@@ -491,12 +515,39 @@ def plot_criteria_met_over_years(
     ax.set_xticks(years)
     ax.xaxis.set_major_formatter(mpl.ticker.FormatStrFormatter("%d"))
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    if across:
+        ax.set_ylim(0, 105)
     ax.set_title(lb.label("title_criteria_met_over_years", lang))
     ax.set_xlabel(lb.label("year", lang))
-    ax.set_ylabel(lb.label("axis_criteria_met", lang))
+    ax.set_ylabel(lb.label("axis_criteria_share" if across else "axis_criteria_met", lang))
     if legend or (legend is None and not many):
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
+
+
+def latest_set_rows(frame: pd.DataFrame, criteria_set: str | None = None) -> pd.DataFrame:
+    """The rows of ``criteria_set`` (default: the set of the latest year) when ``frame``
+    spans several criteria sets; ``frame`` itself otherwise."""
+    if frame.empty or "criteria_set" not in frame.columns or not history.spans_sets(frame):
+        return frame
+    if criteria_set is None:
+        latest = frame.loc[frame["year"] == frame["year"].max(), "criteria_set"].dropna()
+        criteria_set = str(latest.iloc[-1]) if len(latest) else history.sets_in_order(frame)[-1]
+    return frame.loc[(frame["criteria_set"].astype("string") == criteria_set).fillna(False)]
+
+
+def _draw_set_changes(frame: pd.DataFrame, ax: Axes, lang: str) -> None:
+    """A dotted vertical line just before the first year of each later criteria set."""
+    firsts = sorted(history.first_years(frame).values())
+    for year in firsts[1:]:
+        ax.axvline(
+            year - 0.5,
+            color="#555555",
+            linestyle=":",
+            linewidth=1.2,
+            label=lb.label("set_change_line", lang, year=year),
+            gid="set_change",
+        )
 
 
 # --------------------------------------------------------------------------- 4. shares
@@ -508,6 +559,7 @@ def plot_criterion_shares(
     lagging: Sequence[str] | None = None,
     n_lagging: int = 3,
     names: object = None,
+    criteria_set: str | None = None,
     lang: str = "vi",
     long_labels: bool = False,
     ax: Axes | None = None,
@@ -523,7 +575,12 @@ def plot_criterion_shares(
     labels coloured. The markers are drawn with ``ax.plot`` (a line without
     segments), so ``line_kws`` takes :class:`~matplotlib.lines.Line2D`
     properties (``markersize``, ``marker``, ``alpha`` …).
+
+    Only the years of one criteria set are drawn (``criteria_set``, default
+    the set of the latest year): criterion 6 of one set is not criterion 6 of
+    another, so years of other sets are left out, never put on the same axis.
     """
+    criteria = latest_set_rows(criteria, criteria_set)
     shares = criterion_shares(criteria)
     codes = columnar.sort_codes(shares["criterion"])
     pos = {c: i for i, c in enumerate(codes)}
@@ -639,6 +696,7 @@ def plot_indicator_trajectory(
     target_year: int | None = None,
     commune_names: Sequence[str] | None = None,
     text: str | None = None,
+    criteria_set: str | None = None,
     lang: str = "vi",
     legend: bool | None = None,
     ax: Axes | None = None,
@@ -654,8 +712,11 @@ def plot_indicator_trajectory(
     (:func:`~ntm_analysis.progress.progress_status`) or computed here when
     ``target_year`` is given. ``text`` (the indicator's words) goes in the title.
     ``commune_names`` draws only the communes of that list of names.
+    Only the years of one criteria set are drawn (``criteria_set``, default the
+    set of the latest year): indicator 6.1 of one set is not 6.1 of another.
     """
     data = indicators.loc[(indicators["indicator"] == str(indicator)) & indicators["value"].notna()]
+    data = latest_set_rows(data, criteria_set)
     if commune_names is not None:
         data = data.loc[data["commune"].isin(list(commune_names))]
     if progress is None and target_year is not None and not data.empty:

@@ -20,13 +20,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import changes, config, department_tasks, lagging, progress, standing
+from . import changes, config, department_tasks, history, lagging, progress, standing
 from . import labels as lb
 from .catalog import Catalog, CriteriaSet, load_catalog
 from .errors import CatalogError, NtmError, UsageError
 from .names import names_district
 from .pipeline import load_processed
 from .provenance import is_sample_report
+from .registry import Registry, load_registry
 from .responsibility import load_responsibility
 from .schema import ProcessedData
 from .wording import common_wordings, commune_wordings, report_wordings
@@ -76,6 +77,26 @@ class Review:
             return load_catalog(self.data.report.get("province_set") or None)
         except NtmError:  # the province file moved or broke since cleaning: not a page stopper
             return load_catalog()
+
+    @cached_property
+    def registry(self) -> Registry:
+        """The registry the data was cleaned with (the bundled one if that file is gone)."""
+        try:
+            return load_registry(self.data.report.get("registry") or None)
+        except NtmError:  # the registry file moved or broke since cleaning
+            return load_registry()
+
+    @cached_property
+    def set_levels(self) -> dict[str, str]:
+        """Criteria set id -> its catalog level ("commune", "commune_advanced" …)."""
+        return {cs.id: cs.level for cs in self.catalog.sets}
+
+    def set_name(self, set_id: object) -> str:
+        """The decision of a criteria set ("QĐ 318/QĐ-TTg ngày 08/03/2022"), else its id."""
+        try:
+            return self.catalog.get(str(set_id)).decision
+        except CatalogError:
+            return str(set_id)
 
     @cached_property
     def criteria_set(self) -> CriteriaSet | None:
@@ -159,7 +180,14 @@ class Review:
 
     @property
     def standing(self) -> pd.DataFrame:
-        return self.cached("standing", lambda: standing.commune_standing(self.communes))
+        return self.cached("standing", lambda: standing.commune_standing(self.unit_communes))
+
+    @property
+    def unit_communes(self) -> pd.DataFrame:
+        """The communes table with each row's registry unit (:func:`history.with_units`)."""
+        return self.cached(
+            "unit_communes", lambda: history.with_units(self.communes, self.registry)
+        )
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -214,8 +242,8 @@ class Review:
         return self.cached(
             "comparison",
             lambda: changes.compare_years(
-                self.criteria,
-                self.communes,
+                history.with_units(self.criteria, self.registry),
+                self.unit_communes,
                 prev,
                 self.year,
                 names=self.criterion_names,

@@ -59,6 +59,16 @@ STATED_TARGET_SOURCE = "Chỉ tiêu ghi trong báo cáo của xã"
 #: A commune's identity in every table: codes are reused with a new meaning after the
 #: 07/2025 reform, so a code alone is not a key.
 COMMUNE_KEY = ["commune_code", "commune"]
+#: Optional column of the commune tables: the registry unit of a row (added by
+#: :func:`ntm_analysis.history.with_units`). Where present it is part of a commune's
+#: identity, so the units before and after a merger that share a name and code stay apart.
+UNIT_COLUMN = "unit"
+
+
+def commune_key(frame: pd.DataFrame) -> list[str]:
+    """A commune's identity in ``frame``: code and name, and its unit where the frame has one."""
+    return COMMUNE_KEY + ([UNIT_COLUMN] if UNIT_COLUMN in frame.columns else [])
+
 
 # --- commune status -------------------------------------------------------------
 STATUS_NTM = "ntm"  # meets every criterion of the set

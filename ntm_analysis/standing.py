@@ -73,18 +73,23 @@ def commune_standing(
     Adds ``criteria_short`` (criteria not met), ``band`` (``labels.BAND_*``: all /
     15–18 / under 15 for a 19-criterion set, "not all" for other sets),
     ``previous_year`` (the commune's latest earlier year in the data, NA for a
-    commune that appears that year) and ``criteria_met_change``. Sorted by year,
-    then criteria met (most first), then commune.
+    commune that appears that year) and ``criteria_met_change`` (NA where the
+    previous row is of another criteria set: counts of two sets are not
+    compared). A frame with a ``schema.UNIT_COLUMN`` keys communes by unit too.
+    Sorted by year, then criteria met (most first), then commune.
     """
     # each commune's previous row: the one before it in year order
-    group, _ = groups_of(communes, s.COMMUNE_KEY)
+    group, _ = groups_of(communes, s.commune_key(communes))
     previous = previous_in_group(np.lexsort((communes["year"].to_numpy(), group)), group)
     met = communes["criteria_met"]
+    change = (met - take_at(met, previous, communes.index)).astype("Int64")
+    set_before = take_at(communes["criteria_set"], previous, communes.index).astype("string")
+    same_set = (set_before == communes["criteria_set"].astype("string")).fillna(False)
     frame = communes.assign(
         criteria_short=communes["criteria_total"] - met,
         band=_band(communes, floor),
         previous_year=take_at(communes["year"], previous, communes.index).astype("Int64"),
-        criteria_met_change=(met - take_at(met, previous, communes.index)).astype("Int64"),
+        criteria_met_change=change.where(same_set.to_numpy(bool)),
     )
     frame = in_year(frame, year)
     return sort_rows(

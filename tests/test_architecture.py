@@ -78,6 +78,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "roadmap",
         "reassessment",
         "wording",
+        "history",
     ),
     "plots": ("plots",),
     "report": (

@@ -10,9 +10,10 @@ import html
 
 import pandas as pd
 
-from .. import config, plots, progress
+from .. import config, history, plots, progress
 from .. import labels as lb
 from .. import schema as s
+from ..errors import CatalogError
 from ..reassessment import disagreements, reassessed_standing
 from ..review import Review
 from ..schema import code_sort_key
@@ -111,7 +112,9 @@ def headline(review: Review) -> str:
     ]
     summary = review.summary
     cols = [
-        c for c in ("year", "communes_total", "communes_ntm", "mean_criteria_met") if c in summary
+        c
+        for c in ("year", "communes_total", "communes_ntm", "mean_criteria_met", "criteria_total")
+        if c in summary
     ]
     table = summary.loc[summary["year"] <= review.year, cols].astype({"year": "string"})
     parts.append(table_html(table, lang))
@@ -137,6 +140,11 @@ def attainment(review: Review) -> str:
         parts.append(paragraphs([phrase("no_previous_year", lang)]))
     else:
         prev = review.previous_year
+        sets = history.sets_in_order(
+            review.communes.loc[review.communes["year"].isin([prev, year])]
+        )
+        if len(sets) > 1:
+            parts.append(paragraphs([lb.label("change_across_sets", lang, prev=prev, year=year)]))
         parts.append(
             chart(
                 lambda ax: plots.plot_change_heatmap(
@@ -170,21 +178,40 @@ def over_years(review: Review) -> str:
     communes = review.communes.loc[review.communes["year"] <= review.year]
     criteria = review.criteria.loc[review.criteria["year"] <= review.year]
     parts = [heading("over_years", lang)]
+    sets = history.sets_in_order(communes)
+    if len(sets) > 1:
+        names = ", ".join(review.set_name(x) for x in sets)
+        parts.append(paragraphs([lb.label("sets_not_compared", lang, sets=names)]))
     parts.append(
         chart(
-            lambda ax: plots.plot_criteria_met_over_years(communes, lang=lang, ax=ax),
+            lambda ax: plots.plot_criteria_met_over_years(
+                review.unit_communes.loc[communes.index], lang=lang, ax=ax
+            ),
             alt=lb.label("title_criteria_met_over_years", lang),
         )
     )
-    parts.append(
-        chart(
-            lambda ax: plots.plot_criterion_shares(
-                criteria, names=review.criterion_names, lang=lang, ax=ax
-            ),
-            alt=lb.label("title_criterion_shares", lang),
+    for set_id in reversed(sets or [None]):  # one chart per set, the latest first
+        rows = criteria if set_id is None else criteria.loc[criteria["criteria_set"] == set_id]
+        names = _set_names(review, set_id)
+        parts.append(
+            chart(
+                lambda ax, rows=rows, names=names: plots.plot_criterion_shares(
+                    rows, names=names, lang=lang, ax=ax
+                ),
+                alt=lb.label("title_criterion_shares", lang)
+                if len(sets) < 2
+                else lb.label("title_criterion_shares_of_set", lang, set=review.set_name(set_id)),
+            )
         )
-    )
     return "".join(parts)
+
+
+def _set_names(review: Review, set_id: object) -> object:
+    """Criterion names of ``set_id`` (the year's names when the catalog does not know it)."""
+    try:
+        return review.catalog.get(str(set_id))
+    except CatalogError:
+        return review.criterion_names
 
 
 def lagging(review: Review) -> str:
