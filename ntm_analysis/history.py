@@ -24,6 +24,7 @@ Every function is pure: inputs are never modified.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from datetime import date
 
@@ -33,6 +34,7 @@ import pandas as pd
 from . import labels as lb
 from . import schema as s
 from .lineage import LineageLink, Unit
+from .parsing import fold_text
 from .registry import ASSESSED_UNIT_TYPES, Registry
 
 #: Column :func:`with_units` adds: the registry unit a row belongs to.
@@ -97,16 +99,44 @@ def unit_in_year(registry: Registry, commune: object, code: object, year: int) -
     return None
 
 
+#: Per registry: (code, folded name) -> [(first day, last day, unit key)], built once.
+_UNIT_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _unit_index(registry: Registry) -> dict[tuple[str | None, str], list[tuple[date, date, str]]]:
+    index = _UNIT_INDEXES.get(registry)
+    if index is None:
+        index = {}
+        f = registry.frame
+        for code, name, start, end in zip(
+            f["code"], f["name"], f["valid_from"], f["valid_to"], strict=True
+        ):
+            first = date.min if pd.isna(start) else date.fromisoformat(str(start))
+            last = date.max if pd.isna(end) else date.fromisoformat(str(end))
+            code = None if pd.isna(code) else str(code)
+            key = f"{code or ''}|{name}|{'' if first == date.min else first.isoformat()}"
+            index.setdefault((code, fold_text(name)), []).append((first, last, key))
+        _UNIT_INDEXES[registry] = index
+    return index
+
+
 def unit_keys(frame: pd.DataFrame, registry: Registry) -> pd.Series:
     """Per row of ``frame`` (``year``, ``commune``, ``commune_code``), the key
-    (:func:`unit_key`) of the registry unit it belongs to; NA when the registry
-    has none (the row then keeps its name and code as identity)."""
+    (:func:`unit_key`) of the registry unit it belongs to, found as
+    :func:`unit_in_year` finds it; NA when the registry has none (the row then
+    keeps its name and code as identity)."""
+    index = _unit_index(registry)
     cols = ["year", "commune", "commune_code"]
-    distinct = frame.loc[:, cols].drop_duplicates()
-    keys = {}
-    for year, commune, code in distinct.itertuples(index=False):
-        unit = None if pd.isna(year) else unit_in_year(registry, commune, code, int(year))
-        keys[(year, commune, code)] = unit_key(unit) if unit is not None else pd.NA
+    keys: dict[tuple, object] = {}
+    for year, commune, code in frame.loc[:, cols].drop_duplicates().itertuples(index=False):
+        spans = index.get((_text(code), fold_text(commune)), []) if not pd.isna(year) else []
+        found: object = pd.NA
+        for day in (date(int(year), 12, 31), date(int(year), 1, 1)) if spans else ():
+            hits = [key for first, last, key in spans if first <= day <= last]
+            if len(hits) == 1:
+                found = hits[0]
+                break
+        keys[(year, commune, code)] = found
     values = [keys[t] for t in frame.loc[:, cols].itertuples(index=False, name=None)]
     return pd.Series(values, index=frame.index, dtype="string", name=UNIT_COLUMN)
 
@@ -272,20 +302,20 @@ def set_runs(frame: pd.DataFrame, *, by: str | list[str] = "commune") -> pd.Seri
     [0, 0, 1]
     """
     by = [by] if isinstance(by, str) else list(by)
-    if frame.empty:
-        return pd.Series(np.zeros(0, dtype=np.int64), index=frame.index)
-    cut = ["criteria_set"] + ([UNIT_COLUMN] if UNIT_COLUMN in frame.columns else [])
-    ordered = frame.sort_values([*by, "year"], kind="stable")
-    marks = ordered.loc[:, [*by, *cut]].astype("string").fillna("\x00").to_numpy(dtype=object)
+    cut = [c for c in ("criteria_set", UNIT_COLUMN) if c in frame.columns]
+    plain = frame.reset_index(drop=True)  # positions: the index may repeat labels
+    order = plain.sort_values([*by, "year"], kind="stable").index.to_numpy()
+    marks = plain.loc[order, [*by, *cut]].astype("string").fillna("\x00").to_numpy(dtype=object)
     changed = np.ones(len(marks), dtype=bool)
     changed[1:] = (marks[1:] != marks[:-1]).any(axis=1)
-    runs = pd.Series(np.cumsum(changed) - 1, index=ordered.index)
-    return runs.reindex(frame.index)
+    runs = np.empty(len(plain), dtype=np.int64)
+    runs[order] = np.cumsum(changed) - 1
+    return pd.Series(runs, index=frame.index)
 
 
 def spans_sets(frame: pd.DataFrame) -> bool:
     """True when ``frame``'s rows use more than one criteria set (counts must not be compared)."""
-    return frame["criteria_set"].dropna().nunique() > 1
+    return "criteria_set" in frame.columns and frame["criteria_set"].dropna().nunique() > 1
 
 
 def share_of_set(communes: pd.DataFrame) -> pd.Series:
@@ -301,12 +331,16 @@ def share_of_set(communes: pd.DataFrame) -> pd.Series:
 
 def sets_in_order(frame: pd.DataFrame) -> list[str]:
     """The criteria sets of ``frame`` in the order of their first year."""
+    if "criteria_set" not in frame.columns:
+        return []
     rows = frame.dropna(subset=["criteria_set"]).sort_values("year", kind="stable")
     return list(dict.fromkeys(rows["criteria_set"].astype(str)))
 
 
 def first_years(frame: pd.DataFrame) -> dict[str, int]:
     """The first year of each criteria set in ``frame`` (where a new set starts)."""
+    if "criteria_set" not in frame.columns:
+        return {}
     rows = frame.dropna(subset=["criteria_set", "year"])
     firsts = rows.groupby(rows["criteria_set"].astype(str))["year"].min()
     return {str(k): int(v) for k, v in firsts.items()}

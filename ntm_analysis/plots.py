@@ -465,18 +465,21 @@ def plot_criteria_met_over_years(
     dodge = 0.0 if many or len(names) < 2 else LINE_DODGE / (len(names) - 1)
     across = history.spans_sets(communes)
     values = history.share_of_set(communes) if across else communes["criteria_met"]
-    runs = history.set_runs(communes)
+    values = values.to_numpy(dtype=float, na_value=np.nan)
+    years = communes["year"].to_numpy(dtype=float, na_value=np.nan)
+    runs = history.set_runs(communes).to_numpy()
     for i, name in enumerate(names):
-        sub = communes.loc[communes["commune"] == name].sort_values("year")
+        rows = np.flatnonzero((communes["commune"] == name).to_numpy(dtype=bool, na_value=False))
+        rows = rows[np.argsort(years[rows], kind="stable")]
         line = {**_line_style(i), **kws}
         if many and name not in highlight:
             line.update(color="#9E9E9E", linewidth=0.8, alpha=0.6, marker=None)
         shift = (i - (len(names) - 1) / 2) * dodge  # side by side, never on top of each other
-        for k, run in enumerate(dict.fromkeys(runs.loc[sub.index])):
-            part = sub.loc[runs.loc[sub.index] == run]
+        for k, run in enumerate(dict.fromkeys(runs[rows])):
+            part = rows[runs[rows] == run]
             ax.plot(
-                part["year"].to_numpy(float) + shift,
-                values.loc[part.index].to_numpy(dtype=float, na_value=np.nan),
+                years[part] + shift,
+                values[part],
                 label=name if k == 0 else "_nolegend_",
                 **line,
             )

@@ -297,6 +297,17 @@ def _met_lookup(frame: pd.DataFrame | None, year: int, code_col: str) -> dict[tu
     }
 
 
+def _sets_of(frame: pd.DataFrame | None, year: int) -> dict[str, frozenset]:
+    """Commune -> the criteria sets of its rows in ``year``."""
+    if frame is None or frame.empty or "criteria_set" not in frame.columns:
+        return {}
+    rows = frame.loc[frame["year"] == year, ["commune", "criteria_set"]].dropna()
+    return {
+        str(c): frozenset(g.astype(str))
+        for c, g in rows.groupby("commune", sort=False)["criteria_set"]
+    }
+
+
 def track_plans(
     plans: pd.DataFrame,
     indicators: pd.DataFrame,
@@ -312,7 +323,9 @@ def track_plans(
     deadline is before ``as_of`` (default: 31 December of ``year``, the date
     the year's data describes), ``on_time`` when it is not, ``no_deadline``
     without a readable deadline, and ``no_data`` when ``year`` has no result
-    for it. Returns the plans of ``year - 1`` with ``tracking`` and
+    for it. A commune whose criteria set changed between the two years has
+    no result for the task (``no_data``): indicator 6.1 of QĐ 318 is not 6.1
+    of QĐ 51. Returns the plans of ``year - 1`` with ``tracking`` and
     ``met_now`` added (empty when there are none).
 
     >>> plans = pd.DataFrame({"task_id": ["NV-2023-1-6.3"], "year": [2023],
@@ -329,6 +342,8 @@ def track_plans(
         return rows.assign(tracking=pd.Series(dtype="string"), met_now=pd.Series(dtype="boolean"))
     by_indicator = _met_lookup(indicators, year, "indicator")
     by_criterion = _met_lookup(criteria, year, "criterion")
+    sets_then = _sets_of(indicators, year - 1) | _sets_of(criteria, year - 1)
+    sets_now = _sets_of(indicators, year) | _sets_of(criteria, year)
     met_now, tracking = [], []
     limit = pd.Timestamp(as_of)
     for commune, code, deadline in rows.loc[:, ["commune", "indicator", "deadline"]].itertuples(
@@ -340,6 +355,9 @@ def track_plans(
             if "." in str(code)
             else (by_criterion.get(key, by_indicator.get(key)))
         )
+        then, now = sets_then.get(str(commune)), sets_now.get(str(commune))
+        if then and now and not then & now:  # another criteria set: nothing to compare
+            met = None
         met_now.append(met)
         if met is True:
             tracking.append(s.TRACK_CLOSED)

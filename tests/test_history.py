@@ -72,6 +72,15 @@ def test_rows_of_namesakes_belong_to_different_units(registry):
     assert new_qt == "06913|Xã Quảng Tân|2025-07-01"  # same name, same code, another unit
 
 
+def test_unit_keys_find_the_unit_that_unit_in_year_finds(registry):
+    keys = history.unit_keys(COMMUNES, registry)
+    for row, key in zip(COMMUNES.itertuples(index=False), keys, strict=True):
+        unit = history.unit_in_year(registry, row.commune, row.commune_code, row.year)
+        assert key == history.unit_key(unit)
+    unknown = COMMUNES.head(1).assign(commune="Xã Không Có")
+    assert history.unit_keys(unknown, registry).isna().all()
+
+
 def test_a_new_commune_history_leaves_out_its_namesake(registry):
     new = history.own_rows(COMMUNES, registry, "Xã Đầm Hà", 2026)
     assert new["year"].tolist() == [2026]
@@ -253,6 +262,25 @@ def test_commune_standing_gives_no_count_change_across_sets(registry):
     by_unit = standing.commune_standing(history.with_units(rows, registry))
     qt = by_unit.loc[by_unit["commune"] == "Xã Quảng Tân"].set_index("year")
     assert pd.isna(qt.loc[2026, "previous_year"])  # the new unit has no earlier year
+
+
+def test_a_plan_of_the_old_set_is_not_closed_by_the_new_sets_criterion():
+    from ntm_analysis import roadmap
+
+    plans = pd.DataFrame(
+        {"task_id": ["NV-2025-06913-6"], "year": [2025], "department": ["P"],
+         "commune": ["Xã Quảng Tân"], "indicator": ["6"],
+         "deadline": [pd.Timestamp("2026-06-30")]}
+    )  # fmt: skip
+    crit = _criteria(
+        [(2025, "Xã Quảng Tân", "06913", OLD, "6", False),
+         (2026, "Xã Quảng Tân", "06913", NEW, "6", True)]
+    )  # fmt: skip
+    tracked = roadmap.track_plans(plans, crit.iloc[0:0], 2026, criteria=crit)
+    assert tracked["tracking"].tolist() == [s.TRACK_NO_DATA]
+    same = crit.assign(criteria_set=OLD)
+    tracked = roadmap.track_plans(plans, crit.iloc[0:0], 2026, criteria=same)
+    assert tracked["tracking"].tolist() == [s.TRACK_CLOSED]
 
 
 # ----------------------------------------------------------------------------- pages
