@@ -223,7 +223,6 @@ def compare_years(
     return YearComparison(year_from, year_to, per, cells, crit)
 
 
-
 def _criterion_cells(
     criteria: pd.DataFrame, year_from: int, year_to: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
