@@ -765,7 +765,7 @@ def province_thresholds_from_table(
     target_col = next((columns[k] for k in columns if k.startswith("chi tieu")), None)
     year_col = next((columns[k] for k in columns if k in ("nam", "nam ap dung")), None)
     if target_col is None:
-        raise CatalogError(f"{source}: no 'Chỉ tiêu' column found.", path=source)
+        raise CatalogError(lb.message("err_no_target_column", source=source), path=source)
     region_columns = dict(region_columns or {})
     group_columns = dict(group_columns or {})
     out: list[dict[str, Any]] = []
@@ -814,10 +814,9 @@ def _table_year(cell: object, source: str, row_number: int) -> int | None:
     year = find_year(cell, lo=2000, hi=2050)
     if year is None:
         raise CatalogError(
-            f"{source}, dòng {row_number}: '{cell}' in the 'Năm' column is not a year; write "
-            "the year the row's figures hold for (e.g. 2024), or leave it empty for every year.",
+            lb.message("err_table_year", source=source, row=row_number, cell=cell),
             path=source,
-            entry=f"dòng {row_number}",
+            entry=lb.message("where_row", row=row_number),
         )
     return year
 
@@ -830,7 +829,7 @@ def _read_yaml(path: Path) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise CatalogError(
-            f"{path.name}: cannot read catalog file ({exc}).", path=str(path)
+            lb.message("err_catalog_unreadable", file=path.name, detail=exc), path=str(path)
         ) from exc
 
 

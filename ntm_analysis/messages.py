@@ -676,6 +676,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không có chỉ tiêu nào ('Chỉ tiêu') do báo cáo ghi thuộc năm mà một bộ tiêu chí áp dụng.",
         "No stated target ('Chỉ tiêu') of a year any criteria set covers.",
     ),
+    # --- catalog, province set and registry files given by the user
+    "err_no_target_column": (
+        "{source}: không tìm thấy cột 'Chỉ tiêu'.",
+        "{source}: no 'Chỉ tiêu' column found.",
+    ),
+    "err_table_year": (
+        "{source}, dòng {row}: '{cell}' ở cột 'Năm' không phải là năm; hãy ghi năm mà số liệu"
+        " của dòng áp dụng (ví dụ 2024), hoặc để trống nếu áp dụng cho mọi năm.",
+        "{source}, row {row}: '{cell}' in the 'Năm' column is not a year; write the year the"
+        " row's figures hold for (e.g. 2024), or leave it empty for every year.",
+    ),
+    "err_catalog_unreadable": (
+        "{file}: không đọc được tệp danh mục ({detail}).",
+        "{file}: cannot read catalog file ({detail}).",
+    ),
+    "role_predecessor": ("đơn vị cũ", "predecessor"),
+    "role_successor": ("đơn vị mới", "successor"),
+    "no_code": ("không có mã", "no code"),
+    "err_lineage_date": (
+        "{where}: effective_date '{value}' không phải ngày dạng YYYY-MM-DD.",
+        "{where}: effective_date '{value}' is not a YYYY-MM-DD date.",
+    ),
+    "err_lineage_unit": (
+        "{where}: {role} {name} ({code}) không phải đơn vị của danh mục còn hiệu lực ngày {day}.",
+        "{where}: the {role} {name} ({code}) is not a unit of the registry valid on {day}.",
+    ),
+    "err_registry_columns": (
+        "{path}: danh mục xã thiếu cột {columns}.",
+        "{path}: registry lacks the column(s) {columns}.",
+    ),
+    "err_registry_unit_types": (
+        "{path}: loại đơn vị không đúng: {bad}; dùng một trong {known}.",
+        "{path}: unknown unit type(s) {bad}; use one of {known}.",
+    ),
+    "err_registry_groups": (
+        "{path}: nhóm xã không đúng: {bad}; dùng một trong {known} (QĐ 51/2025) hoặc để trống.",
+        "{path}: unknown commune group(s) {bad}; use one of {known} (QĐ 51/2025) or leave it"
+        " empty.",
+    ),
+    "err_registry_date": (
+        "{path}: đơn vị '{name}' có ngày không đúng ({detail}); dùng dạng YYYY-MM-DD.",
+        "{path}: unit '{name}' has a bad date ({detail}); use YYYY-MM-DD.",
+    ),
+    "err_registry_unreadable": (
+        "Không đọc được danh mục xã {path}: {detail}",
+        "Cannot read the commune registry {path}: {detail}",
+    ),
     "progress_reading": ("Đang đọc", "Reading"),
     "progress_rendering": ("Đang dựng trang", "Rendering"),
     "unit_file": ("tệp", "file"),

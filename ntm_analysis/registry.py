@@ -113,7 +113,7 @@ class Registry:
         missing = [c for c in REGISTRY_COLUMNS if c not in frame.columns]
         if missing:
             raise CatalogError(
-                f"{path}: registry lacks the column(s) {', '.join(missing)}.", path=path
+                lb.message("err_registry_columns", path=path, columns=", ".join(missing)), path=path
             )
         frame = frame.assign(
             **{c: pd.NA for c in OPTIONAL_REGISTRY_COLUMNS if c not in frame.columns}
@@ -125,15 +125,23 @@ class Registry:
         bad_types = sorted(set(frame["unit_type"].dropna()) - set(UNIT_TYPES))
         if bad_types:
             raise CatalogError(
-                f"{path}: unknown unit type(s) {', '.join(bad_types)}; "
-                f"use one of {', '.join(UNIT_TYPES)}.",
+                lb.message(
+                    "err_registry_unit_types",
+                    path=path,
+                    bad=", ".join(bad_types),
+                    known=", ".join(UNIT_TYPES),
+                ),
                 path=path,
             )
         bad_groups = sorted(set(frame["commune_group"].dropna()) - set(COMMUNE_GROUPS))
         if bad_groups:
             raise CatalogError(
-                f"{path}: unknown commune group(s) {', '.join(bad_groups)}; "
-                f"use one of {', '.join(COMMUNE_GROUPS)} (QĐ 51/2025) or leave it empty.",
+                lb.message(
+                    "err_registry_groups",
+                    path=path,
+                    bad=", ".join(bad_groups),
+                    known=", ".join(COMMUNE_GROUPS),
+                ),
                 path=path,
             )
         spans, group_spans = [], []
@@ -143,7 +151,7 @@ class Registry:
                 group_spans.append(_year_span(row.group_valid_from, row.group_valid_to))
             except ValueError as exc:
                 raise CatalogError(
-                    f"{path}: unit '{row.name}' has a bad date ({exc}); use YYYY-MM-DD.",
+                    lb.message("err_registry_date", path=path, name=row.name, detail=exc),
                     path=path,
                 ) from exc
         self._group_spans = group_spans
@@ -212,7 +220,7 @@ class Registry:
     def _resolve_lineage(self, lineage: pd.DataFrame, path: str) -> tuple[LineageLink, ...]:
         links = []
         for row_number, row in enumerate(lineage.itertuples(index=False), start=2):
-            where = f"{path}, row {row_number}"
+            where = f"{path}, {lb.message('where_row', row=row_number)}"
 
             def cell(value: object) -> str | None:
                 return None if pd.isna(value) else str(value)
@@ -221,20 +229,26 @@ class Registry:
                 effective = date.fromisoformat(str(row.effective_date))
             except ValueError as exc:
                 raise CatalogError(
-                    f"{where}: effective_date '{row.effective_date}' is not a YYYY-MM-DD date.",
+                    lb.message("err_lineage_date", where=where, value=row.effective_date),
                     path=path,
                 ) from exc
             ends = effective - timedelta(days=1)
             pred = self.unit(cell(row.predecessor_code), on=ends, name=cell(row.predecessor_name))
             succ = self.unit(cell(row.successor_code), on=effective, name=cell(row.successor_name))
             for unit, role, code, name, day in (
-                (pred, "predecessor", row.predecessor_code, row.predecessor_name, ends),
-                (succ, "successor", row.successor_code, row.successor_name, effective),
+                (pred, "role_predecessor", row.predecessor_code, row.predecessor_name, ends),
+                (succ, "role_successor", row.successor_code, row.successor_name, effective),
             ):
                 if unit is None:
                     raise CatalogError(
-                        f"{where}: the {role} {cell(name) or ''} ({cell(code) or 'no code'}) is "
-                        f"not a unit of the registry valid on {day.isoformat()}.",
+                        lb.message(
+                            "err_lineage_unit",
+                            where=where,
+                            role=lb.message(role),
+                            name=cell(name) or "",
+                            code=cell(code) or lb.message("no_code"),
+                            day=day.isoformat(),
+                        ),
                         path=path,
                     )
             links.append(LineageLink(pred, succ, effective, cell(row.legal_basis), cell(row.note)))
@@ -411,7 +425,7 @@ def load_registry(path: str | Path | None = None) -> Registry:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise CatalogError(
-            f"Cannot read the commune registry {path}: {exc}", path=str(path)
+            lb.message("err_registry_unreadable", path=path, detail=exc), path=str(path)
         ) from exc
     frame = frame.replace({"": pd.NA})
     lineage_path = path.with_name(LINEAGE_FILE_NAME)

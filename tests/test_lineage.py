@@ -136,13 +136,13 @@ def test_a_registry_without_a_lineage_file_or_group_columns_still_loads(tmp_path
 
 
 def test_a_lineage_row_that_names_no_registry_unit_is_a_clear_error(tmp_path):
-    with pytest.raises(CatalogError, match=r"row 2: the successor Xã C .*2020-01-01"):
+    with pytest.raises(CatalogError, match=r"dòng 2: đơn vị mới Xã C .*2020-01-01"):
         _registry(
             tmp_path,
             ["00001,Xã A,xã,H,T,,,2019-12-31,", "00002,Xã B,xã,H,T,,,,"],
             ["00001,Xã A,00009,Xã C,2020-01-01,,"],
         )
-    with pytest.raises(CatalogError, match="not a YYYY-MM-DD"):
+    with pytest.raises(CatalogError, match="không phải ngày dạng YYYY-MM-DD"):
         _registry(tmp_path, ["00001,Xã A,xã,H,T,,,,"], ["00001,Xã A,00001,Xã A,01/07/2025,,"])
 
 
@@ -182,5 +182,5 @@ def test_commune_group_counts_only_within_its_own_period():
     assert reg.group_of("00002", 2027) == "3"
     assert reg.group_of("00002", 2028) is None
     assert list(reg.units(2028)["commune_group"].isna()) == [False, True]
-    with pytest.raises(CatalogError, match="commune group"):
+    with pytest.raises(CatalogError, match="nhóm xã"):
         Registry(frame.assign(commune_group=["4", None]))

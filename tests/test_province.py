@@ -245,11 +245,11 @@ def test_a_year_cell_that_is_not_a_year_is_one_clear_error(catalog, tmp_path):
     header = [c.value for c in sheet[1]]
     sheet.cell(row=5, column=header.index(TEMPLATE_YEAR) + 1, value="năm sau")
     book.save(path)
-    with pytest.raises(CatalogError, match="dòng 5: 'năm sau' in the 'Năm' column is not a year"):
+    with pytest.raises(CatalogError, match="dòng 5: 'năm sau' ở cột 'Năm' không phải là năm"):
         load_province_set(catalog, path)
     proc = run_ntm("catalog", "--province", str(path))
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
-    assert "is not a year" in proc.stderr
+    assert "không phải là năm" in proc.stderr
 
 
 def test_cli_template_and_draft_on_the_cleaned_sample(processed_sample_dir, tmp_path):

@@ -105,14 +105,14 @@ def test_another_district_is_a_file_not_code(tmp_path):
 def test_a_bad_registry_file_gets_a_clear_error(tmp_path):
     path = tmp_path / "communes.csv"
     path.write_text("code,name\n1,Xã A\n", encoding="utf-8")
-    with pytest.raises(CatalogError, match="lacks the column"):
+    with pytest.raises(CatalogError, match="thiếu cột"):
         load_registry(path)
     path.write_text(
         "code,name,unit_type,district,province,threshold_region,valid_from,valid_to,note\n"
         "1,Xã A,làng,H,T,,,,\n",
         encoding="utf-8",
     )
-    with pytest.raises(CatalogError, match="unit type"):
+    with pytest.raises(CatalogError, match="loại đơn vị"):
         load_registry(path)
 
 
