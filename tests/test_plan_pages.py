@@ -117,6 +117,16 @@ def test_district_review_2023_tracks_the_2022_plans(processed_with_plans):
     assert roadmap_html.count("<img") >= 2  # timeline and budget
 
 
+def test_plan_tables_say_whose_wording_their_indicators_carry(processed_with_plans):
+    review = load_review(processed_with_plans, year=2023)
+    tracked = sections.review_tracking(review)
+    overdue = tracked.loc[tracked["tracking"] == s.TRACK_OVERDUE, "indicator"].astype(str)
+    html = sections.district_roadmap(review)
+    note = html[html.index('<p class="ntm-note">') :]
+    assert "ghi theo báo cáo của xã" in note
+    assert all(code in note for code in set(overdue))
+
+
 def test_department_page_shows_plans_resources_and_tracking(processed_with_plans):
     review = load_review(processed_with_plans, year=2024, lang="en")
     html = sections.department_plans(review, "Health Office")

@@ -22,6 +22,7 @@ from ..review import Review
 from ..task_workbooks import read_plans
 from .department import _department
 from .markup import chart, format_number, paragraphs, table_html
+from .shared import wording_note
 
 #: Indicator trajectories the district review draws at most.
 MAX_TRAJECTORIES = 4
@@ -260,6 +261,7 @@ def department_plans(review: Review, department: str) -> str:
     parts.append(paragraphs([_phrase("plans_seen", lang, n=len(own), years=years, dated=dated)]))
     parts.append(_timeline(review, own))
     parts.append(_table(_plan_rows(review, own, with_department=False), lang))
+    parts.append(wording_note(review, own["indicator"]))
     return "".join(parts)
 
 
@@ -322,6 +324,7 @@ def department_tracking(review: Review, department: str) -> str:
     parts.append(paragraphs([_tracking_sentence(own, review)]))
     parts.append(_timeline(review, own, hue="tracking"))
     parts.append(_table(_plan_rows(review, own, with_department=False), lang))
+    parts.append(wording_note(review, own["indicator"]))
     return "".join(parts)
 
 
@@ -366,6 +369,7 @@ def district_roadmap(review: Review) -> str:
     else:
         parts.append(paragraphs([_phrase("overdue_list", lang)]))
         parts.append(_table(_plan_rows(review, overdue, with_department=True), lang))
+        parts.append(wording_note(review, overdue["indicator"]))
     return "".join(parts)
 
 
