@@ -75,6 +75,18 @@ def source_text(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(pd.array(out, dtype="string"), index=frame.index)
 
 
+def finding_source(frame: pd.DataFrame) -> dict[str, object]:
+    """The source columns of findings about the rows of ``frame``: ``source`` for display
+    and ``source_file``, ``source_sheet`` (NA for none) and ``source_row`` apart."""
+    sheet = frame[s.SOURCE_SHEET].astype("string")
+    return {
+        "source": source_text(frame).array,
+        s.SOURCE_FILE: frame[s.SOURCE_FILE].astype("string").array,
+        s.SOURCE_SHEET: sheet.mask(sheet == "").array,
+        s.SOURCE_ROW: pd.array(frame[s.SOURCE_ROW], dtype="Float64").astype("Int64"),
+    }
+
+
 #: The appraisal words as reports write them, for finding messages.
 APPRAISAL_WORDS = {s.MET: "Đạt", s.BASICALLY_MET: "Cơ bản đạt", s.NOT_MET: "Chưa đạt"}
 
@@ -88,10 +100,14 @@ def appraisal_word(code: object) -> str:
     return APPRAISAL_WORDS.get(code, str(code))
 
 
+#: Findings columns that hold integers; the others hold text.
+_FINDING_INTS = ("year", s.SOURCE_ROW)
+
+
 def findings_table(rows: Iterable[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(list(rows), columns=list(s.FINDING_COLUMNS))
-    return frame.astype({"year": "Int64"}).astype(
-        {c: "string" for c in s.FINDING_COLUMNS if c != "year"}
+    return frame.astype({c: "Int64" for c in _FINDING_INTS}).astype(
+        {c: "string" for c in s.FINDING_COLUMNS if c not in _FINDING_INTS}
     )
 
 
@@ -106,7 +122,7 @@ def _finding_columns(n: int, **columns: object) -> pd.DataFrame:
         value = columns.get(c)
         if value is None or isinstance(value, str):
             value = [value] * n
-        data[c] = pd.array(value, dtype="Int64" if c == "year" else "string")
+        data[c] = pd.array(value, dtype="Int64" if c in _FINDING_INTS else "string")
     return pd.DataFrame(data)
 
 
@@ -122,7 +138,7 @@ def _indicator_findings(
         subject=part["indicator"].array,
         check=check.value,
         message=messages,
-        source=source_text(part).array,
+        **finding_source(part),
     )
 
 
@@ -287,7 +303,7 @@ def threshold_findings(flagged: pd.DataFrame, texts: list, sources: list) -> pd.
         subject=flagged["indicator"].array,
         check=FindingCheck.APPRAISAL_VS_THRESHOLD.value,
         message=messages,
-        source=source_text(flagged).array,
+        **finding_source(flagged),
     )
 
 
@@ -375,7 +391,7 @@ def criterion_findings(table: pd.DataFrame, facts: CriterionFacts) -> pd.DataFra
                 subject=part["criterion"].array,
                 check=check.value,
                 message=messages,
-                source=source_text(part).array,
+                **finding_source(part),
             )
         )
     return pd.concat(parts, ignore_index=True)
@@ -448,7 +464,7 @@ def missing_indicator_findings(
         subject=codes,
         check=FindingCheck.MISSING_INDICATOR.value,
         message=messages,
-        source=source_text(picked).array,
+        **finding_source(picked),
     )
 
 

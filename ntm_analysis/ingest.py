@@ -487,6 +487,9 @@ def _deduplicate_rows(
                     lose_value=_txt(shown_l),
                 ),
                 win_src,
+                w[f_file],
+                w[f_sheet] or None,
+                w[f_row],
             )
         )
         rejects.append(
@@ -589,7 +592,7 @@ def _replaced_finding(
             "find_same_versions", old=old_file, new=new_file, n=len(items), why=why
         )
         return (year, commune, "file", old_file, str(FindingCheck.DUPLICATE_SAME), message,
-                new_file)  # fmt: skip
+                new_file, new_file, None, None)  # fmt: skip
     changes = _changes(changed)
     shown = changes[:CHANGES_SHOWN]
     more = len(changes) - len(shown)
@@ -604,7 +607,7 @@ def _replaced_finding(
         listed=listed,
     )
     return (year, commune, "file", old_file, str(FindingCheck.REPLACED_VERSION), message,
-            new_file)  # fmt: skip
+            new_file, new_file, None, None)  # fmt: skip
 
 
 def _repeated_finding(
@@ -622,7 +625,8 @@ def _repeated_finding(
     message = lb.message(
         "find_repeated_values", n=len(items), kept=kept, dropped=dropped, listed=listed
     )
-    return (year, commune, "sheet", dropped, str(FindingCheck.DUPLICATE_SAME), message, kept)
+    return (year, commune, "sheet", dropped, str(FindingCheck.DUPLICATE_SAME), message, kept,
+            new_file, new_sheet or None, None)  # fmt: skip
 
 
 def deduplicate(

@@ -288,12 +288,12 @@ def load_processed(processed_dir: str | Path | None = None) -> ProcessedData:
         path = d / name
         if not path.is_file():
             return validate_table(attr, pd.DataFrame(columns=list(_columns(attr))))
-        return validate_table(
-            attr,
-            pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig").replace(
-                {"": pd.NA}
-            ),
-        )
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        frame = frame.replace({"": pd.NA})
+        if attr == "findings" and "source" in frame.columns:
+            # written before the source was also split into file, sheet and row
+            frame = frame.reindex(columns=list(_columns(attr)))
+        return validate_table(attr, frame)
 
     report_path = d / config.INGEST_REPORT_FILE
     report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.is_file() else {}

@@ -183,7 +183,10 @@ FINDING_COLUMNS = (
     "subject",  # "17", "17.1", ...
     "check",  # a FindingCheck code
     "message",  # one sentence an analyst can act on
-    "source",
+    "source",  # "file.xlsx › Sheet1 › row 12": the three columns below, joined for display
+    SOURCE_FILE,  # the file the finding points into (the kept one, for a duplicate)
+    SOURCE_SHEET,  # its sheet or Word table, NA for a whole file
+    SOURCE_ROW,  # 1-based row, NA for a whole file or sheet
 )
 
 REJECT_COLUMNS = (

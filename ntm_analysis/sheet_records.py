@@ -146,9 +146,11 @@ class SheetBuilder:
             self.kinds[i] = "rejected"
 
     def finding(self, year, commune, subject_type, subject, check, message, i=None) -> None:
+        row = None if i is None else self.row_number(i)
         self.findings.append(
-            (year, commune, subject_type, subject, str(check), message, self.source(i))
-        )
+            (year, commune, subject_type, subject, str(check), message, self.source(i),
+             self.sheet.file, self.sheet.sheet or None, row)
+        )  # fmt: skip
 
     def note_unlisted(self, year, commune, cset, code: str) -> None:
         self.unlisted.setdefault((year, commune, cset.id, cset.decision), []).append(code)
@@ -241,7 +243,7 @@ def rejects_frame(rows: list[tuple]) -> pd.DataFrame:
 
 def findings_frame(rows: list[tuple]) -> pd.DataFrame:
     """Findings (tuples in ``schema.FINDING_COLUMNS`` order) as a typed DataFrame."""
-    return _frame(rows, s.FINDING_COLUMNS, {"year": "Int64"})
+    return _frame(rows, s.FINDING_COLUMNS, {"year": "Int64", s.SOURCE_ROW: "Int64"})
 
 
 def indicator_value(cell: object, kind: str) -> tuple[float | None, str | None, str]:

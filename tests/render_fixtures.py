@@ -137,7 +137,10 @@ def processed_frames() -> dict[str, pd.DataFrame]:
                 "subject": "15",
                 "check": "criterion_appraisal_vs_result",
                 "message": "Xã tự đánh giá Đạt nhưng chỉ tiêu 15.1 chưa đạt <script>x</script>.",
-                "source": "test",
+                "source": "test.xlsx › 2024 › row 7",
+                "source_file": "test.xlsx",
+                "source_sheet": "2024",
+                "source_row": 7,
             }
         ]
     )
