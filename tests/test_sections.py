@@ -102,7 +102,10 @@ def test_the_schemas_refuse_a_check_or_reason_outside_the_fixed_sets():
         "subject": ["17.1"],
         "check": ["appraisal_vs_threshold"],
         "message": ["m"],
-        "source": ["a.xlsx"],
+        "source": ["a.xlsx › 2024 › row 3"],
+        "source_file": ["a.xlsx"],
+        "source_sheet": ["2024"],
+        "source_row": [3],
     }
     validate_table("findings", pd.DataFrame(finding))
     with pytest.raises(ContractError):
