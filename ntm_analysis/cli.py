@@ -209,7 +209,7 @@ def _render_options(parser: argparse.ArgumentParser) -> None:
         type=int,
         action="append",
         metavar="YEAR",
-        help="year to render; repeat for several (default: the latest year in the data)",
+        help="year to render; repeat for several (default: the latest year of each criteria set)",
     )
     parser.add_argument(
         "--commune",

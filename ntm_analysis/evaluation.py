@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -634,33 +635,43 @@ def evaluate_communes(criteria: pd.DataFrame) -> pd.DataFrame:
     return out.take(order).reset_index(drop=True)
 
 
-def _district_lookup(registry: Registry | None) -> dict[str, str]:
-    """Commune code -> district (or province, for a unit without one)."""
-    if registry is None:
-        return {}
-    frame = registry.frame
-    lookup: dict[str, str] = {}
-    for code, district, province in zip(
-        frame["code"].to_numpy(dtype=object, na_value=None),
-        frame["district"].to_numpy(dtype=object, na_value=None),
-        frame["province"].to_numpy(dtype=object, na_value=None),
-        strict=True,
-    ):
-        lookup.setdefault(code, district if district is not None else province)
-    return lookup
+def _district_codes(frame: pd.DataFrame, registry: Registry | None) -> tuple[np.ndarray, pd.Index]:
+    """Codes and names of each row's district ("" when unknown).
 
-
-def _district_codes(frame: pd.DataFrame, lookup: dict[str, str]) -> tuple[np.ndarray, pd.Index]:
-    """Codes and names of each row's district, by its commune code ("" when unknown)."""
-    codes, values = _codes(frame["commune_code"])
-    names = [lookup.get(v, "") or "" for v in values.tolist()] + [""]
+    The district is the one of the unit that held the row's commune code at the
+    end of the row's year, or its province for a unit without a district (the
+    communes formed on 01/07/2025): a code reused after a merger names another
+    unit, so it is never looked up alone.
+    """
+    y_codes, y_values = _codes(frame["year"])
+    c_codes, c_values = _codes(frame["commune_code"])
+    table = np.zeros((len(y_values) + 1, len(c_values) + 1), dtype=np.int64)
+    names: list[str] = [""]
+    if registry is not None:
+        wanted = pd.Index(pd.Series(c_values, dtype="string"))
+        for k, year in enumerate(y_values.tolist()):
+            units = registry.units(int(year))
+            end = str(date(int(year), 12, 31))
+            # the unit standing at the end of the year first, then the others of the year
+            last = units["valid_to"].isna() | (units["valid_to"].astype("string") >= end)
+            units = units.assign(_rank=np.where(last.to_numpy(dtype=bool), 0, 1))
+            units = units.sort_values("_rank", kind="stable").drop_duplicates("code")
+            area = units["district"].fillna(units["province"]).astype("string")
+            by_code = dict(zip(units["code"].astype("string"), area, strict=True))
+            for j, code in enumerate(wanted.tolist()):
+                name = by_code.get(code)
+                name = "" if name is None or pd.isna(name) else str(name)
+                if name not in names:
+                    names.append(name)
+                table[k, j] = names.index(name)
+    picked = table[np.where(y_codes < 0, len(y_values), y_codes), c_codes]
     name_codes, districts = pd.factorize(pd.Index(names, dtype="str"))
-    return name_codes[codes], pd.Index(districts)
+    return name_codes[picked], pd.Index(districts)
 
 
-def _district_of(frame: pd.DataFrame, lookup: dict[str, str]) -> pd.Series:
-    """District of each row by its commune code ("" when unknown)."""
-    codes, districts = _district_codes(frame, lookup)
+def _district_of(frame: pd.DataFrame, registry: Registry | None) -> pd.Series:
+    """District of each row by its unit in the row's year ("" when unknown)."""
+    codes, districts = _district_codes(frame, registry)
     return pd.Series(
         pd.Categorical.from_codes(codes, categories=districts), index=frame.index
     ).astype("string")
@@ -676,9 +687,8 @@ def evaluate_district(
     criterion; and one finding per registry commune with no data in a year
     that its district reported.
     """
-    lookup = _district_lookup(registry)
     com = communes.assign(
-        district=_district_of(communes, lookup),
+        district=_district_of(communes, registry),
         criteria_set=communes["criteria_set"].astype("string"),
     )
     district = (
@@ -699,7 +709,7 @@ def evaluate_district(
     # criteria per district: count on integer keys, then label the few groups
     coded = [
         _codes(criteria["year"]),
-        _district_codes(criteria, lookup),
+        _district_codes(criteria, registry),
         _codes(criteria["criteria_set"]),
         _codes(criteria["criterion"]),
     ]

@@ -322,8 +322,12 @@ _PLANNERS = {
 
 
 def _chosen_years(data: ProcessedData, years: Sequence[int] | None) -> list[int]:
+    """The years asked for; by default the latest year of each criteria set in the data
+    (2024 under QĐ 318 and 2026 under QĐ 51 for the sample)."""
     if not years:
-        return [max(data.years)]
+        com = data.communes
+        latest = com.groupby(com["criteria_set"].astype("string"), observed=True)["year"].max()
+        return sorted({int(y) for y in latest} or {max(data.years)})
     missing = sorted(set(int(y) for y in years) - set(data.years))
     if missing:
         raise UsageError(
@@ -828,7 +832,7 @@ def render_review(
 ) -> RenderSummary:
     """Render the review pages and the index (the ``ntm render`` API).
 
-    Defaults: the latest year, every commune and department, one job per
+    Defaults: the latest year of each criteria set, every commune and department, one job per
     core, local threads. ``scheduler`` is a Dask scheduler address (or a
     ``distributed.Client``) to run the pages on instead; its workers must see
     ``processed_dir`` at the same path. ``kinds`` picks page kinds (default

@@ -52,6 +52,8 @@ from .legacy_fonts import encode_legacy
 from .names import slugify
 from .provenance import SAMPLE_FILE_PREFIX
 from .registry import Registry, load_registry
+from .sample_2026 import WIDTHS as MERGED_WIDTHS
+from .sample_2026 import merged_commune_reports
 
 # ----------------------------------------------------------------------------- settings
 
@@ -1361,6 +1363,9 @@ Nội dung:
 - {n_reports} báo cáo của xã (mỗi xã, mỗi năm {first}–{last}; .xlsx, .xls, .ods,
   một sổ có mỗi năm một trang tính);
 - 1 bảng tổng hợp của huyện (mỗi năm một trang tính): {matrix};
+- 2 báo cáo năm 2026 của hai xã mới thành lập từ 01/07/2025 (Xã Đầm Hà, Xã Quảng
+  Tân) theo bộ tiêu chí QĐ 51/2025/QĐ-TTg: nội dung chỉ tiêu, chỉ tiêu (mục tiêu)
+  và nhóm xã đều là dữ liệu mẫu;
 - một ít "lỗi thật" cố ý cài vào (dấu phẩy thập phân, số lưu dạng chữ, phần trăm
   lưu dạng phân số, phông TCVN3, khoảng trắng thừa, tên xã không dấu, ô #DIV/0!,
   trang tính ẩn, tự đánh giá lệch ngưỡng, thiếu chỉ tiêu, tổng không khớp) để
@@ -1460,6 +1465,11 @@ def render_sample(
         if where is not None:
             record(mismatch.key, MATRIX_FILE, sheet.name, where)
     files[MATRIX_FILE] = _xlsx_bytes(matrix_sheets)
+    for report in merged_commune_reports(catalog, seed, SYNTHETIC_LABEL):  # 2026, QĐ 51
+        sheet = _Sheet(name=report.sheet, widths=list(MERGED_WIDTHS))
+        for k, cells in enumerate(report.rows):
+            sheet.add(cells, width=len(cells), bold=k in report.bold_rows)
+        files[report.file] = _xlsx_bytes([sheet])
     n_reports = len(truth.communes)
     files[README_NAME] = README_TEXT.format(
         seed=seed,

@@ -117,7 +117,8 @@ def test_write_sample_replaces_only_its_own_files(tmp_path):
 
 def test_file_names_say_synthetic(files):
     data_files = [n for n in files if n != sample.README_NAME]
-    assert len(data_files) == 8 * 4 - 3 + 1  # Quảng An's four years share one workbook
+    # Quảng An's four years share one workbook; plus the two new communes' 2026 reports
+    assert len(data_files) == 8 * 4 - 3 + 1 + 2
     assert all(n.startswith("MAU-synthetic_") for n in data_files)
     readme = files[sample.README_NAME].decode("utf-8")
     assert "SYNTHETIC" in readme and "không phải số liệu thật".upper() in readme.upper()
@@ -365,7 +366,7 @@ def ingested(written):
 
 def test_ingestion_reads_every_value_and_appraisal(ingested, truth):
     records = ingested.records
-    got = records.loc[records["level"] == "indicator"]
+    got = records.loc[(records["level"] == "indicator") & records["year"].isin(sample.SAMPLE_YEARS)]
     want = truth.indicators.loc[truth.indicators["in_report"]]
     merged = want.merge(
         got, on=["year", "commune", "indicator"], how="outer", suffixes=("", "_got"), indicator=True
@@ -430,3 +431,26 @@ def test_cleaning_the_sample_finds_each_planted_disagreement(cleaned_sample, tru
     assert not any(check == "source_conflict" for check, _, _ in got)
     # every stated target of the sample is read, and the communes agree on them
     assert not {"target_unparsed", "stated_target_inconsistent"} & {c for c, _, _ in got}
+
+
+def test_the_2026_reports_of_the_new_communes_are_kept_under_qd51(cleaned_sample):
+    from ntm_analysis.sample_2026 import SAMPLE_INDICATOR_TEXT, UNMET_2026
+
+    ev = cleaned_sample.evaluation
+    com = ev.communes.loc[ev.communes["year"] == 2026].set_index("commune")
+    assert dict(zip(com.index, com["commune_code"].astype(str), strict=True)) == {
+        "Xã Đầm Hà": "06895",
+        "Xã Quảng Tân": "06913",
+    }
+    assert set(com["criteria_set"].astype(str)) == {"qd51_2025_commune"}
+    assert (com["criteria_total"] == 10).all()
+    for commune, unmet in UNMET_2026.items():
+        assert com.loc[commune, "criteria_met"] == 10 - len(unmet)
+    ind = ev.indicators.loc[ev.indicators["year"] == 2026]
+    assert len(ind) == 2 * 10 * 2
+    assert set(ind["met_basis"].astype(str)) == {"stated_target"}  # the "Chỉ tiêu" column
+    assert (ind["indicator_text"] == SAMPLE_INDICATOR_TEXT.format(code="8.1")).sum() == 2
+    notes = cleaned_sample.findings.loc[
+        cleaned_sample.findings["check"] == "indicators_not_in_catalog"
+    ]
+    assert len(notes) == 2  # one per 2026 file
