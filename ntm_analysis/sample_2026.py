@@ -39,7 +39,7 @@ SAMPLE_INDICATOR_TEXT = "Chỉ tiêu mẫu {code} (nội dung tổng hợp, khô
 
 def _indicator_rows(number: str, met: bool, rng: np.random.Generator) -> list[list[object]]:
     """Two made-up indicator rows of a criterion: a percentage with its target, and a yes/no."""
-    target = float(rng.choice([70, 80, 90, 95]))
+    target = float((70, 80, 90, 95)[int(number) % 4])  # one made-up figure per criterion
     value = round(target + float(rng.uniform(0.5, 6.0)), 1)
     yes = True
     if not met:  # the criterion misses: one of its two indicators falls short
