@@ -66,6 +66,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "evaluation",
         "pipeline",
         "province",
+        "sample_2026",
         "sample",
     ),
     "analysis": (
