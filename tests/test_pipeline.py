@@ -60,11 +60,15 @@ def test_safe_csv_frame_leaves_numbers_and_plain_text_alone():
 
 def test_processed_tables_read_back_validated(processed_sample_dir):
     data = load_processed(processed_sample_dir)
-    assert data.years == [2021, 2022, 2023, 2024]
+    assert data.years == [2021, 2022, 2023, 2024, 2026]
     assert data.is_sample
     assert set(data.communes["status"]) <= {"ntm", "not_ntm", "no_data"}
-    assert len(data.communes) == 8 * 4
-    assert (data.communes["criteria_total"] == 19).all()
+    assert len(data.communes) == 8 * 4 + 2  # and the two new communes in 2026
+    totals = data.communes.groupby("criteria_set")["criteria_total"].unique()
+    assert {k: v.tolist() for k, v in totals.items()} == {
+        "qd318_2022_commune": [19],
+        "qd51_2025_commune": [10],
+    }
     # every indicator row says on what basis it was judged
     assert data.indicators["met_basis"].notna().all()
     assert {"threshold", "stated_target"} <= set(data.indicators["met_basis"])
@@ -73,8 +77,8 @@ def test_processed_tables_read_back_validated(processed_sample_dir):
 def test_ingest_report_reconciles_and_names_the_sets_used(processed_sample_dir):
     report = json.loads((processed_sample_dir / config.INGEST_REPORT_FILE).read_text("utf-8"))
     assert report["sample"] is True
-    assert report["criteria_sets"] == ["qd318_2022_commune"]
-    assert report["years"] == [2021, 2022, 2023, 2024]
+    assert report["criteria_sets"] == ["qd318_2022_commune", "qd51_2025_commune"]
+    assert report["years"] == [2021, 2022, 2023, 2024, 2026]
     read = [f for f in report["files"] if f["status"] == "read"]
     assert read and all(f["reconciled"] for f in read)
     t = report["totals"]
