@@ -113,7 +113,9 @@ def test_every_notebook_executes_on_the_sample(rendered):
     assert failures == []
     kinds = {p.kind for p in rendered.pages}
     assert kinds == {"district", "commune", "department", "exploration"}
-    assert sum(p.kind == "commune" for p in rendered.pages) == 8
+    # the latest year of each criteria set: 2024 (8 communes) and 2026 (the 2 new communes)
+    assert sum(p.kind == "commune" for p in rendered.pages) == 8 + 2
+    assert {p.year for p in rendered.pages} == {2024, 2026}
     assert sum(p.kind == "department" for p in rendered.pages) >= 5
 
 
@@ -196,7 +198,8 @@ def test_page_paths_follow_the_layout(rendered):
     assert "2024/district-review.html" in rels
     assert "2024/communes/xa-quang-tan.html" in rels
     assert "2024/departments/phong-tai-nguyen-moi-truong.html" in rels
-    assert all(re.fullmatch(r"2024/(?:[a-z]+/)?[a-z0-9-]+\.html", r) for r in rels)
+    assert "2026/communes/xa-dam-ha.html" in rels
+    assert all(re.fullmatch(r"202[46]/(?:[a-z]+/)?[a-z0-9-]+\.html", r) for r in rels)
     for page in rendered.pages:
         assert Path(page.html_path).with_suffix(".ipynb").is_file()
 
