@@ -313,13 +313,21 @@ def _tasks_parser(sub) -> None:
 def cmd_province_draft(args: argparse.Namespace) -> int:
     from .catalog import load_catalog
     from .pipeline import read_records
-    from .province import draft_province_set, write_province_draft
+    from .province import draft_province_set, stated_target_sets, write_province_draft
     from .registry import load_registry
 
     records = read_records(Path(args.processed) / config.RECORDS_FILE)
-    draft = draft_province_set(records, load_catalog(), registry=load_registry(args.registry))
+    catalog = load_catalog()
+    draft = draft_province_set(
+        records, catalog, registry=load_registry(args.registry), set_id=args.set
+    )
     path = write_province_draft(draft, args.out)
     _print(lb.message("cli_province_draft", n=len(draft["thresholds"]), path=path))
+    others = [c.id for c in stated_target_sets(records, catalog) if c.id != draft["base_set"]]
+    if others:
+        _print(
+            lb.message("cli_province_draft_others", base=draft["base_set"], sets=", ".join(others))
+        )
     return EXIT_OK
 
 
@@ -421,6 +429,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="processed data folder written by ntm clean (default: %(default)s)",
     )
     q.add_argument("--registry", metavar="FILE", help="commune registry (default: the bundled one)")
+    q.add_argument(
+        "--set",
+        metavar="ID",
+        help="criteria set to draft (default: the latest one with stated targets whose "
+        "indicators the catalog lists)",
+    )
     q.add_argument("--out", required=True, metavar="FILE.yaml")
     q.set_defaults(func=cmd_province_draft)
     q = province.add_parser("template", help="write the annex-shaped workbook to type a set into")

@@ -86,6 +86,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " commune reports beside their codes",
     ),
     "cli_catalog_general": ("chung", "general"),
+    "cli_province_draft_others": (
+        "Bản nháp này cho bộ {base}; báo cáo còn ghi chỉ tiêu theo bộ {sets}: soạn bằng --set ID.",
+        "This draft is for {base}; the reports also state targets under {sets}: draft with"
+        " --set ID.",
+    ),
+    "err_draft_set_without_targets": (
+        "Không báo cáo nào ghi chỉ tiêu trong các năm của bộ {set}; các báo cáo thuộc bộ {sets}.",
+        "No report states a target in a year of {set}; the reports cover {sets}.",
+    ),
     "cli_province_draft": (
         "Đã ghi BẢN NHÁP bộ tiêu chí tỉnh ({n:n} ngưỡng suy ra từ chỉ tiêu các xã ghi trong"
         " báo cáo) vào {path}; hãy đối chiếu với quyết định của tỉnh.",

@@ -52,43 +52,100 @@ DRAFT_DECISION = (
 # --------------------------------------------------------------------------- draft
 
 
+def stated_target_sets(records: pd.DataFrame, catalog: Catalog) -> list[CriteriaSet]:
+    """The commune sets covering the years whose reports state a target, oldest first."""
+    years = {int(y) for y in records.loc[records["target_text"].notna(), "year"].dropna()}
+    found: dict[str, CriteriaSet] = {}
+    for year in sorted(years):
+        if _covers(catalog, year):
+            cset = catalog.set_for_year(year)
+            found.setdefault(cset.id, cset)
+    return list(found.values())
+
+
+def default_draft_set(sets: Sequence[CriteriaSet]) -> CriteriaSet:
+    """The set a draft is for when none is named: the latest whose indicators the catalog
+    lists, since a criterion-level set (QĐ 51/2025) would take its indicator list and
+    wording from the reports themselves; that one is drafted when asked for by id."""
+    listed = [c for c in sets if not c.criterion_level]
+    return (listed or list(sets))[-1]
+
+
 def draft_province_set(
-    records: pd.DataFrame, catalog: Catalog, *, registry: Registry | None = None
+    records: pd.DataFrame,
+    catalog: Catalog,
+    *,
+    registry: Registry | None = None,
+    set_id: str | None = None,
 ) -> dict[str, Any]:
     """A province set (the YAML form ``--province`` reads) inferred from stated targets.
 
-    ``records`` are ingested records (``schema.RECORD_COLUMNS``). The base set
-    is the one of the latest year with data; for each of its indicators and
-    each year it covers (and each threshold region, when the registry gives
-    communes one), the figure most communes stated is kept, its ``source``
+    ``records`` are ingested records (``schema.RECORD_COLUMNS``). A province set
+    details one criteria set: ``set_id``, or by default :func:`default_draft_set`
+    of the sets whose years state targets. For each of its indicators and each
+    year it covers (and each threshold region or commune group, when the registry
+    gives communes one), the figure most communes stated is kept, its ``source``
     saying how many communes stated it and in which files. A tie keeps the
-    stricter-looking first figure in reading order and says so.
+    stricter-looking first figure in reading order and says so. For a set known
+    at criterion level only, the indicators are the ones the reports name under
+    an existing criterion, each with the wording most reports use
+    (``indicator_text``).
     """
+    if "indicator_text" not in records.columns:  # records written before the column existed
+        records = records.assign(indicator_text=pd.NA)
     frame = records.loc[
         records["target_text"].notna() & records["year"].notna(),
-        ["year", "commune", "commune_code", "indicator", "target_text", s.SOURCE_FILE],
+        ["year", "commune", "commune_code", "indicator", "indicator_text", "target_text"]
+        + [s.SOURCE_FILE],
     ]
     frame = frame.astype({c: "string" for c in frame.columns if c != "year"})
-    years = sorted({int(y) for y in frame["year"].tolist()})
-    covered = [y for y in years if _covers(catalog, y)]
-    if not covered:
+    sets = stated_target_sets(frame, catalog)
+    if not sets:
         raise UsageError(lb.message("err_no_stated_targets"))
-    cset = catalog.set_for_year(covered[-1])
+    if set_id is None:
+        cset = default_draft_set(sets)
+    else:
+        cset = catalog.get(set_id)
+        if all(c.id != cset.id for c in sets):
+            raise UsageError(
+                lb.message(
+                    "err_draft_set_without_targets",
+                    set=cset.id,
+                    sets=", ".join(c.id for c in sets),
+                )
+            )
     frame = frame.loc[frame["year"].astype(int).map(cset.covers).to_numpy(dtype=bool)]
+    covered = sorted({int(y) for y in frame["year"].tolist()})
     readings = {t: read_target(t) for t in frame["target_text"].unique().tolist()}
     groups: dict[tuple, list[tuple]] = {}
-    for year, name, code, indicator, text, file in frame.itertuples(index=False):
+    wording: dict[str, Counter] = {}
+    for year, name, code, indicator, text_as_written, text, file in frame.itertuples(index=False):
         target = readings[text].target
-        if cset.indicator(indicator) is None or target is None or target.op not in s.THRESHOLD_OPS:
+        known = cset.reported_indicator(indicator, text_as_written)
+        if known is None or target is None or target.op not in s.THRESHOLD_OPS:
             continue
-        region = registry.region_of(code, int(year)) if registry is not None else None
-        key = (indicator, int(year), region)
+        if cset.indicator(indicator) is None and not pd.isna(text_as_written):
+            wording.setdefault(indicator, Counter())[str(text_as_written)] += 1
+        where = None
+        if registry is not None:
+            where = (
+                registry.group_of(code, int(year), name=name)
+                if cset.groups
+                else registry.region_of(code, int(year))
+            )
+        key = (indicator, int(year), where)
         figure = (target.op, target.value, target.unit)
         groups.setdefault(key, []).append((figure, name, file))
     order = {i.code: k for k, i in enumerate(cset.indicators)}
+
+    def position(code: str) -> tuple:
+        if code in order:
+            return (order[code],)
+        return (len(order), *(int(p) if p.isdigit() else 0 for p in code.split(".")))
+
     thresholds = []
-    for indicator, year, region in sorted(groups, key=lambda k: (order[k[0]], k[1], k[2] or "")):
-        stated = groups[(indicator, year, region)]
+    for indicator, year, where in sorted(groups, key=lambda k: (position(k[0]), k[1], k[2] or "")):
+        stated = groups[(indicator, year, where)]
         counts = Counter(f for f, _, _ in stated)
         (op, value, unit), n = counts.most_common(1)[0]
         tie = sum(1 for c in counts.values() if c == n) > 1
@@ -101,8 +158,10 @@ def draft_province_set(
         if others:
             note += f" (khác: {others}{'; không có mức chung' if tie else ''})"
         entry: dict[str, Any] = {"indicator": indicator, "year": year}
-        if region is not None:
-            entry["region"] = region
+        if indicator in wording:
+            entry["indicator_text"] = wording[indicator].most_common(1)[0][0]
+        if where is not None:
+            entry["group" if cset.groups else "region"] = where
         entry |= {
             "op": op,
             "value": value,
@@ -111,7 +170,7 @@ def draft_province_set(
         }
         thresholds.append(entry)
     n_files = frame[s.SOURCE_FILE].nunique()
-    span = f"{covered[0]}–{covered[-1]}" if len(covered) > 1 else str(covered[0])
+    span = f"{covered[0]}–{covered[-1]}" if len(covered) > 1 else "".join(map(str, covered))
     return {
         "decision": DRAFT_DECISION.format(n=n_files, years=span),
         "base_set": cset.id,

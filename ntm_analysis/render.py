@@ -372,10 +372,10 @@ def plan_jobs(
         raise UsageError(lb.message("err_unknown_kinds", unknown=unknown, known=sorted(NOTEBOOKS)))
     wanted = {KIND_COMMUNE: communes, KIND_DEPARTMENT: departments}
     context = _page_context(data, lang)
-    district = district_name(data)
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
     jobs: list[RenderJob] = []
     for year in _chosen_years(data, years):
+        district = district_name(data, int(year))
         plan = _Year(
             data=data,
             year=int(year),

@@ -271,7 +271,7 @@ def load_review(
     """
     review = _load_review(processed_dir, year=year, lang=lang)
     if district:
-        known = district_name(review.data)
+        known = district_name(review.data, review.year)
         if known and not names_district(district, known):
             raise UsageError(lb.message("err_other_district", known=known, district=district))
     return review
@@ -298,9 +298,11 @@ def _load_review(processed_dir: str | Path | None, *, year: int | None, lang: st
     return review
 
 
-def district_name(data: ProcessedData) -> str:
-    """The district the processed data covers ("" when unknown or several)."""
-    names = data.district["district"].dropna().astype(str).unique().tolist()
+def district_name(data: ProcessedData, year: int | None = None) -> str:
+    """The district the processed data covers in ``year`` (any year when None): the province
+    for a year after 01/07/2025, whose communes have no district ("" when unknown or several)."""
+    rows = data.district if year is None else data.district.loc[data.district["year"] == year]
+    names = rows["district"].dropna().astype(str).unique().tolist()
     return names[0] if len(names) == 1 else ""
 
 

@@ -111,11 +111,14 @@ def _catalog_for(data):
         return load_catalog()
 
 
-def issuing_body(data) -> str:
-    """ "UBND HUYỆN ĐẦM HÀ" from the district of the processed data."""
-    names = data.district["district"].dropna().astype(str).unique().tolist()
-    name = names[0] if len(names) == 1 else ""
-    return f"UBND {name}".upper().strip() if name else "UBND HUYỆN"
+def issuing_body(data, year: int) -> str:
+    """The people's committee over the communes of ``year``: "UBND HUYỆN ĐẦM HÀ" while
+    districts existed, "UBND TỈNH QUẢNG NINH" for a year after 01/07/2025 (no district:
+    the evaluation rolls those communes up to their province); "UBND" when the year's
+    communes fall under several or none."""
+    rows = data.district.loc[data.district["year"] == int(year), "district"]
+    names = rows.dropna().astype(str).unique().tolist()
+    return f"UBND {names[0]}".upper() if len(names) == 1 else "UBND"
 
 
 def read_plans(processed_dir: str | Path | None = None) -> pd.DataFrame:
@@ -203,7 +206,7 @@ def export_task_workbooks(
         raise UsageError(lb.message("err_write_into_raw", path=raw))
     out.mkdir(parents=True, exist_ok=True)
     plans = read_plans(data.path)
-    issuer = issuing_body(data)
+    issuer = issuing_body(data, chosen)
     files = []
     prefix = "MAU-synthetic_" if data.is_sample else ""
     for name in known:

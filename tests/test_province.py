@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from ntm_analysis import config
 from ntm_analysis import schema as s
 from ntm_analysis.catalog import load_catalog, load_province_set
 from ntm_analysis.errors import CatalogError, UsageError
@@ -273,3 +274,43 @@ def test_cli_draft_without_processed_data_is_one_line_and_exit_2(tmp_path):
     proc = run_ntm("province", "draft", "--processed", str(tmp_path), "--out", "x.yaml")
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_cli_draft_of_the_qd51_set_takes_indicators_and_wording_from_the_reports(
+    processed_sample_dir, tmp_path
+):
+    """The sample's 2026 reports state made-up targets under QĐ 51 (known at criterion level):
+    asked for by id, the draft lists the indicators they name, with their wording."""
+    out = tmp_path / "qd51.yaml"
+    proc = run_ntm(
+        "province", "draft", "--processed", str(processed_sample_dir), "--out", str(out),
+        "--set", "qd51_2025_commune",
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "qd318_2022_commune" in proc.stdout  # the other set with stated targets is named
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["base_set"] == "qd51_2025_commune"
+    by_key = {(t["indicator"], t["year"]): t for t in data["thresholds"]}
+    assert len(by_key) == 10 * 2 and {y for _, y in by_key} == {2026}
+    waste = by_key[("8.1", 2026)]
+    assert (waste["op"], waste["value"]) == (">=", 70.0)
+    assert waste["indicator_text"].startswith("Chỉ tiêu mẫu 8.1")
+    assert "2/2 xã" in waste["source"]
+    proc = run_ntm(
+        "catalog", "--province", str(out), "--format", "csv", "--set", "qd51_2025_commune"
+    )
+    assert proc.returncode == 0, proc.stderr
+    frame = pd.read_csv(io.StringIO(proc.stdout), dtype=str)
+    row = frame.loc[frame["indicator"] == "8.1"].iloc[0]
+    assert (row["op"], float(row["threshold"]), row["origin"]) == (">=", 70.0, "province")
+
+
+def test_draft_defaults_to_the_set_whose_indicators_the_catalog_lists(processed_sample_dir):
+    from ntm_analysis.pipeline import read_records
+
+    records = read_records(processed_sample_dir / config.RECORDS_FILE)
+    draft = draft_province_set(records, load_catalog())
+    assert draft["base_set"] == "qd318_2022_commune"
+    assert {t["year"] for t in draft["thresholds"]} == {2021, 2022, 2023, 2024}
+    with pytest.raises(UsageError, match="qd318_2022_commune"):
+        draft_province_set(records, load_catalog(), set_id="qd1980_2016_commune")

@@ -278,3 +278,15 @@ def test_cli_export_then_import(processed, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Không tìm thấy thư mục sổ nhiệm vụ" in err
     assert main([*args, "--department", "Sở Ngoại vụ", "--out", str(out)]) == 2
+
+
+def test_export_title_block_names_the_body_of_each_era(processed, tmp_path):
+    """Before 01/07/2025 the district issues the task list; for 2026 (no districts) the
+    province over the new communes does."""
+    for year, issuer in ((2024, "UBND HUYỆN ĐẦM HÀ"), (2026, "UBND TỈNH QUẢNG NINH")):
+        summary = export_task_workbooks(tmp_path / str(year), processed_dir=processed, year=year)
+        assert summary.files
+        for path in summary.files:
+            book = openpyxl.load_workbook(path)
+            assert {ws["A1"].value for ws in book.worksheets} == {issuer}
+            assert all(f"NĂM {year}" in ws["A4"].value for ws in book.worksheets)
