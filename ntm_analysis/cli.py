@@ -212,6 +212,13 @@ def _render_options(parser: argparse.ArgumentParser) -> None:
         help="year to render; repeat for several (default: the latest year of each criteria set)",
     )
     parser.add_argument(
+        "--area",
+        metavar="AREA",
+        help="area reviewed: 'Tỉnh Quảng Ninh' (or province), 'Huyện Đầm Hà' (or district; "
+        "years before 07/2025), 'huyện Đầm Hà cũ' (or former-district: the communes that "
+        "succeeded its units) (default: the district before 01/07/2025, the province after)",
+    )
+    parser.add_argument(
         "--commune",
         dest="communes",
         action="append",
@@ -255,6 +262,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         processed_dir=args.processed,
         out_dir=args.out,
         years=args.years,
+        area=args.area,
         communes=split_list(args.communes),
         departments=split_list(args.departments),
         jobs=args.jobs,

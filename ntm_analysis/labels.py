@@ -127,6 +127,10 @@ _LABELS: dict[str, tuple[str, str]] = {
         "Some communes have no data",
     ),
     "district_ntm": ("Huyện đạt chuẩn NTM", "District meets the NTM standard"),
+    # the area a review covers ({name}: "Đầm Hà", "Quảng Ninh")
+    "area_district": ("Huyện {name}", "{name} district"),
+    "area_province": ("Tỉnh {name}", "{name} province"),
+    "area_former_district": ("Địa bàn huyện {name} cũ", "Former {name} district area"),
     # district-level trend of a criterion's share
     "rose": ("Tăng", "Rose"),
     "fell": ("Giảm", "Fell"),

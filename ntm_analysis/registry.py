@@ -268,6 +268,35 @@ class Registry:
         unit = self.unit(code, on=on, name=name)
         return tuple(link for link in self.links if unit is not None and link.predecessor == unit)
 
+    def all_units(self) -> tuple[Unit, ...]:
+        """Every unit of the registry, one per validity period, in file order."""
+        return tuple(self._unit(i) for i in range(len(self.frame)))
+
+    def unit_in_year(self, code: str | None, year: int, *, name: str | None = None) -> Unit | None:
+        """The unit that held ``code`` (and ``name``, when given) during ``year``; of two in
+        the year (a code reused on 01/07/2025), the one standing on 31 December.
+
+        >>> load_registry().unit_in_year("06895", 2024).name
+        'Thị trấn Đầm Hà'
+        >>> load_registry().unit_in_year("06895", 2025, name="Thị trấn Đầm Hà").valid_to
+        datetime.date(2025, 6, 30)
+        """
+        if code is None and name is None:
+            return None
+        codes = self.frame["code"].to_numpy(dtype=object, na_value=None)
+        names = self.frame["name"].tolist()
+        wanted = fold_text(name) if name is not None else None
+        hits = [
+            i
+            for i in range(len(self.frame))
+            if self._valid(i, year)
+            and (code is None or codes[i] == code)
+            and (wanted is None or fold_text(names[i]) == wanted)
+        ]
+        last = [i for i in hits if self._spans[i][1] >= date(year, 12, 31)]
+        picked = last if len(last) == 1 else hits
+        return self._unit(picked[0]) if len(picked) == 1 else None
+
     def _successors_of_index(self, index: int) -> tuple[LineageLink, ...]:
         unit = self._unit(index)
         return tuple(link for link in self.links if link.predecessor == unit)

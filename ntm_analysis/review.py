@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import changes, config, department_tasks, history, lagging, progress, standing
 from . import labels as lb
+from .areas import Area, area_for, registry_for, restrict_to_area
 from .catalog import Catalog, CriteriaSet, load_catalog
 from .errors import CatalogError, NtmError, UsageError
 from .names import names_district
@@ -43,6 +44,8 @@ class Review:
     data: ProcessedData
     year: int
     lang: str = config.DEFAULT_LANG
+    #: The area reviewed, when ``data`` holds its communes only (:func:`load_area_review`).
+    area: Area | None = None
     _cache: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -277,6 +280,40 @@ def load_review(
     return review
 
 
+def load_area_review(
+    processed_dir: str | Path | None = None,
+    *,
+    year: int | None = None,
+    lang: str = config.DEFAULT_LANG,
+    area: str | None = None,
+) -> Review:
+    """The review of an area in a year (default: latest): its communes' tables only.
+
+    ``area`` is read by :func:`ntm_analysis.areas.parse_area` ("Tỉnh Quảng
+    Ninh", "Huyện Đầm Hà", "huyện Đầm Hà cũ"); by default the district for a
+    year before 01/07/2025 and the province after. Raises
+    :class:`~ntm_analysis.errors.UsageError` for an unknown area, or a
+    district asked for a year after it ended.
+    """
+    whole = _load_review(processed_dir, year=year, lang=lang)
+    key = (*_review_key(processed_dir, lang, whole.year), "area", str(area or ""))
+    if key in _REVIEWS:
+        return _REVIEWS[key]
+    registry = registry_for(whole.data)
+    chosen = area_for(whole.data, whole.year, area, registry=registry)
+    review = _area_from_snapshot(processed_dir, whole.year, lang, chosen)
+    if review is None:
+        data = restrict_to_area(whole.data, chosen, registry)
+        review = Review(data=data, year=whole.year, lang=lang, area=chosen)
+    _REVIEWS[key] = review
+    return review
+
+
+def _review_key(processed_dir: str | Path | None, lang: str, year: int | None) -> tuple:
+    path = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DATA_DIR
+    return (str(path.resolve()), _folder_stamp(path), lang, year)
+
+
 def _load_review(processed_dir: str | Path | None, *, year: int | None, lang: str) -> Review:
     path = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DATA_DIR
     key = (str(path.resolve()), _folder_stamp(path), lang, year)
@@ -350,42 +387,79 @@ def _folder_stamp(path: Path) -> tuple:
     return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(path.glob("*")) if p.is_file())
 
 
-def build_snapshot(data: ProcessedData, *, years: Sequence[int], lang: str) -> dict:
-    """The processed tables and the analyses of each year, computed once (for ``ntm render``)."""
-    path = Path(data.path).resolve()
-    caches: dict[int, dict] = {}
-    for year in years:
-        review = Review(data=data, year=int(year), lang=lang)
-        for name in SNAPSHOT_ANALYSES:
-            try:
-                value = getattr(review, name)
-            except NtmError:  # bad data: the page computes it again and reports it
-                continue
-            if name == "criterion_names":
-                review._cache["_criterion_names"] = value
-        with contextlib.suppress(NtmError):
-            review.comparison()
-        review.indicator_texts  # noqa: B018 - computed into the cache
-        caches[int(year)] = dict(review._cache)
-    light = ProcessedData(
+def _precomputed(review: Review) -> dict:
+    """The analyses of :data:`SNAPSHOT_ANALYSES` of one review, computed into its cache."""
+    for name in SNAPSHOT_ANALYSES:
+        try:
+            value = getattr(review, name)
+        except NtmError:  # bad data: the page computes it again and reports it
+            continue
+        if name == "criterion_names":
+            review._cache["_criterion_names"] = value
+    with contextlib.suppress(NtmError):
+        review.comparison()
+    review.indicator_texts  # noqa: B018 - computed into the cache
+    return dict(review._cache)
+
+
+def _light(data: ProcessedData) -> ProcessedData:
+    return ProcessedData(
         **{name: getattr(data, name) for name in ProcessedData.__dataclass_fields__}
     )
-    return {"key": (str(path), _folder_stamp(path), lang), "data": light, "caches": caches}
 
 
-def write_snapshot(path: Path, data: ProcessedData, years: Sequence[int], lang: str) -> None:
+def build_snapshot(
+    data: ProcessedData,
+    *,
+    years: Sequence[int],
+    lang: str,
+    areas: Sequence[tuple[int, str]] = (),
+) -> dict:
+    """The processed tables and the analyses of each year, computed once (for ``ntm render``),
+    and those of each (year, area) reviewed."""
+    path = Path(data.path).resolve()
+    caches = {int(y): _precomputed(Review(data=data, year=int(y), lang=lang)) for y in years}
+    by_area: dict[tuple[int, str], dict] = {}
+    if areas:
+        registry = registry_for(data)
+        for year, spec in areas:
+            try:
+                area = area_for(data, int(year), spec, registry=registry)
+            except NtmError:  # the page reports it
+                continue
+            review = Review(
+                data=restrict_to_area(data, area, registry), year=int(year), lang=lang, area=area
+            )
+            cache = _precomputed(review)
+            by_area[(int(year), area.spec)] = {"data": _light(review.data), "cache": cache}
+    return {
+        "key": (str(path), _folder_stamp(path), lang),
+        "data": _light(data),
+        "caches": caches,
+        "areas": by_area,
+    }
+
+
+def write_snapshot(
+    path: Path,
+    data: ProcessedData,
+    years: Sequence[int],
+    lang: str,
+    *,
+    areas: Sequence[tuple[int, str]] = (),
+) -> None:
     """Compute the shared analyses once and pickle them for the notebook kernels.
 
     Kernels on this machine load it instead of re-reading, re-validating and
     re-analysing the same tables (see :data:`SNAPSHOT_ENV`); a kernel that
     cannot use it computes everything itself.
     """
-    snap = build_snapshot(data, years=years, lang=lang)
+    snap = build_snapshot(data, years=years, lang=lang, areas=areas)
     with open(path, "wb") as fh:
         pickle.dump(snap, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _from_snapshot(path: Path, year: int | None, lang: str) -> Review | None:
+def _read_snapshot(path: Path, lang: str) -> dict | None:
     file = os.environ.get(SNAPSHOT_ENV)
     if not file or not Path(file).is_file():  # not in a render batch, or on another machine
         return None
@@ -394,14 +468,37 @@ def _from_snapshot(path: Path, year: int | None, lang: str) -> Review | None:
     resolved = path.resolve()
     if snap.get("key") != (str(resolved), _folder_stamp(resolved), lang):
         return None
-    data = snap["data"]
-    chosen = int(year) if year is not None else max(data.years)
-    if chosen not in data.years:
-        return None
-    review = Review(data=data, year=chosen, lang=lang)
-    cache = dict(snap["caches"].get(chosen, {}))
+    return snap
+
+
+def _with_cache(review: Review, cache: dict) -> Review:
+    cache = dict(cache)
     names = cache.pop("_criterion_names", None)
     if names is not None:
         review.__dict__["criterion_names"] = names
     review._cache.update(cache)
     return review
+
+
+def _area_from_snapshot(
+    processed_dir: str | Path | None, year: int, lang: str, area: Area
+) -> Review | None:
+    path = Path(processed_dir) if processed_dir is not None else config.PROCESSED_DATA_DIR
+    snap = _read_snapshot(path, lang)
+    found = None if snap is None else snap.get("areas", {}).get((int(year), area.spec))
+    if found is None:
+        return None
+    review = Review(data=found["data"], year=int(year), lang=lang, area=area)
+    return _with_cache(review, found["cache"])
+
+
+def _from_snapshot(path: Path, year: int | None, lang: str) -> Review | None:
+    snap = _read_snapshot(path, lang)
+    if snap is None:
+        return None
+    data = snap["data"]
+    chosen = int(year) if year is not None else max(data.years)
+    if chosen not in data.years:
+        return None
+    review = Review(data=data, year=chosen, lang=lang)
+    return _with_cache(review, snap["caches"].get(chosen, {}))

@@ -17,7 +17,7 @@ from ntm_analysis import config, render
 
 NOTEBOOKS = sorted(config.NOTEBOOKS_DIR.glob("*.ipynb"))
 PARAMETERS = {
-    "district_review.ipynb": {"year", "district", "processed_dir", "lang"},
+    "district_review.ipynb": {"year", "area", "processed_dir", "lang"},
     "commune_profile.ipynb": {"commune", "year", "processed_dir", "lang"},
     "department_report.ipynb": {"department", "year", "processed_dir", "lang"},
     "exploration.ipynb": {"year", "processed_dir", "lang", "export_dir"},
@@ -191,8 +191,29 @@ def test_index_groups_the_latest_year_of_each_criteria_set(rendered):
     assert 'href="2026/communes/xa-dam-ha.html">Xã Đầm Hà<' in section_2026
     assert 'href="2026/communes/xa-quang-tan.html">Xã Quảng Tân<' in section_2026
     assert "Năm 2026 có 0/2 xã đạt chuẩn nông thôn mới" in section_2026
+    # each year says which area it reviews: the province after 01/07/2025, the district before
+    assert "Địa bàn rà soát: Tỉnh Quảng Ninh" in section_2026
+    link_2026 = 'href="2026/review-tinh-quang-ninh.html">Báo cáo rà soát — Tỉnh Quảng Ninh<'
+    assert link_2026 in section_2026
+    assert "Địa bàn rà soát: Huyện Đầm Hà" in section_2024
+    assert 'href="2024/district-review.html">Báo cáo rà soát — Huyện Đầm Hà<' in section_2024
     assert section_2024.count('href="2024/communes/') == 8
     assert "2026/" not in section_2024
+
+
+@pytest.mark.slow
+def test_the_2026_review_covers_the_province_without_district_conditions(rendered):
+    page = next(p for p in rendered.pages if p.year == 2026 and p.kind == "district")
+    rel = page.html_path.relative_to(rendered.out_dir).as_posix()
+    assert rel == "2026/review-tinh-quang-ninh.html"
+    text = page.html_path.read_text(encoding="utf-8")
+    assert "<h1>Rà soát nông thôn mới năm 2026 — Tỉnh Quảng Ninh</h1>" in text
+    assert "Địa bàn rà soát: Tỉnh Quảng Ninh, 2 xã năm 2026." in text
+    assert 'id="district-conditions"' not in text and "QĐ 320" not in text
+    district = next(p for p in rendered.pages if p.year == 2024 and p.kind == "district")
+    text_2024 = district.html_path.read_text(encoding="utf-8")
+    assert "<h1>Rà soát nông thôn mới năm 2024 — Huyện Đầm Hà</h1>" in text_2024
+    assert 'id="district-conditions"' in text_2024 and 'href="#district-conditions"' in text_2024
 
 
 @pytest.mark.slow

@@ -14,6 +14,8 @@ from .. import config, history, plots, progress
 from .. import labels as lb
 from .. import schema as s
 from ..errors import CatalogError
+from ..areas import AREA_FORMER_DISTRICT, ARRANGEMENT_DATE
+from ..district_conditions import district_conditions as qd320_conditions
 from ..reassessment import disagreements, reassessed_standing
 from ..review import Review
 from ..schema import code_sort_key
@@ -101,12 +103,29 @@ def reassessed_sentence(review: Review) -> str | None:
     )
 
 
+def area_sentences(review: Review) -> list[str]:
+    """What ground the review covers: "Địa bàn rà soát: Tỉnh Quảng Ninh, 2 xã năm 2026."
+    and, for a former district, how its communes are found (none without an area)."""
+    area = review.area
+    if area is None:
+        return []
+    n = int((review.communes["year"] == review.year).sum())
+    out = [count_phrase("area_scope", n, review.lang, area=area.label(review.lang), n=n,
+                        year=review.year)]  # fmt: skip
+    if area.kind == AREA_FORMER_DISTRICT:
+        when = ARRANGEMENT_DATE.strftime("%d/%m/%Y" if review.lang != "en" else "%Y-%m-%d")
+        out.append(phrase("area_former_district", review.lang, district=area.name, date=when))
+    return out
+
+
 def headline(review: Review) -> str:
-    """The re-assessed standing beside the reported one, then the year's headline numbers."""
+    """The area reviewed, the re-assessed standing beside the reported one, then the year's
+    headline numbers."""
     lang = review.lang
     opening = reassessed_sentence(review)
     parts = [
         heading("headline", lang),
+        paragraphs(area_sentences(review)),
         paragraphs([opening] if opening else []),
         paragraphs(headline_sentences(review, year=review.year, lang=lang)),
     ]
@@ -340,6 +359,28 @@ def reassessment(review: Review) -> str:
     return "".join(parts)
 
 
+def district_conditions(review: Review) -> str:
+    """The QĐ 320 district conditions of the year, for a district review only.
+
+    They are a district's: a review of the province or of a former district's
+    ground (after 01/07/2025 there is no district) shows nothing.
+    """
+    if review.area is None or not review.area.district_level:
+        return ""
+    lang = review.lang
+    table = qd320_conditions(review.communes, year=review.year, catalog=review.catalog, lang=lang)
+    if table.empty:  # no district set covers the year
+        return ""
+    shown = table.loc[:, ["condition_label", "required", "observed", "result_label", "reason"]]
+    return "".join(
+        [
+            heading("district_conditions", lang),
+            paragraphs([phrase("district_conditions_note", lang)]),
+            table_html(shown, lang),
+        ]
+    )
+
+
 def findings_in_year(review: Review) -> pd.DataFrame:
     """The findings of the review's year."""
     f = review.data.findings
@@ -399,7 +440,16 @@ def data_checks(review: Review) -> str:
 
 
 #: The sections of the district review, in page order.
-SECTIONS = (headline, reassessment, attainment, over_years, lagging, outlook, data_checks)
+SECTIONS = (
+    headline,
+    reassessment,
+    attainment,
+    over_years,
+    lagging,
+    outlook,
+    district_conditions,
+    data_checks,
+)
 
 
 def page(review: Review) -> str:

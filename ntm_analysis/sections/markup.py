@@ -25,6 +25,10 @@ FIGURE_DPI = 110
 
 _SECTIONS = {
     "headline": ("Tổng quan", "Headline"),
+    "district_conditions": (
+        "Điều kiện huyện đạt chuẩn nông thôn mới (QĐ 320/QĐ-TTg)",
+        "District new rural conditions (QĐ 320/QĐ-TTg)",
+    ),
     "attainment": ("Kết quả đạt tiêu chí", "Criteria attainment"),
     "change": ("Thay đổi so với năm trước", "Change since the previous year"),
     "over_years": ("Diễn biến qua các năm", "Over the years"),
@@ -47,6 +51,26 @@ _SECTIONS = {
 }
 
 _PHRASES = {
+    "area_scope": (
+        "Địa bàn rà soát: {area}, {n} xã năm {year}.",
+        "Area reviewed: {area}, {n} communes in {year}.",
+    ),
+    "area_scope_one": (
+        "Địa bàn rà soát: {area}, {n} xã năm {year}.",
+        "Area reviewed: {area}, {n} commune in {year}.",
+    ),
+    "area_former_district": (
+        "Gồm các xã hình thành từ các đơn vị của {district} khi sắp xếp đơn vị hành chính "
+        "từ {date} (theo danh sách kế thừa đi kèm danh mục đơn vị), và các đơn vị của huyện "
+        "trong những năm trước.",
+        "The communes formed from the units of {district} in the arrangement of {date} (by "
+        "the lineage file beside the registry), and the district's own units in earlier years.",
+    ),
+    "district_conditions_note": (
+        "Huyện chỉ xét được những điều kiện có số liệu; điều kiện thiếu số liệu ghi "
+        "“không đủ dữ liệu để kết luận”.",
+        "Only conditions with data are decided; the others read “cannot decide from the data”.",
+    ),
     "headline_ntm": (
         "Năm {year} có {ntm}/{total} xã đạt chuẩn nông thôn mới",
         "In {year}, {ntm} of {total} communes meet the new rural standard",
@@ -180,6 +204,11 @@ _PHRASES = {
 }
 
 _COLUMNS = {
+    "condition_label": ("Điều kiện", "Condition"),
+    "required": ("Yêu cầu", "Required"),
+    "observed": ("Thực tế", "Observed"),
+    "result_label": ("Kết quả", "Result"),
+    "reason": ("Lý do", "Reason"),
     "commune": ("Xã", "Commune"),
     "year": ("Năm", "Year"),
     "criteria_met": ("Số tiêu chí đạt", "Criteria met"),
