@@ -13,9 +13,9 @@ import pandas as pd
 from .. import config, history, plots, progress
 from .. import labels as lb
 from .. import schema as s
-from ..errors import CatalogError
 from ..areas import AREA_FORMER_DISTRICT, ARRANGEMENT_DATE
 from ..district_conditions import district_conditions as qd320_conditions
+from ..errors import CatalogError
 from ..reassessment import disagreements, reassessed_standing
 from ..review import Review
 from ..schema import code_sort_key
