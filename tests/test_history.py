@@ -287,10 +287,19 @@ def test_a_plan_of_the_old_set_is_not_closed_by_the_new_sets_criterion():
 
 
 def _review_with_2026(processed_sample_dir, *, registry_path=None, lang="vi") -> Review:
-    """The sample (2021–2024) with 2026 rows for the two new communes under QĐ 51."""
+    """The sample's 2021–2024 years with 2026 rows of known figures for the two new communes.
+
+    The sample's own 2026 reports are replaced, so each test states the figures it checks.
+    """
     from ntm_analysis.pipeline import load_processed
 
     data = load_processed(processed_sample_dir)
+    data = dataclasses.replace(
+        data,
+        communes=data.communes.loc[data.communes["year"] != 2026],
+        criteria=data.criteria.loc[data.criteria["year"] != 2026],
+        indicators=data.indicators.loc[data.indicators["year"] != 2026],
+    )
     new = _communes(
         [
             (2026, "Xã Đầm Hà", "06895", NEW, 8, 10, "not_ntm"),
