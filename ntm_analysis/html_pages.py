@@ -15,66 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from . import labels as lb
 from .provenance import is_sample_report
 from .schema import ProcessedData
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 INDEX_FILE = "index.html"
 
-_TEXT = {
-    "vi": {
-        "sample_banner": "DỮ LIỆU MẪU (tổng hợp, không phải số liệu thật)",
-        "toc": "Mục lục",
-        "sources": "Nguồn dữ liệu",
-        "sources_line": "Dữ liệu: {n} tệp nguồn, làm sạch ngày {date}.",
-        "generated": "Trang tạo lúc {when} bằng ntm-analysis.",
-        "index_title": "Rà soát nông thôn mới — các báo cáo",
-        "year": "Năm {year}",
-        "district_review": "Báo cáo rà soát",
-        "area_line": "Địa bàn rà soát: {area}",
-        "communes": "Hồ sơ xã",
-        "departments": "Nhiệm vụ của phòng, ban",
-        "exploration": "Sổ khám phá dữ liệu",
-        "failed": "lỗi khi tạo trang",
-        "stale": "bản trước",
-        "no_pages": "Chưa có trang nào.",
-        "title_district": "Rà soát nông thôn mới năm {year}",
-        "title_commune": "Hồ sơ nông thôn mới: {label}, năm {year}",
-        "title_department": "Nhiệm vụ nông thôn mới: {label}, năm {year}",
-        "title_exploration": "Khám phá dữ liệu nông thôn mới, năm {year}",
-        "back": "← Mục lục các báo cáo",
-        "file_status": "{rows} dòng đọc",
-    },
-    "en": {
-        "sample_banner": "SAMPLE DATA (synthetic, not real figures)",
-        "toc": "Contents",
-        "sources": "Data sources",
-        "sources_line": "Data: {n} source files, cleaned on {date}.",
-        "generated": "Page generated at {when} by ntm-analysis.",
-        "index_title": "New rural development review — reports",
-        "year": "Year {year}",
-        "district_review": "Area review",
-        "area_line": "Area reviewed: {area}",
-        "communes": "Commune profiles",
-        "departments": "Department task lists",
-        "exploration": "Data exploration notebook",
-        "failed": "failed to render",
-        "stale": "previous version",
-        "no_pages": "No pages yet.",
-        "title_district": "New rural development review {year}",
-        "title_commune": "New rural development profile: {label}, {year}",
-        "title_department": "New rural development tasks: {label}, {year}",
-        "title_exploration": "New rural development data exploration, {year}",
-        "back": "← Index of reports",
-        "file_status": "{rows} rows read",
-    },
-}
-
 
 def frame_text(lang: str, key: str, **kwargs: Any) -> str:
-    """A word of the page frame in ``lang`` (Vietnamese for an unknown one)."""
-    table = _TEXT.get(lang, _TEXT["vi"])
-    return table[key].format(**kwargs)
+    """A word of the page frame in ``lang`` (Vietnamese for an unknown one), from
+    :data:`ntm_analysis.labels.FRAME_WORDS`."""
+    return lb.frame_word(key, lang, **kwargs)
 
 
 # ----------------------------------------------------------------------------- page header facts
@@ -233,7 +185,7 @@ def _print_css(title: str, context: dict) -> str:
     """Running header (sample banner and page title) and footer (page x/y) of every sheet."""
     lang = context.get("lang", "vi")
     banner = frame_text(lang, "sample_banner") + " — " if context.get("sample") else ""
-    page_word = "Trang" if lang != "en" else "Page"
+    page_word = frame_text(lang, "page")
     return (
         "@media print { @page { "
         f"@top-center {{ content: {_css_string(banner + title)}; font-size: 8pt; "

@@ -21,7 +21,7 @@ from ..progress import gap_to_target
 from ..review import Review
 from ..task_workbooks import read_plans
 from .department import _department
-from .markup import chart, format_number, paragraphs, table_html
+from .markup import chart, format_number, paragraphs, phrase, table_html
 from .shared import wording_note
 
 #: Indicator trajectories the district review draws at most.
@@ -29,100 +29,16 @@ MAX_TRAJECTORIES = 4
 #: Plan rows a table shows at most.
 MAX_PLAN_ROWS = 60
 
-_HEADINGS = {
-    "plans": ("Kế hoạch thực hiện và lộ trình", "Plans and roadmap"),
-    "resources": ("Nguồn lực", "Resources"),
-    "gaps": ("Khoảng cách tới mục tiêu", "Distance to target"),
-    "tracking": ("Theo dõi thực hiện kế hoạch", "Tracking the plans"),
-    "roadmap_resources": ("Lộ trình và nguồn lực", "Roadmap and resources"),
-    "bands": ("Số xã theo nhóm số tiêu chí đạt", "Communes by criteria met"),
-    "trajectories": ("Diễn biến các chỉ tiêu chậm", "Trajectories of lagging indicators"),
-}
-_PHRASES = {
-    "plans_seen": (
-        "{n} nhiệm vụ có kế hoạch (nhiệm vụ lập từ số liệu năm {years}); {dated} có hạn hoàn "
-        "thành đọc được.",
-        "{n} tasks have a plan (tasks drawn from the {years} data); {dated} have a readable "
-        "deadline.",
-    ),
-    "no_plans": (
-        "Chưa có kế hoạch nào cho nhiệm vụ năm {year} hoặc {prev}. Xuất danh sách nhiệm vụ bằng "
-        "lệnh ntm tasks export, gửi các phòng, ban điền rồi nhập lại bằng ntm tasks import.",
-        "No plan yet for the tasks of {year} or {prev}. Export the task workbooks with "
-        "ntm tasks export, have the departments fill them in, and import them with "
-        "ntm tasks import.",
-    ),
-    "unplanned": (
-        "Nhiệm vụ năm {year}: {planned}/{total} đã có kế hoạch.",
-        "Tasks of {year}: {planned} of {total} have a plan.",
-    ),
-    "budget_total": (
-        "Tổng kinh phí dự kiến: {total} triệu đồng, {sources} nguồn vốn.",
-        "Total planned budget: {total} million VND from {sources} funding sources.",
-    ),
-    "no_budget": ("Chưa có kinh phí nào được kê khai.", "No budget has been stated."),
-    "no_gap": (
-        "Các chỉ tiêu do đơn vị phụ trách chưa có ngưỡng bằng số được xác lập, nên chưa tính "
-        "được khoảng cách tới mục tiêu.",
-        "The indicators in the department's charge have no numeric threshold set, so no "
-        "distance to target can be computed.",
-    ),
-    "tracking_counts": (
-        "Kế hoạch lập từ số liệu năm {prev}, đối chiếu với số liệu năm {year}: {closed} đã "
-        "hoàn thành (chỉ tiêu đã đạt), {overdue} chưa đạt và quá hạn, {on_time} chưa đạt, còn "
-        "trong hạn{other}.",
-        "Plans drawn from the {prev} data, checked against {year}: {closed} closed (indicator "
-        "now met), {overdue} open and overdue, {on_time} open and on time{other}.",
-    ),
-    "tracking_other": (
-        "; {n} khác (không rõ hạn hoặc thiếu số liệu)",
-        "; {n} other (no deadline or no data)",
-    ),
-    "no_tracking": (
-        "Không có kế hoạch nào lập từ số liệu năm {prev} để theo dõi.",
-        "No plan drawn from the {prev} data to track.",
-    ),
-    "no_previous": ("Không có số liệu năm trước.", "No previous year in the data."),
-    "overdue_list": ("Nhiệm vụ quá hạn:", "Overdue tasks:"),
-    "no_overdue": ("Không có nhiệm vụ nào quá hạn.", "No task is overdue."),
-    "no_trajectory": (
-        "Không có chỉ tiêu chậm có số liệu bằng số để vẽ diễn biến.",
-        "No lagging indicator with numeric values to chart.",
-    ),
-}
-_COLUMNS = {
-    "department": ("Đơn vị phụ trách", "Department"),
-    "commune": ("Xã", "Commune"),
-    "indicator": ("Chỉ tiêu", "Indicator"),
-    "action": ("Giải pháp", "Action"),
-    "officer": ("Cán bộ phụ trách", "Officer"),
-    "deadline": ("Hạn hoàn thành", "Deadline"),
-    "budget_million_vnd": ("Kinh phí (triệu đồng)", "Budget (million VND)"),
-    "funding_source": ("Nguồn vốn", "Funding source"),
-    "status": ("Tiến độ", "Status"),
-    "tracking": ("Kết quả theo dõi", "Tracking"),
-    "tasks": ("Số nhiệm vụ", "Tasks"),
-    "planned": ("Đã có kế hoạch", "Planned"),
-    "unplanned": ("Chưa có kế hoạch", "Not planned"),
-    **{state: (lb.label(state, "vi"), lb.label(state, "en")) for state in s.TRACKING_STATES},
-}
-
-
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "en" else pair[0]
-
-
-def _phrase(key: str, lang: str, **fields) -> str:
-    return _pick(_PHRASES[key], lang).format(**fields)
-
 
 def _heading(key: str, lang: str, *, level: int = 2) -> str:
     anchor = key.replace("_", "-")
-    return f'<h{level} id="{anchor}">{html.escape(_pick(_HEADINGS[key], lang))}</h{level}>'
+    return f'<h{level} id="{anchor}">{html.escape(lb.section_title(key, lang))}</h{level}>'
 
 
 def _table(frame: pd.DataFrame, lang: str) -> str:
-    renamed = frame.rename(columns={c: _pick(_COLUMNS[c], lang) for c in frame if c in _COLUMNS})
+    renamed = frame.rename(
+        columns=lb.column_headings(frame.columns, lang, table=lb.PLAN_COLUMN_HEADINGS)
+    )
     return table_html(renamed, lang, max_rows=MAX_PLAN_ROWS)
 
 
@@ -214,14 +130,10 @@ def _budget(review: Review, plans: pd.DataFrame) -> list[str]:
     budget = roadmap.budget_by_source(plans)
     total = budget["budget_million_vnd"].astype("Float64").sum()
     if not len(budget) or not total:
-        return [paragraphs([_phrase("no_budget", lang)])]
+        return [paragraphs([phrase("no_budget", lang)])]
     parts = [
         paragraphs(
-            [
-                _phrase(
-                    "budget_total", lang, total=format_number(total, lang, 0), sources=len(budget)
-                )
-            ]
+            [phrase("budget_total", lang, total=format_number(total, lang, 0), sources=len(budget))]
         ),
         chart(
             lambda ax: plots.plot_budget_by_source(budget, lang=lang, ax=ax),
@@ -249,16 +161,14 @@ def department_plans(review: Review, department: str) -> str:
         cov = roadmap.plan_coverage(mine, review_plans(review))
         planned = int(cov["planned"].sum())
         parts.append(
-            paragraphs([_phrase("unplanned", lang, year=year, planned=planned, total=len(mine))])
+            paragraphs([phrase("unplanned", lang, year=year, planned=planned, total=len(mine))])
         )
     if own.empty:
-        parts.append(paragraphs([_phrase("no_plans", lang, year=year, prev=year - 1)]))
+        parts.append(paragraphs([phrase("no_plans", lang, year=year, prev=year - 1)]))
         return "".join(parts)
-    years = " và ".join(str(y) for y in sorted(set(own["year"])))
-    if lang == "en":
-        years = years.replace(" và ", " and ")
+    years = phrase("and", lang).join(str(y) for y in sorted(set(own["year"])))
     dated = int(own["deadline"].notna().sum())
-    parts.append(paragraphs([_phrase("plans_seen", lang, n=len(own), years=years, dated=dated)]))
+    parts.append(paragraphs([phrase("plans_seen", lang, n=len(own), years=years, dated=dated)]))
     parts.append(_timeline(review, own))
     parts.append(_table(_plan_rows(review, own, with_department=False), lang))
     parts.append(wording_note(review, own["indicator"]))
@@ -283,7 +193,7 @@ def department_gaps(review: Review, department: str) -> str:
     parts = [_heading("gaps", lang)]
     gaps = gap_to_target(ind, year).dropna(subset=["gap"]) if len(ind) else ind
     if gaps.empty:
-        parts.append(paragraphs([_phrase("no_gap", lang)]))
+        parts.append(paragraphs([phrase("no_gap", lang)]))
         return "".join(parts)
     parts.append(
         chart(
@@ -299,7 +209,7 @@ def _tracking_sentence(tracked: pd.DataFrame, review: Review) -> str:
     lang = review.lang
     counts = tracked["tracking"].value_counts()
     other = int(counts.get(s.TRACK_NO_DEADLINE, 0) + counts.get(s.TRACK_NO_DATA, 0))
-    return _phrase(
+    return phrase(
         "tracking_counts",
         lang,
         prev=review.year - 1,
@@ -307,7 +217,7 @@ def _tracking_sentence(tracked: pd.DataFrame, review: Review) -> str:
         closed=int(counts.get(s.TRACK_CLOSED, 0)),
         overdue=int(counts.get(s.TRACK_OVERDUE, 0)),
         on_time=int(counts.get(s.TRACK_ON_TIME, 0)),
-        other=_phrase("tracking_other", lang, n=other) if other else "",
+        other=phrase("tracking_other", lang, n=other) if other else "",
     )
 
 
@@ -319,7 +229,7 @@ def department_tracking(review: Review, department: str) -> str:
     own = tracked.loc[tracked["department"] == name]
     parts = [_heading("tracking", lang)]
     if own.empty:
-        parts.append(paragraphs([_phrase("no_tracking", lang, prev=review.year - 1)]))
+        parts.append(paragraphs([phrase("no_tracking", lang, prev=review.year - 1)]))
         return "".join(parts)
     parts.append(paragraphs([_tracking_sentence(own, review)]))
     parts.append(_timeline(review, own, hue="tracking"))
@@ -346,7 +256,7 @@ def district_roadmap(review: Review) -> str:
         parts.append(
             paragraphs(
                 [
-                    _phrase(
+                    phrase(
                         "unplanned",
                         lang,
                         year=year,
@@ -358,16 +268,16 @@ def district_roadmap(review: Review) -> str:
         )
         parts.append(_table(cov, lang))
     if plans.empty:
-        parts.append(paragraphs([_phrase("no_plans", lang, year=year, prev=year - 1)]))
+        parts.append(paragraphs([phrase("no_plans", lang, year=year, prev=year - 1)]))
         return "".join(parts)
     parts.append(_timeline(review, plans))
     parts.extend(_budget(review, plans))
     tracked = review_tracking(review)
     overdue = tracked.loc[tracked["tracking"] == s.TRACK_OVERDUE]
     if overdue.empty:
-        parts.append(paragraphs([_phrase("no_overdue", lang)]))
+        parts.append(paragraphs([phrase("no_overdue", lang)]))
     else:
-        parts.append(paragraphs([_phrase("overdue_list", lang)]))
+        parts.append(paragraphs([phrase("overdue_list", lang)]))
         parts.append(_table(_plan_rows(review, overdue, with_department=True), lang))
         parts.append(wording_note(review, overdue["indicator"]))
     return "".join(parts)
@@ -379,7 +289,7 @@ def district_tracking(review: Review) -> str:
     parts = [_heading("tracking", lang)]
     tracked = review_tracking(review)
     if tracked.empty:
-        parts.append(paragraphs([_phrase("no_tracking", lang, prev=review.year - 1)]))
+        parts.append(paragraphs([phrase("no_tracking", lang, prev=review.year - 1)]))
         return "".join(parts)
     parts.append(paragraphs([_tracking_sentence(tracked, review)]))
     parts.append(_timeline(review, tracked, hue="tracking"))
@@ -408,7 +318,7 @@ def district_trajectories(review: Review) -> str:
     codes = [c for c in lagging["indicator"].astype(str) if c in set(numeric)]
     codes = list(dict.fromkeys(codes))[:MAX_TRAJECTORIES]
     if not codes:
-        parts.append(paragraphs([_phrase("no_trajectory", lang)]))
+        parts.append(paragraphs([phrase("no_trajectory", lang)]))
         return "".join(parts)
     history = review.indicators.loc[review.indicators["year"] <= year]
     for code in codes:

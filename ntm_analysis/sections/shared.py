@@ -46,18 +46,6 @@ def basis_sentences(
     return sentences
 
 
-def basis_word(basis: object, lang: str) -> str:
-    """The basis of a re-assessed indicator in words."""
-    words = {
-        s.BASIS_THRESHOLD: ("ngưỡng của bộ tiêu chí", "criteria set threshold"),
-        s.BASIS_STATED_TARGET: ("chỉ tiêu xã ghi", "target the report states"),
-        s.BASIS_SELF_ASSESSMENT: ("xã tự đánh giá", "commune's appraisal"),
-        s.BASIS_NONE: ("chưa xác định", "undecided"),
-    }
-    pair = words.get(basis)
-    return "–" if pair is None else pair[1 if lang == "en" else 0]
-
-
 def disagreement_table(review: Review, rows: pd.DataFrame, *, with_commune: bool) -> pd.DataFrame:
     """Rows of :func:`ntm_analysis.reassessment.disagreements` as shown on a page."""
     lang = review.lang
@@ -65,7 +53,7 @@ def disagreement_table(review: Review, rows: pd.DataFrame, *, with_commune: bool
         indicator=_labels(review, rows, with_commune=with_commune),
         self_assessed=[lb.label(str(v), lang) for v in rows["self_assessed"]],
         met=[lb.label(s.MET if bool(v) else s.NOT_MET, lang) for v in rows["met"]],
-        met_basis=[basis_word(v, lang) for v in rows["met_basis"]],
+        met_basis=[lb.basis_word(v, lang) for v in rows["met_basis"]],
     )
     cols = ["commune"] if with_commune else []
     cols += ["indicator", "value_text", "target_text", "self_assessed", "met", "met_basis"]
