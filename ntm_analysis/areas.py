@@ -94,7 +94,7 @@ def after_arrangement(year: int) -> bool:
 
 def registry_for(data: ProcessedData) -> Registry:
     """The registry the data was cleaned with (the bundled one if its file is gone)."""
-    path = data.report.get("registry")
+    path = data.ingest_report.get("registry")
     if path and not str(path).startswith("<"):
         try:
             return load_registry(path)

@@ -82,7 +82,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
         registry_file=args.registry,
         progress=not args.quiet,
     )
-    plans = import_raw_plan_folders(summary.raw_dir, summary.report, summary.out_dir)
+    plans = import_raw_plan_folders(summary.raw_dir, summary.ingest_report, summary.out_dir)
     if not args.quiet:
         _print(summary.lines() + (plans.lines() if plans is not None else []))
     return max(summary.exit_code, plans.exit_code if plans is not None else EXIT_OK)

@@ -32,13 +32,13 @@ def frame_text(lang: str, key: str, **kwargs: Any) -> str:
 # ----------------------------------------------------------------------------- page header facts
 
 
-def _sources(report: dict) -> list[dict]:
-    files = [f for f in report.get("files", []) if f.get("status") == "read"]
+def _sources(ingest_report: dict) -> list[dict]:
+    files = [f for f in ingest_report.get("files", []) if f.get("status") == "read"]
     return [{"file": str(f.get("file")), "rows": f.get("rows_read", f.get("rows"))} for f in files]
 
 
-def _data_date(report: dict, processed_dir: Path) -> str:
-    stamp = report.get("generated_at")
+def _data_date(ingest_report: dict, processed_dir: Path) -> str:
+    stamp = ingest_report.get("generated_at")
     if stamp:
         return str(stamp)[:10]
     path = processed_dir / config.COMMUNES_FILE
@@ -48,9 +48,9 @@ def _data_date(report: dict, processed_dir: Path) -> str:
 def page_context(data: ProcessedData, lang: str) -> dict:
     """Facts every page header shows: sample flag, sources, data date, language."""
     return {
-        "sample": is_sample_report(data.report),
-        "sources": _sources(data.report),
-        "data_date": _data_date(data.report, Path(data.path)),
+        "sample": is_sample_report(data.ingest_report),
+        "sources": _sources(data.ingest_report),
+        "data_date": _data_date(data.ingest_report, Path(data.path)),
         "lang": lang,
     }
 

@@ -65,7 +65,7 @@ class IngestResult:
     records: pd.DataFrame
     rejects: pd.DataFrame
     findings: pd.DataFrame
-    report: dict = field(default_factory=dict)
+    ingest_report: dict = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- one file
@@ -268,7 +268,7 @@ def ingest_folder(
 
     ``raw_dir`` is only read. ``jobs`` worker processes read large folders
     (default: ``NTM_JOBS`` or the number of CPUs; 1 = in this process).
-    Returns an :class:`IngestResult` whose ``report`` is the content of
+    Returns an :class:`IngestResult` whose ``ingest_report`` is the content of
     ``ingest_report.json``.
     """
     raw_dir = Path(raw_dir)
@@ -320,7 +320,7 @@ def ingest_folder(
     records_df = records_frame(kept)
     rejects_df = rejects_frame(reject_rows + dup_rejects)
     findings_df = findings_frame(finding_rows + dup_findings)
-    report = {
+    ingest_report = {
         "files": files,
         "totals": _totals(files, records_df, rejects_df),
         "precedence": [
@@ -332,7 +332,9 @@ def ingest_folder(
             "then sheet order, then row order",
         ],
     }
-    return IngestResult(records=records_df, rejects=rejects_df, findings=findings_df, report=report)
+    return IngestResult(
+        records=records_df, rejects=rejects_df, findings=findings_df, ingest_report=ingest_report
+    )
 
 
 def _file_totals(entry: dict) -> None:

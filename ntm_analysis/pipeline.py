@@ -58,7 +58,7 @@ class CleanSummary:
 
     raw_dir: Path
     out_dir: Path | None
-    report: dict
+    ingest_report: dict
     evaluation: Evaluation | None
     rejects: pd.DataFrame
     findings: pd.DataFrame
@@ -68,7 +68,7 @@ class CleanSummary:
 
     @property
     def files_unreadable(self) -> int:
-        return sum(1 for f in self.report["files"] if f.get("status") == "unreadable")
+        return sum(1 for f in self.ingest_report["files"] if f.get("status") == "unreadable")
 
     @property
     def exit_code(self) -> int:
@@ -84,7 +84,7 @@ class CleanSummary:
             plain = frame.astype(object).where(frame.notna(), None)
             return plain.to_dict(orient="records")
 
-        return self.report | {
+        return self.ingest_report | {
             "counts": {"findings": len(self.findings), "rejects": len(self.rejects)},
             "findings": rows(self.findings),
             "rejects": rows(self.rejects),
@@ -92,7 +92,7 @@ class CleanSummary:
 
     def lines(self) -> list[str]:
         """A short plain-text summary for the terminal."""
-        t = self.report["totals"]
+        t = self.ingest_report["totals"]
         out = [
             lb.message(
                 "cli_files",
@@ -116,7 +116,7 @@ class CleanSummary:
             ),
         ]
         set_aside = 0
-        for f in self.report["files"]:
+        for f in self.ingest_report["files"]:
             if f.get("status") == "unreadable":
                 text = f.get("message") or f.get("reason")
                 out.append(lb.message("cli_unreadable_file", file=f["file"], text=text))
@@ -159,8 +159,8 @@ def run_clean(
     ingested: IngestResult = ingest_folder(
         raw_dir, registry=registry, catalog=catalog, progress=progress, only=only
     )
-    report = dict(ingested.report)
-    files = report.get("files", [])
+    ingest_report = dict(ingested.ingest_report)
+    files = ingest_report.get("files", [])
     if not any(f.get("status") == "read" for f in files):
         reasons = "; ".join(
             f"{f['file']}: {f.get('message') or f.get('reason')}"
@@ -176,10 +176,10 @@ def run_clean(
         [f for f in (ingested.findings, evaluation.findings) if len(f)] or [evaluation.findings],
         ignore_index=True,
     )
-    report.update(
+    ingest_report.update(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         raw_dir=str(raw_dir),
-        sample=is_sample_report(report),
+        sample=is_sample_report(ingest_report),
         criteria_sets=sorted(set(evaluation.communes["criteria_set"].astype(str))),
         province_set=catalog.province_set,
         registry=registry.path,
@@ -188,7 +188,13 @@ def run_clean(
         rejects=len(ingested.rejects),
     )
     return CleanSummary(
-        raw_dir, None, report, evaluation, ingested.rejects, findings, records=ingested.records
+        raw_dir,
+        None,
+        ingest_report,
+        evaluation,
+        ingested.rejects,
+        findings,
+        records=ingested.records,
     )
 
 
@@ -236,7 +242,7 @@ def write_processed(summary: CleanSummary, out_dir: str | Path) -> list[Path]:
         atomic_write(path, lambda p: records.to_parquet(p, index=False))
         written.append(path)
     path = out_dir / config.INGEST_REPORT_FILE
-    text = json.dumps(summary.report, ensure_ascii=False, indent=2, default=str)
+    text = json.dumps(summary.ingest_report, ensure_ascii=False, indent=2, default=str)
     atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
     written.append(path)
     return written
@@ -295,13 +301,17 @@ def load_processed(processed_dir: str | Path | None = None) -> ProcessedData:
             frame = frame.reindex(columns=list(_columns(attr)))
         return validate_table(attr, frame)
 
-    report_path = d / config.INGEST_REPORT_FILE
-    report = json.loads(report_path.read_text(encoding="utf-8")) if report_path.is_file() else {}
+    ingest_report_path = d / config.INGEST_REPORT_FILE
+    ingest_report = (
+        json.loads(ingest_report_path.read_text(encoding="utf-8"))
+        if ingest_report_path.is_file()
+        else {}
+    )
     return ProcessedData(
         **tables,
         findings=read_csv(config.FINDINGS_FILE, "findings"),
         rejects=read_csv(config.REJECTS_FILE, "rejects"),
-        report=report,
+        ingest_report=ingest_report,
         path=d,
     )
 

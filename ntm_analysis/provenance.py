@@ -38,12 +38,14 @@ def is_sample_file(path: str | PurePath) -> bool:
     return parts[0] == SAMPLE_FOLDER or SAMPLE_FILE_PREFIX.lower() in parts[-1].lower()
 
 
-def files_read(report: Mapping) -> list[str]:
+def files_read(ingest_report: Mapping) -> list[str]:
     """The relative paths of the files an ingest report says were read."""
-    return [str(f.get("file", "")) for f in report.get("files", []) if f.get("status") == _READ]
+    return [
+        str(f.get("file", "")) for f in ingest_report.get("files", []) if f.get("status") == _READ
+    ]
 
 
-def is_sample_report(report: Mapping) -> bool:
+def is_sample_report(ingest_report: Mapping) -> bool:
     """True when the processed data was made from the synthetic sample alone.
 
     Only files that were read count: sample files set aside beside real data
@@ -58,13 +60,13 @@ def is_sample_report(report: Mapping) -> bool:
     ...     {"file": "thuc/bao-cao.xlsx", "status": "read"}]})
     False
     """
-    read = files_read(report)
+    read = files_read(ingest_report)
     if not read:
-        return bool(report.get("sample"))
+        return bool(ingest_report.get("sample"))
     return all(is_sample_file(f) for f in read)
 
 
-def dataset_fingerprint(report: Mapping) -> str:
+def dataset_fingerprint(ingest_report: Mapping) -> str:
     """A short id of the data a processed folder was built from.
 
     Two cleanings of the same files (same paths, rows and records) give the
@@ -74,8 +76,8 @@ def dataset_fingerprint(report: Mapping) -> str:
     """
     files = sorted(
         (str(f.get("file", "")), f.get("rows_read"), f.get("records"))
-        for f in report.get("files", [])
+        for f in ingest_report.get("files", [])
         if f.get("status") == _READ
     )
-    text = json.dumps([files, bool(is_sample_report(report))], default=str)
+    text = json.dumps([files, bool(is_sample_report(ingest_report))], default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]

@@ -88,7 +88,7 @@ def write_index(summary: RenderSummary, data: Any, *, lang: str = "vi") -> Path:
     """
     out = summary.out_dir
     manifest = _load_manifest(out)
-    dataset = dataset_fingerprint(data.report)
+    dataset = dataset_fingerprint(data.ingest_report)
     entries = {}
     stale = []
     for e in manifest["pages"]:

@@ -71,13 +71,13 @@ class Review:
 
     @property
     def is_sample(self) -> bool:
-        return is_sample_report(self.data.report)
+        return is_sample_report(self.data.ingest_report)
 
     @cached_property
     def catalog(self) -> Catalog:
         """The catalog the data was cleaned with (the national one if its province file is gone)."""
         try:
-            return load_catalog(self.data.report.get("province_set") or None)
+            return load_catalog(self.data.ingest_report.get("province_set") or None)
         except NtmError:  # the province file moved or broke since cleaning: not a page stopper
             return load_catalog()
 
@@ -85,7 +85,7 @@ class Review:
     def registry(self) -> Registry:
         """The registry the data was cleaned with (the bundled one if that file is gone)."""
         try:
-            return load_registry(self.data.report.get("registry") or None)
+            return load_registry(self.data.ingest_report.get("registry") or None)
         except NtmError:  # the registry file moved or broke since cleaning
             return load_registry()
 

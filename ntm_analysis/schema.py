@@ -273,12 +273,12 @@ class ProcessedData:
     district_criteria: pd.DataFrame
     findings: pd.DataFrame
     rejects: pd.DataFrame
-    report: dict
+    ingest_report: dict
     path: Path
 
     @property
     def is_sample(self) -> bool:
-        return is_sample_report(self.report)
+        return is_sample_report(self.ingest_report)
 
     @property
     def years(self) -> list[int]:

@@ -106,7 +106,7 @@ _WIDTHS = {  # minimum and maximum widths (characters) per header
 
 def _catalog_for(data):
     try:
-        return load_catalog(data.report.get("province_set") or None)
+        return load_catalog(data.ingest_report.get("province_set") or None)
     except Exception:  # noqa: BLE001 - a province file moved since cleaning: national catalog
         return load_catalog()
 
@@ -841,15 +841,15 @@ def import_task_workbooks(
 
 
 def import_raw_plan_folders(
-    raw_dir: str | Path, report: dict, processed_dir: str | Path
+    raw_dir: str | Path, ingest_report: dict, processed_dir: str | Path
 ) -> ImportSummary | None:
     """Import the ``plans/`` folders a clean run of ``raw_dir`` found (what ``ntm clean`` does).
 
-    ``report`` is the clean run's ingest report: its ``plan_workbooks``
+    ``ingest_report`` is the clean run's ingest ingest_report: its ``plan_workbooks``
     entries name the folders. A sample's plans set aside with the sample (real
     data beside it) are not imported. None when there is nothing to import.
     """
-    files = report.get("files", [])
+    files = ingest_report.get("files", [])
     folders = [f["file"] for f in files if f.get("reason") == SKIP_PLAN_WORKBOOKS]
     if any(f.get("reason") == SKIP_SAMPLE_BESIDE_REAL_DATA for f in files):
         folders = [f for f in folders if not is_sample_file(f.rstrip("/") + "/x")]

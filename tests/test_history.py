@@ -320,14 +320,14 @@ def _review_with_2026(processed_sample_dir, *, registry_path=None, lang="vi") ->
     ]  # fmt: skip
     extra = pd.DataFrame(crit_rows).reindex(columns=data.criteria.columns)
     criteria = pd.concat([data.criteria, extra.astype(data.criteria.dtypes.to_dict())])
-    report = dict(data.report)
+    report = dict(data.ingest_report)
     if registry_path is not None:
         report["registry"] = str(registry_path)
     data = dataclasses.replace(
         data,
         communes=communes.reset_index(drop=True),
         criteria=criteria.reset_index(drop=True),
-        report=report,
+        ingest_report=report,
     )
     return Review(data=data, year=2026, lang=lang)
 

@@ -30,11 +30,11 @@ def ingested(corpus_dir):
 
 
 def files_by_name(result) -> dict[str, dict]:
-    return {f["file"]: f for f in result.report["files"]}
+    return {f["file"]: f for f in result.ingest_report["files"]}
 
 
 def test_every_row_of_every_file_is_accounted_for(ingested):
-    for f in ingested.report["files"]:
+    for f in ingested.ingest_report["files"]:
         assert f["reconciled"], f
         assert f["rows_read"] == (
             f["records"] + f["non_data_rows"] + f["rejected_rows"] + f["duplicates_dropped"]
@@ -43,7 +43,7 @@ def test_every_row_of_every_file_is_accounted_for(ingested):
             assert sh["rows_read"] == (
                 sh["records"] + sh["non_data_rows"] + sh["rejected"] + sh["duplicates_dropped"]
             )
-    t = ingested.report["totals"]
+    t = ingested.ingest_report["totals"]
     assert t["reconciled"]
     assert t["rows_read"] == (
         t["records"] + t["non_data_rows"] + t["rejected_rows"] + t["duplicates_dropped"]
@@ -84,7 +84,7 @@ def test_broken_and_ignored_files_get_one_line(ingested, name, expected):
 
 
 def test_totals_count_files(ingested):
-    t = ingested.report["totals"]
+    t = ingested.ingest_report["totals"]
     unreadable = sum(v[0] == "unreadable" for v in corpus.BROKEN.values())
     skipped = sum(v[0] == "skipped" for v in corpus.BROKEN.values())
     assert (t["files_unreadable"], t["files_skipped"]) == (unreadable, skipped)
@@ -182,9 +182,9 @@ def test_matrix_total_mismatch_and_source_conflict_findings(ingested):
 
 
 def test_report_is_json_ready_and_documents_precedence(ingested):
-    text = json.dumps(ingested.report, ensure_ascii=False)
+    text = json.dumps(ingested.ingest_report, ensure_ascii=False)
     back = json.loads(text)
-    assert back["totals"] == ingested.report["totals"]
+    assert back["totals"] == ingested.ingest_report["totals"]
     assert back["precedence"][0] == f"layout: {s.LAYOUT_COMMUNE_REPORT}"
 
 
@@ -209,7 +209,7 @@ def test_a_parser_crash_loses_no_row(tmp_path, monkeypatch):
     result = ingest.ingest_folder(
         raw, registry=corpus.damha_registry(), catalog=corpus.tiny_catalog()
     )
-    t = result.report["totals"]
+    t = result.ingest_report["totals"]
     assert t["reconciled"] and t["records"] == 0 and t["rejected_rows"] == t["rows_read"] > 0
 
 
@@ -217,8 +217,8 @@ def test_empty_folder(tmp_path):
     result = ingest_folder(
         tmp_path, registry=corpus.damha_registry(), catalog=corpus.tiny_catalog()
     )
-    assert result.records.empty and result.report["files"] == []
-    assert result.report["totals"]["files"] == 0
+    assert result.records.empty and result.ingest_report["files"] == []
+    assert result.ingest_report["totals"]["files"] == 0
 
 
 def test_deduplicate_precedence_is_layout_then_visibility_then_file_order():
@@ -257,7 +257,7 @@ def test_progress_bar_is_optional(corpus_dir, monkeypatch):
     result = ingest.ingest_folder(
         corpus_dir, registry=corpus.damha_registry(), catalog=corpus.tiny_catalog(), progress=True
     )
-    assert result.report["totals"]["reconciled"]
+    assert result.ingest_report["totals"]["reconciled"]
 
 
 def test_sample_data_reconciles(request):
@@ -273,7 +273,7 @@ def test_sample_data_reconciles(request):
         pytest.skip(f"shipped catalog / registry not loadable yet: {exc}")
     sample_raw_dir = request.getfixturevalue("sample_raw_dir")
     result = ingest_folder(sample_raw_dir, registry=registry, catalog=catalog)
-    t = result.report["totals"]
+    t = result.ingest_report["totals"]
     assert t["reconciled"] and t["records"] > 0
     assert t["files_unreadable"] == 0
     assert isinstance(result.records, pd.DataFrame) and not result.records.empty
@@ -290,4 +290,4 @@ def test_worker_processes_give_the_same_result(corpus_dir, ingested, monkeypatch
     pd.testing.assert_frame_equal(parallel.records, ingested.records)
     pd.testing.assert_frame_equal(parallel.rejects, ingested.rejects)
     pd.testing.assert_frame_equal(parallel.findings, ingested.findings)
-    assert parallel.report == ingested.report
+    assert parallel.ingest_report == ingested.ingest_report

@@ -44,7 +44,7 @@ def test_clean_imports_the_sample_plans_and_rejects_the_one_unreadable_deadline(
         [UNREADABLE_DEADLINE, "unreadable_deadline"]
     ]
     # the commune-report clean did not read the plan workbooks
-    report = load_processed(out).report
+    report = load_processed(out).ingest_report
     assert not any("nhiem-vu" in f["file"] for f in report["files"] if f["status"] == "read")
 
 

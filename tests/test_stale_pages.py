@@ -38,8 +38,12 @@ def _summary(out, pages: list[tuple[str, str, str]]) -> render.RenderSummary:
 
 
 def test_the_fingerprint_tells_datasets_apart(sample_data, real_data):
-    assert dataset_fingerprint(sample_data.report) != dataset_fingerprint(real_data.report)
-    assert dataset_fingerprint(real_data.report) == dataset_fingerprint(dict(real_data.report))
+    assert dataset_fingerprint(sample_data.ingest_report) != dataset_fingerprint(
+        real_data.ingest_report
+    )
+    assert dataset_fingerprint(real_data.ingest_report) == dataset_fingerprint(
+        dict(real_data.ingest_report)
+    )
 
 
 def test_pages_of_the_sample_are_moved_aside_when_real_data_is_rendered(

@@ -125,7 +125,7 @@ def test_a_corrected_report_wins_even_when_the_first_one_was_saved_later(tmp_pat
     assert "tên tệp ghi 'ban sua'" in message and "2/35 giá trị thay đổi" in message
     assert "17.1: 90,9% → 86,8%" in message and "TC 17: Đạt → Chưa đạt" in message
     assert result.rejects.empty
-    assert result.report["totals"]["reconciled"]
+    assert result.ingest_report["totals"]["reconciled"]
 
 
 def test_identical_copies_are_one_line_per_file_pair(tmp_path):

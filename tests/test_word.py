@@ -161,7 +161,7 @@ def test_a_report_split_over_two_tables_reads_as_one(
         continuation_line=continuation_line,
     )
     result = ingest(tmp_path / "raw", registry, catalog)
-    (entry,) = result.report["files"]
+    (entry,) = result.ingest_report["files"]
     assert entry["status"] == "read" and entry["reconciled"]
     (sheet,) = entry["sheets"]
     assert sheet["layout"] == "commune_report"
@@ -240,7 +240,7 @@ def test_a_long_text_above_the_table_does_not_hide_its_header(tmp_path, registry
     path = tmp_path / "raw" / "bao_cao.docx"
     document.save(path)
     result = ingest(tmp_path / "raw", registry, catalog)
-    (entry,) = result.report["files"]
+    (entry,) = result.ingest_report["files"]
     assert entry["reconciled"] and entry["rows_read"] == non_empty_rows(path)
     text, table = entry["sheets"]
     # 2 titles + 40 + 1 caption = 43 paragraphs above table 2: 5 first and 5 last are titles
@@ -290,7 +290,7 @@ def test_a_matrix_with_a_merged_criteria_header_reads_in_word(tmp_path, registry
     (tmp_path / "raw").mkdir()
     document.save(tmp_path / "raw" / "tong_hop_2023.docx")
     result = ingest(tmp_path / "raw", registry, catalog)
-    (entry,) = result.report["files"]
+    (entry,) = result.ingest_report["files"]
     assert entry["sheets"][0]["layout"] == "district_matrix" and entry["reconciled"]
     crit = result.records
     assert len(crit) == 38 and set(crit["year"]) == {2023}
@@ -310,7 +310,7 @@ def test_a_tidy_table_in_word(tmp_path, registry, catalog):
     (tmp_path / "raw").mkdir()
     document.save(tmp_path / "raw" / "tidy.docx")
     result = ingest(tmp_path / "raw", registry, catalog)
-    assert result.report["files"][0]["sheets"][0]["layout"] == "tidy"
+    assert result.ingest_report["files"][0]["sheets"][0]["layout"] == "tidy"
     assert sorted(result.records["value"].tolist()) == [91.0, 96.5]
 
 
@@ -325,7 +325,7 @@ def test_two_reports_in_one_document_stay_apart(tmp_path, registry, catalog):
     (tmp_path / "raw").mkdir()
     document.save(tmp_path / "raw" / "quang_tan.docx")
     result = ingest(tmp_path / "raw", registry, catalog)
-    (entry,) = result.report["files"]
+    (entry,) = result.ingest_report["files"]
     assert [s["layout"] for s in entry["sheets"]] == ["commune_report", "commune_report"]
     assert entry["reconciled"] and entry["rejected_rows"] == 0
     assert sorted(set(result.records["year"])) == [2022, 2023]
@@ -367,7 +367,7 @@ def write_odt_report(path: Path) -> Path:
 def test_odt_reports_are_read_too(tmp_path, registry, catalog):
     write_odt_report(tmp_path / "raw" / "quang_tan.odt")
     result = ingest(tmp_path / "raw", registry, catalog)
-    (entry,) = result.report["files"]
+    (entry,) = result.ingest_report["files"]
     assert entry["status"] == "read" and entry["reconciled"]
     assert entry["rows_read"] == 3 + 1 + 1 + len(BODY) + 1
     got = records_by_key(result)
@@ -395,7 +395,7 @@ def test_doc_pdf_and_broken_documents_get_one_line_and_the_run_goes_on(tmp_path,
     workbook = corpus.write_quang_tan_2023(tmp_path / "x")
     (raw / "workbook.docx").write_bytes(workbook.read_bytes())
     result = ingest(raw, registry, catalog)
-    files = {f["file"]: f for f in result.report["files"]}
+    files = {f["file"]: f for f in result.ingest_report["files"]}
     expected = {
         "dai_binh.doc": "word_97_document",
         "bien_ban.pdf": "pdf_document",
@@ -415,7 +415,7 @@ def test_doc_pdf_and_broken_documents_get_one_line_and_the_run_goes_on(tmp_path,
     assert files["quang_tan.docx"]["status"] == files["renamed.doc"]["status"] == "read"
     # the two are one report sent twice: the newer version (renamed.doc, written later) keeps
     # the records, the other's are dropped duplicates
-    assert files["renamed.doc"]["records"] > 0 and result.report["totals"]["reconciled"]
+    assert files["renamed.doc"]["records"] > 0 and result.ingest_report["totals"]["reconciled"]
     assert files["quang_tan.docx"]["duplicates_dropped"] > 0
 
 
