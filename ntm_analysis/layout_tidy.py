@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import labels as lb
 from .errors import RejectReason
-from .layout_report import indicator_record, reported_indicator
+from .layout_commune_report import indicator_record, reported_indicator
 from .parsing import (
     find_year,
     parse_appraisal,

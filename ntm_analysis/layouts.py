@@ -25,8 +25,8 @@ from . import config
 from . import labels as lb
 from . import schema as s
 from .errors import FindingCheck, RejectReason
+from .layout_commune_report import parse_commune_report
 from .layout_matrix import parse_matrix
-from .layout_report import parse_report
 from .layout_tidy import parse_tidy
 from .parsing import (
     find_year,
@@ -77,7 +77,7 @@ def parse_sheet(sheet: RawSheet, *, registry, catalog) -> SheetResult:
     body = [i for i in non_empty if i > header.rows[-1]]
     if header.layout == s.LAYOUT_COMMUNE_REPORT:
         year, match = _report_context(b, titles, matcher, sheet)
-        parse_report(b, rows, body, header, year, match, catalog)
+        parse_commune_report(b, rows, body, header, year, match, catalog)
         _legacy_finding(b, legacy, converted, year, match.name if match and match.ok else None)
     elif header.layout == s.LAYOUT_DISTRICT_MATRIX:
         year = _context_year(b, titles, sheet)

@@ -46,7 +46,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "sheet_rows",
         "sheet_titles",
         "sheet_records",
-        "layout_report",
+        "layout_commune_report",
         "layout_matrix",
         "layout_tidy",
         "layouts",

@@ -84,7 +84,9 @@ def _row_code(row, tt, name, content) -> tuple[str | None, int | None]:
     return None, None
 
 
-def parse_report(b: SheetBuilder, rows, body, header: TableHeader, year, match, catalog) -> None:
+def parse_commune_report(
+    b: SheetBuilder, rows, body, header: TableHeader, year, match, catalog
+) -> None:
     roles = _resolve_value_appraisal(rows, body, header.roles)
     tt = first_column(roles, "tt")
     name = first_column(roles, "name")
