@@ -33,13 +33,8 @@ made-up sample and never enters the catalog.
 from __future__ import annotations
 
 import dataclasses
-import io
-import re
-import unicodedata
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -48,12 +43,21 @@ import pandas as pd
 from . import config
 from . import schema as s
 from .catalog import Catalog, CriteriaSet, Indicator, Threshold, load_catalog
-from .legacy_fonts import encode_legacy
 from .names import slugify
 from .provenance import SAMPLE_FILE_PREFIX
 from .registry import Registry, load_registry
 from .sample_2026 import WIDTHS as MERGED_WIDTHS
 from .sample_2026 import merged_commune_reports
+from .sample_sheets import (
+    SYNTHETIC_LABEL,
+    WRITERS,
+    Sheet,
+    cell_address,
+    commune_report_sheet,
+    legacy_sheet,
+    matrix_sheet,
+    xlsx_bytes,
+)
 
 # ----------------------------------------------------------------------------- settings
 
@@ -62,17 +66,10 @@ SAMPLE_PROVINCE = "Tỉnh Quảng Ninh"
 SAMPLE_YEARS = (2021, 2022, 2023, 2024)
 DEFAULT_SEED = 2024
 
-#: Title row at the top of every sheet (kept above the header, read as a title row).
-SYNTHETIC_LABEL = "DỮ LIỆU MẪU TỔNG HỢP (SYNTHETIC) — không phải số liệu thật"
 #: Every written file name starts with this.
 FILE_PREFIX = SAMPLE_FILE_PREFIX
 README_NAME = "README.txt"
 MATRIX_FILE = f"{FILE_PREFIX}_huyen-dam-ha_tong-hop-tieu-chi.xlsx"
-
-#: Fixed workbook properties, so the bytes do not depend on the clock.
-WORKBOOK_CREATOR = "ntm-analysis (dữ liệu mẫu tổng hợp / synthetic sample)"
-WORKBOOK_TIMESTAMP = datetime(2024, 1, 15, 8, 0, 0)
-_ZIP_DATE_TIME = (2024, 1, 15, 8, 0, 0)
 
 #: The storyline: criteria each commune does NOT meet, per year (all others are met).
 #: Several communes gain criteria (15–17 in 2021 -> 19 by 2023/2024); Xã Tân Lập
@@ -215,8 +212,6 @@ PLANTED_MESS: tuple[PlantedMess, ...] = (
 
 _MESS_BY_KEY = {m.key: m for m in PLANTED_MESS}
 
-_APPRAISAL_WORD = {s.MET: "Đạt", s.BASICALLY_MET: "Cơ bản đạt", s.NOT_MET: "Chưa đạt"}
-
 TRUTH_INDICATOR_COLUMNS = (
     "year",
     "commune",
@@ -281,16 +276,6 @@ class SampleTruth:
 
 
 # ----------------------------------------------------------------------------- helpers
-
-
-def _bare(name: str) -> str:
-    """Commune name without its unit prefix: "Xã Quảng Tân" -> "Quảng Tân"."""
-    return re.sub(r"^(xã|thị trấn|phường)\s+", "", name, flags=re.IGNORECASE)
-
-
-def _strip_diacritics(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return unicodedata.normalize("NFC", "".join(c for c in text if not unicodedata.combining(c)))
 
 
 def _fmt_number(value: float) -> str:
@@ -828,525 +813,6 @@ def _commune_totals(criteria: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-# ----------------------------------------------------------------------------- sheets
-
-
-@dataclass
-class _Sheet:
-    """A sheet before it is written: rows of cell values plus their presentation."""
-
-    name: str
-    rows: list[list[object]] = field(default_factory=list)
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2
-    formats: dict[tuple[int, int], str] = field(default_factory=dict)
-    bold_rows: set[int] = field(default_factory=set)
-    widths: list[float] = field(default_factory=list)
-    hidden: bool = False
-
-    def add(self, cells: Sequence[object], *, width: int, bold: bool = False) -> int:
-        row = list(cells) + [None] * (width - len(cells))
-        self.rows.append(row)
-        if bold:
-            self.bold_rows.add(len(self.rows) - 1)
-        return len(self.rows) - 1
-
-    def merge_row(self, r: int, c1: int, c2: int) -> None:
-        if c2 > c1:
-            self.merges.append((r, c1, r, c2))
-
-
-def cell_address(row: int, col: int) -> str:
-    """Spreadsheet address of a 0-based cell: (0, 0) -> "A1".
-
-    >>> cell_address(11, 4)
-    'E12'
-    """
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
-
-
-#: Header variants: (role, label) in column order. Roles: tt, name, content, text
-#: (name or "code. content" in one column), target, value, appraisal, note, other.
-_VARIANTS: Mapping[str, tuple[tuple[str, str], ...]] = {
-    "v1": (
-        ("tt", "TT"),
-        ("name", "Tên tiêu chí"),
-        ("content", "Nội dung tiêu chí"),
-        ("target", "Chỉ tiêu"),
-        ("value", "Kết quả thực hiện"),
-        ("appraisal", "Tự đánh giá"),
-        ("note", "Ghi chú"),
-    ),
-    "v2": (
-        ("tt", "STT"),
-        ("text", "Nội dung"),
-        ("target", "Chỉ tiêu theo quy định"),
-        ("value", "Kết quả"),
-        ("appraisal", "Đánh giá của xã"),
-        ("note", "Ghi chú"),
-    ),
-    "v3": (
-        ("tt", "Số TT"),
-        ("name", "Tiêu chí"),
-        ("content", "Nội dung tiêu chí"),
-        ("value", "Hiện trạng"),
-        ("target", "Chỉ tiêu chung"),
-        ("appraisal", "Kết quả đánh giá"),
-        ("other", "Đơn vị chủ trì"),
-        ("note", "Ghi chú"),
-    ),
-    "v4": (
-        ("tt", "TT"),
-        ("name", "Tên tiêu chí"),
-        ("content", "Nội dung tiêu chí"),
-        ("target", "Yêu cầu"),
-        ("value", "Kết quả thực hiện"),
-        ("appraisal", "Tự đánh giá"),
-        ("note", "Ghi chú"),
-    ),
-}
-
-_TITLES = {
-    "v1": (
-        "UBND XÃ {BARE}",
-        "BÁO CÁO KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ QUỐC GIA VỀ XÃ NÔNG THÔN MỚI NĂM {year}",
-    ),
-    "v2": (
-        "UBND XÃ {BARE}",
-        "BÁO CÁO TỰ ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}",
-    ),
-    "v3": (
-        "ỦY BAN NHÂN DÂN XÃ {BARE}",
-        "KẾT QUẢ RÀ SOÁT MỨC ĐỘ ĐẠT CÁC TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}",
-    ),
-    "v4": ("UBND XÃ {BARE}", "BÁO CÁO KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}"),
-}
-_SUBTITLE = "({name}, huyện Đầm Hà, tỉnh Quảng Ninh)"
-_REPORT_NOTE = (
-    "Ghi chú: Số liệu trong biểu là dữ liệu mẫu tổng hợp (synthetic), không phải số liệu thật."
-)
-_COLUMN_WIDTHS = {
-    "tt": 6,
-    "name": 22,
-    "content": 48,
-    "text": 60,
-    "target": 14,
-    "value": 14,
-    "appraisal": 13,
-    "note": 14,
-    "other": 16,
-}
-
-
-def _report_sheet(
-    *,
-    sheet_name: str,
-    commune: str,
-    year: int,
-    variant: str,
-    cset: CriteriaSet,
-    ind_rows: pd.DataFrame,
-    crit_rows: pd.DataFrame,
-    mess_here: set[str],
-) -> tuple[_Sheet, dict[str, tuple[int, int, object]]]:
-    """One commune report sheet (shape A) and where each mess item landed.
-
-    Returns the sheet and ``{mess key: (row, col, raw value)}``.
-    """
-    columns = _VARIANTS[variant]
-    roles = [r for r, _ in columns]
-    width = len(columns)
-    col = {r: i for i, r in enumerate(roles)}
-    sheet = _Sheet(name=sheet_name, widths=[_COLUMN_WIDTHS[r] for r in roles])
-    where: dict[str, tuple[int, int, object]] = {}
-    bare = _bare(commune)
-    plain = "name_without_diacritics" in mess_here
-    spaces = "stray_spaces" in mess_here
-
-    def txt(text: str) -> str:
-        return _strip_diacritics(text) if plain else text
-
-    r = sheet.add([SYNTHETIC_LABEL], width=width, bold=True)
-    sheet.merge_row(r, 0, width - 1)
-    unit_title, report_title = _TITLES[variant]
-    unit_line = unit_title.format(BARE=bare.upper())
-    if spaces:
-        unit_line = unit_line.replace(" ", "  ", 2) + " "
-    r = sheet.add([txt(unit_line)], width=width, bold=True)
-    sheet.merge_row(r, 0, 2)
-    if spaces:
-        where["stray_spaces"] = (r, 0, sheet.rows[r][0])
-    if plain:
-        where["name_without_diacritics"] = (r, 0, sheet.rows[r][0])
-    r = sheet.add([txt(report_title.format(year=year))], width=width, bold=True)
-    sheet.merge_row(r, 0, width - 1)
-    r = sheet.add([txt(_SUBTITLE.format(name=commune))], width=width)
-    sheet.merge_row(r, 0, width - 1)
-    sheet.add([], width=width)
-    if variant == "v4":
-        top = [label for _, label in columns]
-        top[col["value"]] = f"Kết quả năm {year}"
-        top[col["appraisal"]] = None
-        bottom: list[object] = [None] * width
-        bottom[col["value"]] = columns[col["value"]][1]
-        bottom[col["appraisal"]] = columns[col["appraisal"]][1]
-        r1 = sheet.add(top, width=width, bold=True)
-        r2 = sheet.add(bottom, width=width, bold=True)
-        sheet.merges.append((r1, col["value"], r1, col["appraisal"]))
-        for role in roles:
-            if role not in ("value", "appraisal"):
-                sheet.merges.append((r1, col[role], r2, col[role]))
-    else:
-        sheet.add([label for _, label in columns], width=width, bold=True)
-
-    crit_appraisal = dict(zip(crit_rows["criterion"], crit_rows["self_assessed"], strict=True))
-    by_code = {row["indicator"]: row for _, row in ind_rows.iterrows()}
-    spaced = 0
-    for crit in cset.criteria:
-        indicators = [i for i in crit.indicators if i.code in by_code]
-        single = len(crit.indicators) == 1 and crit.indicators[0].code == crit.number
-        cells: list[object] = [None] * width
-        cells[col["tt"]] = crit.number
-        if "text" in col:
-            cells[col["text"]] = crit.name_vi
-        else:
-            cells[col["name"]] = crit.name_vi
-        appraisal = _APPRAISAL_WORD[crit_appraisal[crit.number]]
-        cells[col["appraisal"]] = appraisal
-        if not single:
-            sheet.add(cells, width=width)
-        for ind in indicators:
-            row = by_code[ind.code]
-            if not bool(row["in_report"]):
-                where["omitted_indicator"] = (-1, -1, ind.code)
-                continue
-            if not single:
-                cells = [None] * width
-                if "text" in col:
-                    cells[col["text"]] = f"{ind.code}. {ind.text_vi}"
-                else:
-                    cells[col["tt"]] = ind.code
-                    cells[col["content"]] = ind.text_vi
-            elif "content" in col:
-                cells[col["content"]] = ind.text_vi
-            cells[col["target"]] = row["target_text"] or None
-            value, fmt = _value_cell(row)
-            cells[col["value"]] = value
-            word = _APPRAISAL_WORD[row["self_assessed"]]
-            if spaces and row["self_assessed"] == s.MET and spaced < 3:
-                word = f"  {word} "
-                spaced += 1
-            cells[col["appraisal"]] = word
-            r = sheet.add(cells, width=width)
-            if fmt is not None:
-                sheet.formats[(r, col["value"])] = fmt
-            mess = row["mess"]
-            if not pd.isna(mess) and mess != "omitted_indicator":
-                where[str(mess)] = (r, col["value"], value)
-    sheet.add([], width=width)
-    r = sheet.add([_REPORT_NOTE], width=width)
-    sheet.merge_row(r, 0, width - 1)
-    right = width - 2
-    sheet.add(
-        [None] * right + [txt(f"{bare}, ngày 15 tháng 12 năm {year}")],
-        width=width,
-    )
-    sheet.add(
-        [None, "NGƯỜI LẬP BIỂU"] + [None] * (right - 2) + ["TM. ỦY BAN NHÂN DÂN"],
-        width=width,
-        bold=True,
-    )
-    sheet.add([None] * right + ["CHỦ TỊCH"], width=width, bold=True)
-    return sheet, where
-
-
-def _value_cell(row: pd.Series) -> tuple[object, str | None]:
-    """The value cell as the commune typed it, and its number format."""
-    mess = None if pd.isna(row["mess"]) else str(row["mess"])
-    text = row["value_text"]
-    if mess in ("decimal_comma", "number_as_text", "excel_error"):
-        return str(text), None
-    if mess == "percent_fraction":
-        return round(float(row["value"]) / 100.0, 6), "0.0%"
-    if row["kind"] == "yes_no" or (
-        not pd.isna(row["threshold_op"]) and row["threshold_op"] == "yes"
-    ):
-        return str(text), None
-    value = float(row["value"])
-    return (int(value) if value.is_integer() else value), None
-
-
-def _matrix_sheet(
-    year: int,
-    cset: CriteriaSet,
-    criteria: pd.DataFrame,
-    communes: Sequence[str],
-    *,
-    mismatch: str | None,
-) -> tuple[_Sheet, tuple[int, int, object] | None]:
-    """The district summary matrix of one year (shape B)."""
-    numbers = [c.number for c in cset.criteria]
-    width = 2 + len(numbers) + 2
-    total_col = 2 + len(numbers)
-    sheet = _Sheet(name=str(year), widths=[5, 16] + [4.5] * len(numbers) + [12, 12])
-    r = sheet.add([SYNTHETIC_LABEL], width=width, bold=True)
-    sheet.merge_row(r, 0, width - 1)
-    r = sheet.add(["UBND HUYỆN ĐẦM HÀ"], width=width, bold=True)
-    sheet.merge_row(r, 0, 4)
-    r = sheet.add(
-        [f"BẢNG TỔNG HỢP KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}"],
-        width=width,
-        bold=True,
-    )
-    sheet.merge_row(r, 0, width - 1)
-    sheet.add([], width=width)
-    top = (
-        ["TT", "Tên xã", "Tiêu chí"]
-        + [None] * (len(numbers) - 1)
-        + ["Tổng số tiêu chí đạt", "Ghi chú"]
-    )
-    r1 = sheet.add(top, width=width, bold=True)
-    r2 = sheet.add([None, None, *[int(n) for n in numbers]], width=width, bold=True)
-    sheet.merges += [
-        (r1, 2, r1, 1 + len(numbers)),
-        (r1, 0, r2, 0),
-        (r1, 1, r2, 1),
-        (r1, total_col, r2, total_col),
-        (r1, total_col + 1, r2, total_col + 1),
-    ]
-    met_mark = {2021: "x", 2022: "x", 2023: "X", 2024: "Đ"}.get(year, "x")
-    not_met = "-" if year == 2022 else None
-    column_totals = [0] * len(numbers)
-    where = None
-    here = criteria.loc[criteria["year"] == year]
-    for k, commune in enumerate(communes, start=1):
-        own = dict(
-            zip(
-                here.loc[here["commune"] == commune, "criterion"],
-                here.loc[here["commune"] == commune, "self_assessed"],
-                strict=True,
-            )
-        )
-        marks: list[object] = []
-        for j, number in enumerate(numbers):
-            appraisal = own.get(number)
-            if appraisal == s.MET:
-                marks.append(met_mark)
-                column_totals[j] += 1
-            elif appraisal == s.BASICALLY_MET:
-                marks.append("CBĐ")
-            else:
-                marks.append(not_met)
-        stated = sum(1 for a in own.values() if a == s.MET)
-        label = commune if _bare(commune) == "Đầm Hà" else _bare(commune)
-        cells = [k, label, *marks, stated, None]
-        r = sheet.add(cells, width=width)
-        if commune == mismatch:
-            sheet.rows[r][total_col] = stated + 1
-            where = (r, total_col, stated + 1)
-    sheet.add(
-        [None, "Tổng", *column_totals, sum(column_totals), None],
-        width=width,
-        bold=True,
-    )
-    r = sheet.add(
-        [
-            'Ghi chú: x / Đ = đạt; CBĐ = cơ bản đạt; để trống hoặc "-" = chưa đạt. '
-            "Dữ liệu mẫu tổng hợp (synthetic), không phải số liệu thật."
-        ],
-        width=width,
-    )
-    sheet.merge_row(r, 0, width - 1)
-    sheet.add(
-        [None, "NGƯỜI LẬP BIỂU"] + [None] * (width - 6) + ["TM. ỦY BAN NHÂN DÂN"],
-        width=width,
-        bold=True,
-    )
-    sheet.add([None] * (width - 4) + ["CHỦ TỊCH"], width=width, bold=True)
-    return sheet, where
-
-
-def _legacy_sheet(sheet: _Sheet, encoding: str) -> _Sheet:
-    """The same sheet typed in a legacy font encoding (text cells converted)."""
-    rows = []
-    for r, row in enumerate(sheet.rows):
-        out = []
-        for value in row:
-            if isinstance(value, str):
-                if r == 0 and value == SYNTHETIC_LABEL:
-                    value = "Dữ liệu mẫu tổng hợp (SYNTHETIC) - không phải số liệu thật"
-                value = encode_legacy(_legacy_friendly(value), encoding)
-            out.append(value)
-        rows.append(out)
-    return _replace_rows(sheet, rows)
-
-
-def _legacy_friendly(text: str) -> str:
-    """Lower-case the capitals that TCVN3's normal font cannot hold (those with tone marks).
-
-    The lead words keep their first capital when it has no tone mark, as typists
-    of the .VnTime era wrote titles ("UBND xã Quảng Lâm").
-    """
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch)
-        if ch.isupper() and len(base) > 1 and ch not in "ĐĂÂÊÔƠƯ":
-            out.append(ch.lower())
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _replace_rows(sheet: _Sheet, rows: list[list[object]]) -> _Sheet:
-    return _Sheet(
-        name=sheet.name,
-        rows=rows,
-        merges=list(sheet.merges),
-        formats=dict(sheet.formats),
-        bold_rows=set(sheet.bold_rows),
-        widths=list(sheet.widths),
-        hidden=sheet.hidden,
-    )
-
-
-# ----------------------------------------------------------------------------- writers (to bytes)
-
-
-def _normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip container with fixed timestamps and core properties.
-
-    Same input, same bytes: the writers otherwise stamp the current time.
-    """
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    stamp = WORKBOOK_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp.encode() + rb"\g<2>",
-                    content,
-                )
-            elif info.filename.endswith(".xml") and b"urn:oasis:names:tc:opendocument" in content:
-                content = _canonical_namespaces(content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE_TIME)
-            fixed.compress_type = info.compress_type
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 0
-            dst.writestr(fixed, content)
-    return out.getvalue()
-
-
-_ROOT_TAG = re.compile(
-    rb"<([A-Za-z][\w.-]*:[\w.-]+)((?:\s+[^\s=>]+=(?:\"[^\"]*\"|'[^']*'))*)\s*(/?)>"
-)
-_XMLNS = re.compile(rb"""xmlns:([\w.-]+)=(["'])(.*?)\2""")
-_PREFIX_USE = re.compile(rb"[<\s/]([A-Za-z][\w.-]*):[A-Za-z][\w.-]*")
-
-
-def _canonical_namespaces(content: bytes) -> bytes:
-    """Declare on the root element exactly the namespaces the document uses, sorted.
-
-    odfpy declares every namespace it has met so far in the process, so the
-    same workbook would otherwise differ between a first and a later write.
-    """
-    m = _ROOT_TAG.search(content)
-    if m is None:
-        return content
-    attrs = m.group(2)
-    declared = {p: uri for p, _, uri in _XMLNS.findall(attrs)}
-    others = _XMLNS.sub(b"", attrs).split()
-    body = content[: m.start()] + m.group(1) + b" " + b" ".join(others) + content[m.end() :]
-    used = {p for p in _PREFIX_USE.findall(body) if p in declared}
-    used.add(m.group(1).split(b":")[0])
-    decls = b"".join(b' xmlns:%s="%s"' % (p, declared[p]) for p in sorted(used) if p in declared)
-    rest = b"".join(b" " + a for a in others)
-    tag = b"<" + m.group(1) + decls + rest + (b"/>" if m.group(3) else b">")
-    return content[: m.start()] + tag + content[m.end() :]
-
-
-def _xlsx_bytes(sheets: Sequence[_Sheet]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    wb.properties.creator = WORKBOOK_CREATOR
-    wb.properties.lastModifiedBy = WORKBOOK_CREATOR
-    wb.properties.title = "Dữ liệu mẫu tổng hợp (synthetic)"
-    wb.properties.created = WORKBOOK_TIMESTAMP
-    wb.properties.modified = WORKBOOK_TIMESTAMP
-    bold = Font(bold=True)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for sh in sheets:
-        ws = wb.create_sheet(sh.name)
-        for r, row in enumerate(sh.rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is None or value == "":
-                    continue
-                cell = ws.cell(row=r, column=c, value=value)
-                fmt = sh.formats.get((r - 1, c - 1))
-                if fmt is not None:
-                    cell.number_format = fmt
-                if r - 1 in sh.bold_rows:
-                    cell.font = bold
-                elif isinstance(value, str) and len(value) > 30:
-                    cell.alignment = wrap
-        for r1, c1, r2, c2 in sh.merges:
-            ws.merge_cells(start_row=r1 + 1, start_column=c1 + 1, end_row=r2 + 1, end_column=c2 + 1)
-        for c, w in enumerate(sh.widths, start=1):
-            ws.column_dimensions[get_column_letter(c)].width = w
-        if sh.hidden:
-            ws.sheet_state = "hidden"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _normalise_zip(buf.getvalue())
-
-
-def _xls_bytes(sheets: Sequence[_Sheet]) -> bytes:
-    import xlwt
-
-    wb = xlwt.Workbook(encoding="utf-8")
-    bold = xlwt.easyxf("font: bold on")
-    plain = xlwt.XFStyle()
-    for sh in sheets:
-        ws = wb.add_sheet(sh.name, cell_overwrite_ok=True)
-        for r, row in enumerate(sh.rows):
-            style = bold if r in sh.bold_rows else plain
-            for c, value in enumerate(row):
-                if value is None or value == "":
-                    continue
-                ws.write(r, c, value, style)
-        for r1, c1, r2, c2 in sh.merges:
-            ws.merge(r1, r2, c1, c2)
-        for c, w in enumerate(sh.widths):
-            ws.col(c).width = int(w * 256)
-        if sh.hidden:
-            ws.visibility = 1
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _ods_bytes(sheets: Sequence[_Sheet]) -> bytes:
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="odf") as writer:
-        for sh in sheets:
-            frame = pd.DataFrame([[None if v == "" else v for v in row] for row in sh.rows])
-            frame.to_excel(writer, sheet_name=sh.name, header=False, index=False)
-    return _normalise_zip(buf.getvalue())
-
-
-_WRITERS = {"xlsx": _xlsx_bytes, "xls": _xls_bytes, "ods": _ods_bytes}
-
-
 # ----------------------------------------------------------------------------- assembly
 
 README_TEXT = """\
@@ -1416,11 +882,11 @@ def render_sample(
     for commune in communes:
         style = COMMUNE_STYLE[commune]
         slug = slugify(commune)
-        grouped: list[_Sheet] = []
+        grouped: list[Sheet] = []
         for year in SAMPLE_YEARS:
             mess_here = {m.key for m in PLANTED_MESS if m.commune == commune and m.year == year}
             sheet_name = str(style["sheet"]).format(year=year)
-            sheet, where = _report_sheet(
+            sheet, where = commune_report_sheet(
                 sheet_name=sheet_name,
                 commune=commune,
                 year=year,
@@ -1432,29 +898,29 @@ def render_sample(
             )
             fmt = "ods" if year in style.get("ods_years", ()) else str(style["format"])
             if "legacy_tcvn3" in mess_here:
-                sheet = _legacy_sheet(sheet, "tcvn3")
+                sheet = legacy_sheet(sheet, "tcvn3")
                 where["legacy_tcvn3"] = (1, 0, sheet.rows[1][0])
             if style.get("one_workbook"):
                 name = f"{FILE_PREFIX}_{slug}_bao-cao-cac-nam.{fmt}"
                 grouped.append(sheet)
             else:
                 name = f"{FILE_PREFIX}_{slug}_{year}.{fmt}"
-                files[name] = _WRITERS[fmt]([sheet])
+                files[name] = WRITERS[fmt]([sheet])
             ind_here = ind_groups[(commune, year)]
             for key, loc in where.items():
                 code = ind_here.loc[ind_here["mess"] == key, "indicator"]
                 record(key, name, sheet_name, loc, code.iloc[0] if len(code) else None)
         if grouped:
-            hidden = _Sheet(name="Sheet2", hidden=True)
+            hidden = Sheet(name="Sheet2", hidden=True)
             if _MESS_BY_KEY["hidden_empty_sheet"].commune == commune:
                 grouped.insert(2, hidden)
                 record("hidden_empty_sheet", name, hidden.name, (-1, -1, None))
-            files[name] = _WRITERS[str(style["format"])](grouped)
+            files[name] = WRITERS[str(style["format"])](grouped)
 
     mismatch = _MESS_BY_KEY["matrix_total_mismatch"]
     matrix_sheets = []
     for year in SAMPLE_YEARS:
-        sheet, where = _matrix_sheet(
+        sheet, where = matrix_sheet(
             year,
             catalog.set_for_year(year),
             truth.criteria,
@@ -1464,12 +930,12 @@ def render_sample(
         matrix_sheets.append(sheet)
         if where is not None:
             record(mismatch.key, MATRIX_FILE, sheet.name, where)
-    files[MATRIX_FILE] = _xlsx_bytes(matrix_sheets)
+    files[MATRIX_FILE] = xlsx_bytes(matrix_sheets)
     for report in merged_commune_reports(catalog, seed, SYNTHETIC_LABEL):  # 2026, QĐ 51
-        sheet = _Sheet(name=report.sheet, widths=list(MERGED_WIDTHS))
+        sheet = Sheet(name=report.sheet, widths=list(MERGED_WIDTHS))
         for k, cells in enumerate(report.rows):
             sheet.add(cells, width=len(cells), bold=k in report.bold_rows)
-        files[report.file] = _xlsx_bytes([sheet])
+        files[report.file] = xlsx_bytes([sheet])
     n_reports = len(truth.communes)
     files[README_NAME] = README_TEXT.format(
         seed=seed,

@@ -26,7 +26,7 @@ import pandas as pd
 
 from . import config
 from .pipeline import clean_folder, load_processed
-from .sample import WORKBOOK_TIMESTAMP, _normalise_zip
+from .sample_sheets import WORKBOOK_TIMESTAMP, normalise_zip
 from .task_workbooks import HEADER_ROW, HEADERS, export_task_workbooks
 
 #: Data years whose tasks the sample's departments have planned.
@@ -145,7 +145,7 @@ def write_sample_plans(sample_dir: str | Path = config.SAMPLE_RAW_DIR) -> list[P
                 book.properties.created = book.properties.modified = WORKBOOK_TIMESTAMP
                 buffer = io.BytesIO()
                 book.save(buffer)
-                files[path.name] = _normalise_zip(buffer.getvalue())
+                files[path.name] = normalise_zip(buffer.getvalue())
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("MAU-synthetic_*"):
         if old.is_file() and old.name not in files:

@@ -67,6 +67,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "pipeline",
         "province",
         "sample_2026",
+        "sample_sheets",
         "sample",
     ),
     "analysis": (

@@ -53,6 +53,7 @@ NOT_LABELS: dict[str, str] = {
     # the synthetic sample, written the way communes write their reports
     "sample": "the synthetic commune reports",
     "sample_2026": "the synthetic 2026 commune reports",
+    "sample_sheets": "the synthetic reports' sheets (titles and headings as offices type them)",
     "sample_plans": "the synthetic filled task workbooks",
 }
 
