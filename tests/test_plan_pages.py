@@ -12,7 +12,9 @@ import pytest
 from ntm_analysis import plots, roadmap
 from ntm_analysis import schema as s
 from ntm_analysis.cli import main
+from ntm_analysis.errors import UsageError
 from ntm_analysis.review import load_review
+from ntm_analysis.sections import department as department_page
 from ntm_analysis.sections import plans as sections
 
 
@@ -138,6 +140,23 @@ def test_department_page_shows_plans_resources_and_tracking(processed_with_plans
     assert f"Total planned budget: {total:.0f} million VND" in resources
     tracking = sections.department_tracking(review, "Health Office")
     assert "Plans drawn from the 2023 data, checked against 2024" in tracking
+
+
+def test_an_english_department_page_takes_the_vietnamese_name_ntm_render_passes(
+    processed_with_plans,
+):
+    review = load_review(processed_with_plans, year=2024, lang="en")
+    by_vi = sections.department_plans(review, "Phòng Y tế")
+    assert by_vi == sections.department_plans(review, "Health Office")
+    assert "Plans and roadmap" in by_vi
+    tasks = department_page.tasks(review, "Phòng Tài nguyên – Môi trường")
+    assert "Natural Resources and Environment Office: " in tasks and "Phòng" not in tasks
+    assert "Health Office has no unmet indicator" in department_page.tasks(review, "Phòng Y tế")
+    vi_review = load_review(processed_with_plans, year=2024, lang="vi")
+    vi_tasks = department_page.tasks(vi_review, "Natural Resources and Environment Office")
+    assert "Phòng Tài nguyên – Môi trường: " in vi_tasks
+    with pytest.raises(UsageError, match="Phòng Không Có"):
+        department_page.tasks(review, "Phòng Không Có")
 
 
 def test_pages_without_any_plan_say_how_to_get_them(processed_sample_dir):

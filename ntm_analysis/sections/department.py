@@ -18,7 +18,9 @@ MAX_ROADMAP_CHARTS = 4
 
 
 def _department(review: Review, department: str) -> str:
-    """The department that ``department`` names (its name or its id in the mapping)."""
+    """The department that ``department`` names, in the review's language: its name in
+    either language, or its id in the mapping (``ntm render`` names departments in
+    Vietnamese whatever the page's language)."""
     tasks = review.tasks
     names = list(dict.fromkeys(tasks["department"].dropna().astype(str))) + departments(
         review.data, review.year, lang=review.lang
@@ -27,9 +29,28 @@ def _department(review: Review, department: str) -> str:
         return resolve_name(department, list(dict.fromkeys(names)), "department")
     except UsageError:
         ids = tasks.loc[tasks["department_id"].astype(str) == department, "department"]
-        if ids.empty:
+        if not ids.empty:
+            return str(ids.iloc[0])
+        other = _in_other_language(review, department)
+        if other is None:
             raise
-        return str(ids.iloc[0])
+        return other
+
+
+def _in_other_language(review: Review, department: str) -> str | None:
+    """The review-language name of the department ``department`` names in the other
+    language of the responsibility mapping, or None."""
+    mapping = review.mapping.dropna(subset=["department_vi", "department_en"])
+    own, other = (
+        ("department_en", "department_vi")
+        if review.lang == "en"
+        else ("department_vi", "department_en")
+    )
+    names = dict(zip(mapping[other].astype(str), mapping[own].astype(str), strict=True))
+    try:
+        return names[resolve_name(department, list(names), "department")]
+    except UsageError:
+        return None
 
 
 def department_task_list(review: Review, department: str) -> pd.DataFrame:
@@ -46,7 +67,7 @@ def tasks(review: Review, department: str) -> str:
     table = department_task_list(review, department)
     parts = [heading("tasks", lang)]
     if table.empty:
-        parts.append(paragraphs([phrase("dept_no_tasks", lang, department=department, year=year)]))
+        parts.append(paragraphs([phrase("dept_no_tasks", lang, department=name, year=year)]))
     else:
         parts.append(
             paragraphs(
