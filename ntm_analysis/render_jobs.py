@@ -18,8 +18,10 @@ from .areas import AREA_DISTRICT, Area, area_for, registry_for, restrict_to_area
 from .errors import RenderError, UsageError
 from .html_pages import frame_text, page_context
 from .names import match_names, unique_slugs
+from .responsibility import load_responsibility
 from .review import communes_in_year
 from .review import departments as review_departments
+from .roadmap import department_names
 from .schema import ProcessedData
 
 #: Page kinds and the notebook that renders each.
@@ -198,15 +200,18 @@ def _commune_jobs(plan: _Year, wanted: Sequence[str] | None) -> list[RenderJob]:
 
 
 def _department_jobs(plan: _Year, wanted: Sequence[str] | None) -> list[RenderJob]:
+    """A page per department, named (and its path slugged) by its Vietnamese name, shown
+    by its name in the page's language."""
     names = match_names(wanted, review_departments(plan.area_data, plan.year), "department")
+    shown = department_names(load_responsibility()) if plan.lang == "en" else {}
     return [
         plan.job(
             KIND_DEPARTMENT,
             slug,
-            name,
+            shown.get(name, name),
             {"department": name},
             f"{plan.year}/departments/{slug}.html",
-            frame_text(plan.lang, "title_department", label=name, year=plan.year),
+            frame_text(plan.lang, "title_department", label=shown.get(name, name), year=plan.year),
         )
         for name, slug in unique_slugs(names).items()
     ]

@@ -115,6 +115,19 @@ def test_plan_defaults_to_the_latest_year_and_every_commune_and_department(tiny_
     assert dept.html_path == "2024/departments/phong-tai-nguyen-moi-truong.html"
 
 
+def test_an_english_department_page_is_titled_in_english_at_the_same_path(tiny_data):
+    vi = render.plan_jobs(tiny_data, kinds=["department"])
+    en = render.plan_jobs(tiny_data, kinds=["department"], lang="en")
+    assert [j.html_path for j in en] == [j.html_path for j in vi]
+    assert [j.parameters["department"] for j in en] == [j.label for j in vi]
+    dept = next(j for j in en if j.html_path.endswith("phong-tai-nguyen-moi-truong.html"))
+    assert dept.label == "Natural Resources and Environment Office"
+    assert (
+        dept.title == "New rural development tasks: Natural Resources and Environment Office, 2024"
+    )
+    assert dept.parameters["department"] == "Phòng Tài nguyên – Môi trường"
+
+
 def test_plan_selects_communes_by_any_spelling(tiny_data):
     jobs = render.plan_jobs(
         tiny_data, years=[2023, 2024], communes=["quang-tan", "QUẢNG LÂM"], kinds=["commune"]
