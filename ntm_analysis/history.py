@@ -151,6 +151,27 @@ def with_units(frame: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     return frame.assign(**{UNIT_COLUMN: unit_keys(frame, registry)})
 
 
+def current_series(frame: pd.DataFrame, registry: Registry, year: int) -> pd.DataFrame:
+    """The rows of ``frame`` up to ``year`` whose series is still assessed in ``year``.
+
+    A series is one registry unit under one criteria set. A series that ends before
+    ``year`` is history, not progress: a unit merged away, or a unit whose later
+    reports are judged by another criteria set (criterion 6 of QĐ 318 is not
+    criterion 6 of QĐ 51, even for a commune that kept its name and code). A row the
+    registry does not know keeps its name and code as its unit.
+    """
+    upto = frame.loc[(frame["year"] <= int(year)).fillna(False).to_numpy(bool)]
+    units = unit_keys(upto, registry)
+    fallback = (
+        upto["commune_code"].astype("string").fillna("")
+        + "|"
+        + upto["commune"].astype("string").fillna("")
+    )
+    series = units.fillna("~" + fallback) + "#" + upto["criteria_set"].astype("string").fillna("")
+    now = set(series.loc[(upto["year"] == int(year)).fillna(False).to_numpy(bool)])
+    return upto.loc[series.isin(now).to_numpy(bool)]
+
+
 def own_rows(frame: pd.DataFrame, registry: Registry, commune: str, year: int) -> pd.DataFrame:
     """The rows of ``frame`` that belong to the unit ``commune`` names in ``year``.
 

@@ -29,7 +29,7 @@ from .names import names_district
 from .pipeline import load_processed
 from .provenance import is_sample_report
 from .registry import Registry, load_registry
-from .responsibility import load_responsibility
+from .responsibility import assign_departments, load_responsibility
 from .schema import ProcessedData
 from .wording import common_wordings, commune_wordings, report_wordings
 
@@ -199,10 +199,19 @@ class Review:
         )
 
     @property
+    def series(self) -> pd.DataFrame:
+        """The indicator rows up to the year of the units assessed in it, under the set
+        they are assessed by (:func:`history.current_series`): what progress and
+        trajectories are drawn from."""
+        return self.cached(
+            "series", lambda: history.current_series(self.indicators, self.registry, self.year)
+        )
+
+    @property
     def progress(self) -> pd.DataFrame:
         return self.cached(
             "progress",
-            lambda: progress.progress_status(self.indicators, year=self.year, catalog=self.catalog),
+            lambda: progress.progress_status(self.series, year=self.year, catalog=self.catalog),
         )
 
     @property
@@ -351,17 +360,20 @@ def communes_in_year(data: ProcessedData, year: int) -> list[str]:
 
 
 def departments(data: ProcessedData, year: int, *, lang: str = config.DEFAULT_LANG) -> list[str]:
-    """Departments of the responsibility mapping that own a criterion present in ``year``."""
+    """Departments the responsibility mapping puts in charge of a criterion or indicator
+    present in ``year``, by the mapping's own precedence (a set's own rows before the rows
+    for any set), in the mapping's order."""
     mapping = load_responsibility()
-    rows = data.criteria.loc[data.criteria["year"] == int(year)]
-    sets = set(rows["criteria_set"].dropna().astype(str))
-    criteria = set(rows["criterion"].dropna().astype(str))
-    applies = mapping["criteria_set"].isna() | mapping["criteria_set"].astype(str).isin(sets)
-    code = mapping["code"].astype(str)
-    present = code.str.split(".").str[0].isin(criteria)
-    picked = mapping.loc[applies & present]
+    keys = ["criteria_set", "criterion", "indicator"]
+    crit = data.criteria.loc[data.criteria["year"] == int(year), ["criteria_set", "criterion"]]
+    ind = data.indicators.loc[data.indicators["year"] == int(year), keys]
+    present = pd.concat(
+        [crit.assign(indicator=crit["criterion"]).loc[:, keys], ind], ignore_index=True
+    ).astype("string")
+    assigned = assign_departments(present.drop_duplicates(), mapping, lang=lang)
+    names = set(assigned["department"].dropna().astype(str))
     column = "department_en" if lang == "en" else "department_vi"
-    return list(dict.fromkeys(picked[column].dropna().astype(str)))
+    return [n for n in dict.fromkeys(mapping[column].dropna().astype(str)) if n in names]
 
 
 # ----------------------------------------------------------------------------- snapshot

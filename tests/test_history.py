@@ -227,6 +227,55 @@ def test_an_indicator_trajectory_never_joins_two_sets():
     assert line.get_xydata().tolist() == [[2023, 90.0], [2024, 95.0]]
 
 
+def _indicator_rows(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        rows, columns=["year", "commune", "commune_code", "criteria_set", "indicator", "value"]
+    )
+    return frame.assign(criterion=frame["indicator"].str.split(".").str[0]).astype(
+        {"year": "Int64"}
+    )
+
+
+def test_the_series_of_a_year_are_its_own_units_under_its_own_set(registry):
+    ind = _indicator_rows(
+        [
+            (2023, "Xã Quảng Tân", "06913", OLD, "2.1", 93.2),  # same name and code, old unit
+            (2024, "Xã Quảng Tân", "06913", OLD, "2.1", 88.1),
+            (2024, "Xã Tân Lập", "06917", OLD, "17.1", 87.9),  # merged away in 2025
+            (2026, "Xã Quảng Tân", "06913", NEW, "2.1", 93.9),
+            (2026, "Xã Đầm Hà", "06895", NEW, "8.1", 65.1),
+            (2027, "Xã Đầm Hà", "06895", NEW, "8.1", 70.0),  # after the year asked for
+        ]
+    )
+    now = history.current_series(ind, registry, 2026)
+    assert now[["year", "commune", "indicator"]].values.tolist() == [
+        [2026, "Xã Quảng Tân", "2.1"],
+        [2026, "Xã Đầm Hà", "8.1"],
+    ]
+    then = history.current_series(ind, registry, 2024)
+    assert then["year"].tolist() == [2023, 2024, 2024]
+    # a commune the registry does not know keeps its name and code as its unit
+    other = _indicator_rows(
+        [(2025, "Xã Mới", "99999", OLD, "2.1", 1.0), (2026, "Xã Mới", "99999", OLD, "2.1", 2.0)]
+    )
+    assert history.current_series(other, registry, 2026)["year"].tolist() == [2025, 2026]
+
+
+def test_the_2026_review_draws_progress_only_from_the_new_communes(processed_sample_dir):
+    from ntm_analysis.pipeline import load_processed
+
+    data = load_processed(processed_sample_dir)
+    progress = Review(data=data, year=2026).progress
+    assert set(progress["commune"]) == {"Xã Đầm Hà", "Xã Quảng Tân"}
+    assert set(progress["criteria_set"]) == {NEW}
+    assert (progress["base_year"] == 2026).all()
+    # the 2024 review still follows each old commune over 2021-2024
+    old = Review(data=data, year=2024).progress
+    assert set(old["criteria_set"]) == {OLD}
+    assert old["commune"].nunique() == 8
+    assert old["base_year"].min() == 2021
+
+
 def test_compare_years_across_a_set_change_pairs_no_criterion_and_no_namesake(registry):
     crit = history.with_units(CRITERIA, registry)
     com = history.with_units(COMMUNES.loc[COMMUNES["criteria_set"] != ADV], registry)
@@ -408,3 +457,22 @@ def test_data_derived_text_is_escaped(processed_sample_dir, tmp_path):
     page = commune_page.history(review, "Xã Đầm Hà")
     assert "<script>" not in page
     assert "&lt;script&gt;x&lt;/script&gt; 1679" in page
+
+
+def test_2026_pages_go_to_the_communes_own_offices_not_the_old_districts(processed_sample_dir):
+    from ntm_analysis.pipeline import load_processed
+    from ntm_analysis.review import departments
+
+    data = load_processed(processed_sample_dir)
+    assert departments(data, 2026) == [
+        "Phòng Kinh tế (xã)",
+        "Phòng Văn hóa – Xã hội (xã)",
+        "Văn phòng HĐND và UBND xã",
+        "Công an xã",
+        "Ban CHQS xã",
+    ]
+    old = departments(data, 2024)
+    assert "Phòng Y tế" in old and "BHXH huyện" in old
+    assert not any(name.endswith("(xã)") for name in old)
+    tasks = Review(data=data, year=2026).tasks
+    assert set(tasks["department"]) <= set(departments(data, 2026))

@@ -51,8 +51,14 @@ def test_shipped_example_is_labelled_editable_and_covers_19_criteria():
 
 def test_shipped_example_has_the_2026_set_criteria():
     m = load_responsibility()
-    new = m.loc[m["criteria_set"] == "qd51_2025_commune", "code"]
-    assert sorted(new, key=int) == [str(k) for k in range(1, 11)]
+    new = m.loc[m["criteria_set"] == "qd51_2025_commune"]
+    assert sorted(set(new["code"]), key=int) == [str(k) for k in range(1, 11)]
+    # no districts after 01/07/2025: the commune's own offices, never a district's
+    assert not new["department_vi"].str.contains("huyện|Phòng Tư pháp|Phòng Y tế").any()
+    by_code = new.groupby("code")["department_vi"].agg(list)
+    assert by_code["5"] == ["Phòng Văn hóa – Xã hội (xã)"]
+    assert by_code["8"] == ["Phòng Kinh tế (xã)"]
+    assert by_code["10"] == ["Văn phòng HĐND và UBND xã", "Công an xã", "Ban CHQS xã"]
 
 
 def test_user_file_with_comments_and_blank_names(tmp_path):

@@ -118,7 +118,7 @@ def roadmap(review: Review, department: str) -> str:
         parts.append(
             chart(
                 lambda ax, code=code: plots.plot_indicator_trajectory(
-                    review.indicators.loc[review.indicators["year"] <= review.year],
+                    review.series,
                     indicator=str(code),
                     progress=review.progress,
                     text=review.indicator_texts.get(str(code)),

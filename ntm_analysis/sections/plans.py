@@ -320,12 +320,11 @@ def district_trajectories(review: Review) -> str:
     if not codes:
         parts.append(paragraphs([phrase("no_trajectory", lang)]))
         return "".join(parts)
-    history = review.indicators.loc[review.indicators["year"] <= year]
     for code in codes:
         parts.append(
             chart(
                 lambda ax, code=code: plots.plot_indicator_trajectory(
-                    history,
+                    review.series,
                     indicator=code,
                     progress=review.progress,
                     text=review.indicator_texts.get(code),
