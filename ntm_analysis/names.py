@@ -79,11 +79,18 @@ def _forms(name: str) -> set[str]:
     return {slug, _NAME_PREFIX.sub("", slug)}
 
 
-def match_names(wanted: Sequence[str] | None, available: Sequence[str], what: str) -> list[str]:
+def match_names(
+    wanted: Sequence[str] | None,
+    available: Sequence[str],
+    what: str,
+    *,
+    unmatched: list[str] | None = None,
+) -> list[str]:
     """Pick the ``available`` names that ``wanted`` names, by slug, prefix optional.
 
     No ``wanted`` picks them all. Raises :class:`UsageError` for a name that
-    matches nothing or several.
+    matches several, and for one that matches nothing unless an ``unmatched``
+    list is given to collect it (a name may exist in one year and not another).
 
     >>> match_names(["quang-tan", "QUẢNG LÂM"], ["Xã Quảng Lâm", "Xã Quảng Tân"], "commune")
     ['Xã Quảng Tân', 'Xã Quảng Lâm']
@@ -95,7 +102,10 @@ def match_names(wanted: Sequence[str] | None, available: Sequence[str], what: st
         ws = slugify(w)
         hits = [a for a in available if ws in _forms(a)]
         if not hits:
-            raise UsageError(_unknown(what, w, available))
+            if unmatched is None:
+                raise UsageError(_unknown(what, w, available))
+            unmatched.append(w)
+            continue
         if len(hits) > 1:
             raise UsageError(
                 lb.message("err_several_names", what=_what(what), name=w, hits=", ".join(hits))
@@ -126,6 +136,11 @@ def resolve_name(name: str, choices: Sequence[str], what: str) -> str:
 def _what(what: str) -> str:
     """ "commune" -> "xã" in the language of the run (other words unchanged)."""
     return lb.message(f"what_{what}") if f"what_{what}" in lb.MESSAGES else what
+
+
+def unknown_name(what: str, name: str, known: Sequence[str]) -> UsageError:
+    """The error for ``name`` naming no ``what`` (commune, department) among ``known``."""
+    return UsageError(_unknown(what, name, known))
 
 
 def _unknown(what: str, name: str, known: Sequence[str]) -> str:

@@ -17,7 +17,7 @@ from . import labels as lb
 from .areas import AREA_DISTRICT, Area, area_for, registry_for, restrict_to_area
 from .errors import RenderError, UsageError
 from .html_pages import frame_text, page_context
-from .names import match_names, unique_slugs
+from .names import match_names, unique_slugs, unknown_name
 from .responsibility import load_responsibility
 from .review import communes_in_year
 from .review import departments as review_departments
@@ -153,6 +153,15 @@ class _Year:
     notebooks_dir: Path
     parameters: dict  # year, processed folder, lang
     context: dict  # page header facts
+    #: per page kind, the names asked for that this year does not know, and the names it knows
+    unmatched: dict = field(default_factory=dict)
+    known: dict = field(default_factory=dict)
+
+    def match(self, kind: str, wanted: Sequence[str] | None, available: Sequence[str]):
+        """The ``available`` names ``wanted`` asks for; a name this year does not know is
+        noted, not an error (:func:`plan_jobs` fails only for a name no year knows)."""
+        self.known[kind] = list(available)
+        return match_names(wanted, available, kind, unmatched=self.unmatched.setdefault(kind, []))
 
     def job(self, kind: str, key: str, label: str, extra: dict, html_path: str, title: str):
         return RenderJob(
@@ -185,7 +194,7 @@ def _district_jobs(plan: _Year, wanted: Sequence[str] | None) -> list[RenderJob]
 
 
 def _commune_jobs(plan: _Year, wanted: Sequence[str] | None) -> list[RenderJob]:
-    names = match_names(wanted, communes_in_year(plan.area_data, plan.year), "commune")
+    names = plan.match(KIND_COMMUNE, wanted, communes_in_year(plan.area_data, plan.year))
     return [
         plan.job(
             KIND_COMMUNE,
@@ -202,7 +211,7 @@ def _commune_jobs(plan: _Year, wanted: Sequence[str] | None) -> list[RenderJob]:
 def _department_jobs(plan: _Year, wanted: Sequence[str] | None) -> list[RenderJob]:
     """A page per department, named (and its path slugged) by its Vietnamese name, shown
     by its name in the page's language."""
-    names = match_names(wanted, review_departments(plan.area_data, plan.year), "department")
+    names = plan.match(KIND_DEPARTMENT, wanted, review_departments(plan.area_data, plan.year))
     shown = department_names(load_responsibility()) if plan.lang == "en" else {}
     return [
         plan.job(
@@ -291,6 +300,7 @@ def plan_jobs(
     nb_dir = Path(notebooks_dir) if notebooks_dir is not None else config.NOTEBOOKS_DIR
     registry = registry_for(data)
     jobs: list[RenderJob] = []
+    plans: list[_Year] = []
     for year in _chosen_years(data, years):
         reviewed = area_for(data, int(year), area, registry=registry)
         plan = _Year(
@@ -307,7 +317,20 @@ def plan_jobs(
             },
             context=context | {"year": int(year), "area": reviewed.label(lang)},
         )
+        plans.append(plan)
         for kind, planner in _PLANNERS.items():
             if kind in kinds:
                 jobs.extend(planner(plan, wanted.get(kind)))
+    _check_names_known(plans)
     return jobs
+
+
+def _check_names_known(plans: Sequence[_Year]) -> None:
+    """Raise :class:`UsageError` for a commune or department named that no year planned
+    knows (one that exists in 2024 only still renders its 2024 page)."""
+    for kind in (KIND_COMMUNE, KIND_DEPARTMENT):
+        missed = [set(p.unmatched.get(kind, ())) for p in plans if kind in p.unmatched]
+        for name in dict.fromkeys(sum((p.unmatched.get(kind, []) for p in plans), [])):
+            if all(name in m for m in missed):
+                known = dict.fromkeys(n for p in plans for n in p.known.get(kind, ()))
+                raise unknown_name(kind, name, list(known))

@@ -177,6 +177,27 @@ def test_plan_rejects_unknown_years_communes_and_kinds(tiny_data):
         render.plan_jobs(tiny_data, kinds=["poster"])
 
 
+def test_a_name_known_in_one_of_the_years_renders_there_and_is_no_error(processed_sample_dir):
+    from ntm_analysis.pipeline import load_processed
+
+    data = load_processed(processed_sample_dir)  # 2024 under QĐ 318, 2026 under QĐ 51
+    jobs = render.plan_jobs(data, departments=["Phòng Tài nguyên – Môi trường", "phong kinh te xa"])
+    assert [(j.year, j.label) for j in jobs] == [
+        (2024, "Phòng Tài nguyên – Môi trường"),
+        (2026, "Phòng Kinh tế (xã)"),
+    ]
+    # Tân Lập was merged away in 2025: its 2024 profile only
+    jobs = render.plan_jobs(data, communes=["Tân Lập", "Quảng Tân"])
+    assert [(j.year, j.label) for j in jobs] == [
+        (2024, "Xã Tân Lập"),
+        (2024, "Xã Quảng Tân"),
+        (2026, "Xã Quảng Tân"),
+    ]
+    # a name no year knows is an error, listing the names of every year
+    with pytest.raises(UsageError, match="Atlantis.*Ban CHQS huyện.*Ban CHQS xã"):
+        render.plan_jobs(data, departments=["Atlantis"])
+
+
 # ----------------------------------------------------------------------------- page shell
 
 
