@@ -42,7 +42,7 @@ clean-data: sample ## Clean data/raw/ into data/processed/ (exit 1 = done, with 
 
 report: clean-data ## Set up, write the sample, clean it and render the review into outputs/
 	@$(NTM) render --jobs $(JOBS); rc=$$?; if [ $$rc -gt 1 ]; then exit $$rc; fi
-	@echo ""; echo "Open the review: $(CURDIR)/outputs/index.html"
+	@echo ""; echo "Mở báo cáo (open the review): $(CURDIR)/outputs/index.html"
 
 test: setup ## Run the test suite (executes the notebooks and a headless browser check)
 	$(PY) -m pytest
