@@ -21,7 +21,7 @@ from . import labels as lb
 from . import schema as s
 from .catalog import Catalog, load_catalog
 from .columnar import as_categorical
-from .errors import NoDataError, UsageError
+from .errors import FindingCheck, NoDataError, UsageError
 from .evaluation import (
     CATEGORICAL_RECORD_COLUMNS,
     Evaluation,
@@ -176,6 +176,8 @@ def run_clean(
         [f for f in (ingested.findings, evaluation.findings) if len(f)] or [evaluation.findings],
         ignore_index=True,
     )
+    if only is not None:
+        findings = without_completeness(findings)
     ingest_report.update(
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         raw_dir=str(raw_dir),
@@ -196,6 +198,13 @@ def run_clean(
         findings,
         records=ingested.records,
     )
+
+
+def without_completeness(findings: pd.DataFrame) -> pd.DataFrame:
+    """``findings`` less the "no report from this commune" ones: one file checked alone
+    says nothing of whether the district's other communes reported (pure)."""
+    missing = findings["check"].astype("string") == FindingCheck.MISSING_COMMUNE_REPORT.value
+    return findings.loc[~missing.fillna(False).to_numpy(bool)].reset_index(drop=True)
 
 
 def safe_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -344,6 +345,11 @@ def test_check_takes_a_single_file(sample_raw_dir):
     assert proc.stdout.startswith("Đã đọc 1 tệp, 0 tệp không đọc được, 0 tệp bỏ qua.")
     proc = run_ntm("--lang", "en", "check", str(one))
     assert proc.stdout.startswith("Files: 1 read, 0 unreadable, 0 skipped.")
+    # one file alone says nothing of the other communes' reports
+    proc = run_ntm("check", str(one), "--json")
+    checks = {f["check"] for f in json.loads(proc.stdout)["findings"]}
+    assert "fraction_as_percent" in checks
+    assert "missing_commune_report" not in checks
 
 
 def test_check_json_lists_every_finding_and_reject(sample_raw_dir):
