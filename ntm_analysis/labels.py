@@ -496,9 +496,21 @@ PAGE_PHRASES: dict[str, tuple[str, str]] = {
         "{n} chỉ tiêu chưa đạt trong năm {year}.",
         "{n} indicators are unmet in {year}.",
     ),
+    "n_unmet_one": (
+        "{n} chỉ tiêu chưa đạt trong năm {year}.",
+        "{n} indicator is unmet in {year}.",
+    ),
     "dept_tasks": (
         "{department}: {n} nhiệm vụ tại {communes} xã trong năm {year}.",
         "{department}: {n} tasks in {communes} communes in {year}.",
+    ),
+    "dept_tasks_one_commune": (
+        "{department}: {n} nhiệm vụ tại {communes} xã trong năm {year}.",
+        "{department}: {n} tasks in {communes} commune in {year}.",
+    ),
+    "dept_tasks_one": (
+        "{department}: {n} nhiệm vụ tại {communes} xã trong năm {year}.",
+        "{department}: {n} task in {communes} commune in {year}.",
     ),
     "dept_no_tasks": (
         "{department} không có chỉ tiêu nào chưa đạt trong năm {year}.",

@@ -221,3 +221,18 @@ def test_no_english_is_left_in_the_vietnamese_output_of_the_sample_run(sample_ra
     assert quiet == "" and proc.stdout.startswith("Đã đọc ")
     leftovers = [line for line in proc.stdout.splitlines() if _ENGLISH.search(_without_names(line))]
     assert leftovers == []
+
+
+def test_english_page_counts_agree_in_number():
+    from ntm_analysis import labels as lb
+    from ntm_analysis.sections.department import _tasks_key
+    from ntm_analysis.sections.markup import count_phrase
+
+    one = lb.page_phrase(_tasks_key(1, 1), "en", department="D", n=1, communes=1, year=2024)
+    assert one == "D: 1 task in 1 commune in 2024."
+    some = lb.page_phrase(_tasks_key(3, 1), "en", department="D", n=3, communes=1, year=2024)
+    assert some == "D: 3 tasks in 1 commune in 2024."
+    many = lb.page_phrase(_tasks_key(3, 2), "vi", department="D", n=3, communes=2, year=2024)
+    assert many == "D: 3 nhiệm vụ tại 2 xã trong năm 2024."
+    assert count_phrase("n_unmet", 1, "en", n=1, year=2026) == "1 indicator is unmet in 2026."
+    assert count_phrase("n_unmet", 2, "en", n=2, year=2026) == "2 indicators are unmet in 2026."

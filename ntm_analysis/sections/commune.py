@@ -13,7 +13,7 @@ from .. import schema as s
 from ..names import resolve_name
 from ..reassessment import disagreements
 from ..review import Review, communes_in_year
-from .markup import chart, heading, paragraphs, phrase, status_label, table_html
+from .markup import chart, count_phrase, heading, paragraphs, phrase, status_label, table_html
 from .shared import basis_sentences, disagreement_table, task_table, wording_note
 
 
@@ -245,7 +245,7 @@ def unmet(review: Review, commune: str) -> str:
         parts.append(paragraphs([phrase("no_unmet", lang, year=year)]))
     else:
         n = table["indicator"].nunique()
-        parts.append(paragraphs([phrase("n_unmet", lang, n=n, year=year)]))
+        parts.append(paragraphs([count_phrase("n_unmet", n, lang, n=n, year=year)]))
         parts.append(table_html(table, lang))
         codes = review.tasks.loc[review.tasks["commune"] == commune, "indicator"]
         parts.append(wording_note(review, codes, one_commune=True))

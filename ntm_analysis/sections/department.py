@@ -73,7 +73,7 @@ def tasks(review: Review, department: str) -> str:
             paragraphs(
                 [
                     phrase(
-                        "dept_tasks",
+                        _tasks_key(len(table), table["commune"].nunique()),
                         lang,
                         department=name,
                         n=len(table),
@@ -139,3 +139,14 @@ SECTIONS = (tasks, roadmap)
 def page(review: Review, department: str) -> str:
     """Every section of the department's page, in order (for a notebook opened by hand)."""
     return "".join(section(review, department) for section in SECTIONS)
+
+
+def _tasks_key(tasks: int, communes: int) -> str:
+    """The phrase of ``tasks`` tasks in ``communes`` communes, in the right number (English).
+
+    >>> _tasks_key(1, 1), _tasks_key(3, 1), _tasks_key(3, 2)
+    ('dept_tasks_one', 'dept_tasks_one_commune', 'dept_tasks')
+    """
+    if communes > 1:
+        return "dept_tasks"
+    return "dept_tasks_one" if tasks == 1 else "dept_tasks_one_commune"
