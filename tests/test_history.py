@@ -476,3 +476,13 @@ def test_2026_pages_go_to_the_communes_own_offices_not_the_old_districts(process
     assert not any(name.endswith("(xã)") for name in old)
     tasks = Review(data=data, year=2026).tasks
     assert set(tasks["department"]) <= set(departments(data, 2026))
+
+
+def test_the_gap_table_writes_targets_as_the_other_tables_do(processed_sample_dir):
+    from ntm_analysis.pipeline import load_processed
+
+    page = district_page.lagging(Review(data=load_processed(processed_sample_dir), year=2026))
+    rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+    quang_tan_61 = next(r for r in rows if "Xã Quảng Tân" in r and "6.1." in r)
+    assert "<td>≥ 90</td>" in quang_tan_61
+    assert "&gt;=" not in page

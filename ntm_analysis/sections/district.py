@@ -33,7 +33,7 @@ from .markup import (
     status_label,
     table_html,
 )
-from .shared import basis_sentences, disagreement_table, wording_note
+from .shared import basis_sentences, disagreement_table, target_texts, wording_note
 
 
 def headline_sentences(data, *, year: int, lang: str = config.DEFAULT_LANG) -> list[str]:
@@ -258,10 +258,8 @@ def lagging(review: Review) -> str:
             indicator=[review.indicator_label(c) for c in unmet["indicator"]],
             value=unmet["value"].astype("Float64").astype(float),
             threshold=[
-                f"{op} {format_number(v, lang)}" if has else lb.label("no_target", lang)
-                for op, v, has in zip(
-                    unmet["threshold_op"], unmet["threshold"], unmet["has_target"], strict=True
-                )
+                text if has else lb.label("no_target", lang)
+                for text, has in zip(target_texts(unmet, lang), unmet["has_target"], strict=True)
             ],
             gap=unmet["gap"].astype("Float64").astype(float),
         ).loc[:, ["commune", "indicator", "value", "unit", "threshold", "gap"]]
