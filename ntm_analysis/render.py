@@ -396,8 +396,9 @@ def render_review(
         areas = sorted({(j.year, j.parameters["area"]) for j in plan if "area" in j.parameters})
         write_snapshot(snapshot, data, sorted({j.year for j in plan}), lang, areas=areas)
         # Each page's kernel gets the snapshot and inline figures (a test or batch
-        # environment may have set MPLBACKEND=Agg); this process's environment stays as it is.
-        env = {SNAPSHOT_ENV: str(snapshot), "MPLBACKEND": INLINE_BACKEND}
+        # environment may have set MPLBACKEND=Agg) and the page's language for the package's
+        # own messages; this process's environment stays as it is.
+        env = {SNAPSHOT_ENV: str(snapshot), "MPLBACKEND": INLINE_BACKEND, config.LANG_ENV: lang}
         plan = [replace(j, kernel_env=j.kernel_env | env) for j in plan]
         if scheduler is not None:
             _run_dask(plan, scheduler, on_done)

@@ -290,8 +290,10 @@ def test_render_passes_the_snapshot_to_each_kernel_and_leaves_the_process_enviro
             "year = 2024\nprocessed_dir = None\nlang = 'vi'\ndistrict = None",
             "import os\nimport matplotlib\nfrom IPython.display import HTML\n"
             f"snap = os.environ.get({SNAPSHOT_ENV!r}, '')\n"
+            "page_lang = os.environ.get('NTM_LANG')\n"
             'HTML(f\'<p>snapshot={snap.endswith("review.pkl")} '
-            "backend={matplotlib.get_backend()}</p>')",
+            "backend={matplotlib.get_backend()} "
+            "page_lang={page_lang}</p>')",
         ],
         markdown_title="# District",
     )
@@ -312,12 +314,14 @@ def test_render_passes_the_snapshot_to_each_kernel_and_leaves_the_process_enviro
         kinds=["district"],
         progress=False,
         notebooks_dir=nb_dir,
+        lang="en",
     )
     assert seen == [{SNAPSHOT_ENV: None, "MPLBACKEND": "Agg"}]  # never set process-wide
     (page,) = summary.pages
     assert page.ok, page.error
     text = page.html_path.read_text(encoding="utf-8")
     assert "snapshot=True" in text and f"backend={render.INLINE_BACKEND}" in text
+    assert "page_lang=en" in text  # the kernel's own messages follow the page's language
     assert os.environ.get(SNAPSHOT_ENV) is None and os.environ["MPLBACKEND"] == "Agg"
 
 
