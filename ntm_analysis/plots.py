@@ -7,10 +7,9 @@ the Axes. Nothing here saves or shows a figure, and ``*_kws`` dicts are
 copied, never modified.
 
 Titles and axis labels are Vietnamese by default (``lang="en"`` for English).
-Colours are the Okabe–Ito colour-blind-safe palette. :func:`set_theme` (or the
-:func:`theme` context manager) applies one consistent style, with a font that
-has every Vietnamese glyph (DejaVu Sans, shipped with matplotlib) and font
-sizes for a 16:9 projector (``size="screen"``) or an A4 page (``size="a4"``).
+The house style (Okabe–Ito colours, sizes for a projector or A4, a font with
+every Vietnamese glyph) is :mod:`ntm_analysis.plot_theme`; :func:`set_theme`,
+:func:`theme`, :func:`new_figure` and the colour tables are used from here too.
 
 >>> import pandas as pd
 >>> crit = pd.DataFrame({"year": [2024] * 2, "commune": ["Xã A"] * 2, "commune_code": ["1"] * 2,
@@ -23,11 +22,9 @@ sizes for a 16:9 projector (``size="screen"``) or an A4 page (``size="a4"``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 
 import matplotlib as mpl
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -38,6 +35,33 @@ from matplotlib.patches import Patch
 from . import changes, columnar, history
 from . import labels as lb
 from . import schema as s
+from .plot_theme import (
+    BAND_COLORS,
+    CHANGE_COLORS,
+    CHANGE_ORDER,
+    FIGSIZES,
+    FONT_FAMILY,
+    GAP_COLORS,
+    LINE_COLORS,
+    LINE_DODGE,
+    LINE_MARKERS,
+    NO_DATA_COLOR,
+    OKABE_ITO,
+    PROGRESS_COLORS,
+    STATE_COLORS,
+    STATE_ORDER,
+    VIETNAMESE_LETTERS,
+    criterion_ticks,
+    get_ax,
+    latest_year,
+    line_style,
+    new_figure,
+    row_label_step,
+    set_theme,
+    state_legend,
+    theme,
+    theme_rc,
+)
 from .progress import gap_to_target, progress_status, unmet_indicators
 from .standing import (
     FLOOR_CRITERIA,
@@ -45,207 +69,6 @@ from .standing import (
     commune_standing,
     criterion_shares,
 )
-
-# --------------------------------------------------------------------------- theme
-
-#: Okabe & Ito (2008) colour-blind-safe palette.
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-    "black": "#000000",
-}
-NO_DATA_COLOR = "#D9D9D9"
-
-#: Colours of the four attainment states.
-STATE_COLORS = {
-    s.MET: OKABE_ITO["bluish_green"],
-    s.BASICALLY_MET: OKABE_ITO["orange"],
-    s.NOT_MET: OKABE_ITO["vermillion"],
-    lb.NO_DATA: NO_DATA_COLOR,
-}
-STATE_ORDER = (s.MET, s.BASICALLY_MET, s.NOT_MET, lb.NO_DATA)
-
-#: Colours of a change between two years.
-CHANGE_COLORS = {
-    lb.GAINED: OKABE_ITO["blue"],
-    lb.LOST: OKABE_ITO["vermillion"],
-    lb.UNCHANGED_MET: "#B3E0D2",  # light bluish green
-    lb.UNCHANGED_NOT_MET: "#F2C9A8",  # light vermillion
-    lb.NO_DATA: NO_DATA_COLOR,
-    lb.NOT_COMPARABLE: "#8C8C8C",
-}
-CHANGE_ORDER = (
-    lb.GAINED,
-    lb.LOST,
-    lb.UNCHANGED_MET,
-    lb.UNCHANGED_NOT_MET,
-    lb.NO_DATA,
-    lb.NOT_COMPARABLE,
-)
-
-#: Colours of the bands of criteria met.
-BAND_COLORS = {
-    lb.BAND_ALL: OKABE_ITO["bluish_green"],
-    lb.BAND_FLOOR: OKABE_ITO["sky_blue"],
-    lb.BAND_BELOW: OKABE_ITO["vermillion"],
-    lb.BAND_NOT_ALL: OKABE_ITO["orange"],
-    lb.NO_DATA: NO_DATA_COLOR,
-}
-
-#: Colours of the Open SDG progress statuses.
-PROGRESS_COLORS = {
-    lb.PROGRESS_ACHIEVED: OKABE_ITO["bluish_green"],
-    lb.PROGRESS_SUBSTANTIAL: OKABE_ITO["sky_blue"],
-    lb.PROGRESS_MODERATE: OKABE_ITO["yellow"],
-    lb.PROGRESS_LIMITED: OKABE_ITO["orange"],
-    lb.PROGRESS_DETERIORATION: OKABE_ITO["vermillion"],
-    lb.PROGRESS_NOT_ENOUGH_DATA: NO_DATA_COLOR,
-}
-
-#: Colours of gaps: short of the target, or meeting it.
-GAP_COLORS = {
-    "short": OKABE_ITO["vermillion"],
-    "met": OKABE_ITO["blue"],
-    "no_target": OKABE_ITO["black"],
-}
-
-#: Figure sizes in inches: a 16:9 slide, and the printable area of A4 landscape / portrait.
-FIGSIZES = {
-    "screen": (13.33, 7.5),
-    "a4": (10.7, 7.0),
-    "a4_portrait": (7.0, 9.5),
-}
-#: seaborn plotting context per size (font scale for a projector or paper).
-_CONTEXTS = {"screen": ("talk", 0.9), "a4": ("notebook", 0.9), "a4_portrait": ("notebook", 0.85)}
-
-#: A font with every Vietnamese glyph, shipped with matplotlib.
-FONT_FAMILY = "DejaVu Sans"
-#: Letters a Vietnamese label may use beyond ASCII (checked by the tests).
-VIETNAMESE_LETTERS = (
-    "ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđĐàáâãèéêìíòóôõùúýăơưÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂƠƯ"
-)
-
-
-#: Line colours and markers for communes: Okabe–Ito without yellow (poor on white), then
-#: the same colours with the next marker, so up to 49 communes stay distinct.
-#: Eight line colours (Okabe–Ito without yellow, which is unreadable on white, plus Tol's
-#: wine) and nine markers: a district's communes each get their own colour and marker, and
-#: colour × marker pairs do not repeat before 72 lines.
-LINE_COLORS = (
-    *(
-        OKABE_ITO[k]
-        for k in ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue")
-    ),
-    OKABE_ITO["black"],
-    "#882255",
-)
-LINE_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h")
-
-#: Horizontal spread (in years) of the markers of lines drawn side by side, so that communes
-#: with the same count in a year stay visible instead of hiding under each other.
-LINE_DODGE = 0.24
-
-
-def _line_style(i: int) -> dict:
-    return {
-        "color": LINE_COLORS[i % len(LINE_COLORS)],
-        "marker": LINE_MARKERS[i % len(LINE_MARKERS)],
-    }
-
-
-def _check_size(size: str) -> str:
-    if size not in FIGSIZES:
-        raise ValueError(f"size must be one of {', '.join(FIGSIZES)}, not {size!r}")
-    return size
-
-
-def theme_rc(size: str = "screen") -> dict:
-    """The rcParams of the house style for ``size`` (what :func:`set_theme` applies)."""
-    context, scale = _CONTEXTS[_check_size(size)]
-    rc = {}
-    rc.update(sns.axes_style("whitegrid"))
-    rc.update(sns.plotting_context(context, font_scale=scale))
-    rc.update(
-        {
-            "font.family": "sans-serif",
-            "font.sans-serif": [FONT_FAMILY, *mpl.rcParams["font.sans-serif"]],
-            "figure.figsize": FIGSIZES[size],
-            "figure.dpi": 100,
-            "savefig.dpi": 150,
-            "savefig.bbox": "tight",
-            "axes.titleweight": "bold",
-            "axes.titlelocation": "left",
-            "axes.prop_cycle": mpl.cycler(color=list(OKABE_ITO.values())[:7]),
-            "legend.frameon": False,
-            "svg.fonttype": "none",
-        }
-    )
-    return rc
-
-
-def set_theme(size: str = "screen") -> None:
-    """Apply the house style globally (call once at the top of a notebook)."""
-    mpl.rcParams.update(theme_rc(size))
-
-
-@contextmanager
-def theme(size: str = "screen") -> Iterator[None]:
-    """The house style for the duration of a ``with`` block."""
-    with mpl.rc_context(theme_rc(size)):
-        yield
-
-
-def new_figure(size: str = "screen", **subplots_kws) -> tuple[plt.Figure, Axes]:
-    """A figure of the size for ``size`` with one Axes (or a grid, via ``subplots_kws``)."""
-    kws = dict(subplots_kws)
-    kws.setdefault("figsize", FIGSIZES[_check_size(size)])
-    kws.setdefault("layout", "constrained")
-    return plt.subplots(**kws)
-
-
-def _get_ax(ax: Axes | None, size: str) -> Axes:
-    if ax is not None:
-        return ax
-    _check_size(size)
-    if plt.get_fignums():
-        return plt.gca()
-    return new_figure(size)[1]
-
-
-def _latest_year(frame: pd.DataFrame, year: int | None) -> int:
-    if year is not None:
-        return int(year)
-    if frame.empty:
-        raise ValueError("no data to plot")
-    return int(frame["year"].max())
-
-
-def _legend(
-    ax: Axes, keys: Sequence[str], colors: Mapping[str, str], title: str, lang: str, **legend_kws
-) -> None:
-    handles = [Patch(facecolor=colors[k], edgecolor="none", label=lb.label(k, lang)) for k in keys]
-    kws = {"title": title, "loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}
-    kws.update(legend_kws)
-    ax.legend(handles=handles, **kws)
-
-
-#: A heatmap labels at most this many rows (a province of 150 communes shows every 3rd name).
-MAX_LABELLED_ROWS = 60
-
-
-def _row_label_step(n_rows: int) -> bool | int:
-    """``True`` (every row) or every n-th row, so names stay legible."""
-    return True if n_rows <= MAX_LABELLED_ROWS else -(-n_rows // MAX_LABELLED_ROWS)
-
-
-def _criterion_ticks(codes: Sequence[str], names: Mapping[str, str], long: bool) -> list[str]:
-    return [lb.criterion_label(c, names, short=not long) for c in codes]
-
 
 # --------------------------------------------------------------------------- 1. attainment
 
@@ -258,7 +81,7 @@ def attainment_matrix(criteria: pd.DataFrame, *, year: int | None = None) -> pd.
     Rows: most criteria met first, then commune name. Columns: criteria in
     numeric order.
     """
-    year = _latest_year(criteria, year)
+    year = latest_year(criteria, year)
     crit = criteria.loc[criteria["year"] == year]
     met = crit["met"].astype("boolean")
     basically = (crit["self_assessed"] == s.BASICALLY_MET).fillna(False).astype(bool)
@@ -309,11 +132,11 @@ def plot_attainment_heatmap(
     criterion names for ``long_labels``. Cell values of the drawn mesh are
     the indexes of ``STATE_ORDER``.
     """
-    year = _latest_year(criteria, year)
+    year = latest_year(criteria, year)
     wide = attainment_matrix(criteria, year=year)
     codes = {k: i for i, k in enumerate(STATE_ORDER)}
     values = wide.apply(lambda c: c.map(codes)).astype(float).to_numpy()
-    ax = _get_ax(ax, size)
+    ax = get_ax(ax, size)
     cmap = ListedColormap([STATE_COLORS[k] for k in STATE_ORDER])
     kws = {"linewidths": 0.5, "linecolor": "white", "cbar": False, "square": False}
     kws.update(dict(heatmap_kws or {}))
@@ -325,14 +148,14 @@ def plot_attainment_heatmap(
         pd.DataFrame(
             values,
             index=ylabels,
-            columns=_criterion_ticks(list(wide.columns), name_map, long_labels),
+            columns=criterion_ticks(list(wide.columns), name_map, long_labels),
         ),
         ax=ax,
         cmap=cmap,
         vmin=-0.5,
         vmax=len(STATE_ORDER) - 0.5,
         xticklabels=True,
-        yticklabels=_row_label_step(len(ylabels)),
+        yticklabels=row_label_step(len(ylabels)),
         **kws,
     )
     ax.set_title(lb.label("title_attainment_heatmap", lang, year=year))
@@ -342,7 +165,7 @@ def plot_attainment_heatmap(
     if long_labels:
         ax.tick_params(axis="x", rotation=90)
     if legend:
-        _legend(ax, STATE_ORDER, STATE_COLORS, lb.label("legend_state", lang), lang)
+        state_legend(ax, STATE_ORDER, STATE_COLORS, lb.label("legend_state", lang), lang)
     return ax
 
 
@@ -389,7 +212,7 @@ def plot_change_heatmap(
     wide = change_matrix(criteria, year_from=year_from, year_to=year_to)
     codes = {k: i for i, k in enumerate(CHANGE_ORDER)}
     values = wide.apply(lambda c: c.map(codes)).astype(float).to_numpy()
-    ax = _get_ax(ax, size)
+    ax = get_ax(ax, size)
     cmap = ListedColormap([CHANGE_COLORS[k] for k in CHANGE_ORDER])
     kws = {"linewidths": 0.5, "linecolor": "white", "cbar": False}
     kws.update(dict(heatmap_kws or {}))
@@ -398,14 +221,14 @@ def plot_change_heatmap(
         pd.DataFrame(
             values,
             index=list(wide.index),
-            columns=_criterion_ticks(list(wide.columns), name_map, long_labels),
+            columns=criterion_ticks(list(wide.columns), name_map, long_labels),
         ),
         ax=ax,
         cmap=cmap,
         vmin=-0.5,
         vmax=len(CHANGE_ORDER) - 0.5,
         xticklabels=True,
-        yticklabels=_row_label_step(len(wide.index)),
+        yticklabels=row_label_step(len(wide.index)),
         **kws,
     )
     ax.set_title(lb.label("title_change_heatmap", lang, year_from=year_from, year_to=year_to))
@@ -416,7 +239,7 @@ def plot_change_heatmap(
         ax.tick_params(axis="x", rotation=90)
     if legend:
         present = [k for k in CHANGE_ORDER if (wide == k).any().any()]
-        _legend(ax, present, CHANGE_COLORS, lb.label("legend_change", lang), lang)
+        state_legend(ax, present, CHANGE_COLORS, lb.label("legend_change", lang), lang)
     return ax
 
 
@@ -456,7 +279,7 @@ def plot_criteria_met_over_years(
     the standard is 100% and a dotted vertical line (gid ``"set_change"``)
     marks the first year of each later set.
     """
-    ax = _get_ax(ax, size)
+    ax = get_ax(ax, size)
     names = sorted(communes["commune"].dropna().unique(), key=lb.vi_sort_key)
     many = len(names) > MAX_LEGEND_COMMUNES
     highlight = set(highlight or [])
@@ -471,7 +294,7 @@ def plot_criteria_met_over_years(
     for i, name in enumerate(names):
         rows = np.flatnonzero((communes["commune"] == name).to_numpy(dtype=bool, na_value=False))
         rows = rows[np.argsort(years[rows], kind="stable")]
-        line = {**_line_style(i), **kws}
+        line = {**line_style(i), **kws}
         if many and name not in highlight:
             line.update(color="#9E9E9E", linewidth=0.8, alpha=0.6, marker=None)
         shift = (i - (len(names) - 1) / 2) * dodge  # side by side, never on top of each other
@@ -595,7 +418,7 @@ def plot_criterion_shares(
         )
         lagging = list(last["criterion"].head(n_lagging))
     lagging = [str(c) for c in lagging]
-    ax = _get_ax(ax, size)
+    ax = get_ax(ax, size)
     for c in lagging:
         if c in pos:
             ax.axvspan(
@@ -623,7 +446,7 @@ def plot_criterion_shares(
     name_map = lb.criterion_names(names, lang) if names is not None else {}
     ax.set_xticks(range(len(codes)))
     ax.set_xticklabels(
-        _criterion_ticks(codes, name_map, long_labels), rotation=90 if long_labels else 0
+        criterion_ticks(codes, name_map, long_labels), rotation=90 if long_labels else 0
     )
     for tick, c in zip(ax.get_xticklabels(), codes, strict=True):
         if c in lagging:
@@ -666,7 +489,7 @@ def plot_bands(
     One bar container per band (label = the band's words), bars at x = year.
     """
     counts = band_counts(communes, floor=floor)
-    ax = _get_ax(ax, size)
+    ax = get_ax(ax, size)
     kws = {"width": 0.6, "edgecolor": "white"}
     kws.update(dict(bar_kws or {}))
     bottom = np.zeros(len(counts))
@@ -724,7 +547,7 @@ def plot_indicator_trajectory(
         data = data.loc[data["commune"].isin(list(commune_names))]
     if progress is None and target_year is not None and not data.empty:
         progress = progress_status(data, target_year=target_year)
-    ax = _get_ax(ax, size)
+    ax = get_ax(ax, size)
     names = sorted(data["commune"].unique(), key=lb.vi_sort_key)
     many = len(names) > MAX_LEGEND_COMMUNES
     kws = {"linewidth": 2}
@@ -732,7 +555,7 @@ def plot_indicator_trajectory(
     colors = {}
     for i, name in enumerate(names):
         sub = data.loc[data["commune"] == name].sort_values("year")
-        line = {**_line_style(i), **kws}
+        line = {**line_style(i), **kws}
         if many:
             line.update(color="#9E9E9E", linewidth=0.8, alpha=0.6, marker=None)
         (drawn,) = ax.plot(
@@ -820,7 +643,7 @@ def plot_gap_to_target(
     """
     if scale not in ("relative", "unit"):
         raise ValueError("scale must be 'relative' or 'unit'")
-    year = _latest_year(indicators, year)
+    year = latest_year(indicators, year)
     gaps = gap_to_target(indicators, year).dropna(subset=["gap"])
     if only_short:
         gaps = gaps.loc[gaps["gap"] > 0]
@@ -832,7 +655,7 @@ def plot_gap_to_target(
     if scale == "relative":
         x = (x / gaps["threshold"].astype(float).abs().replace(0, np.nan) * 100).fillna(0)
     gaps = gaps.assign(_x=x, _y=gaps["indicator"].map(pos).astype(float))
-    ax = _get_ax(ax, size)
+    ax = get_ax(ax, size)
     kws = {"s": 90, "alpha": 0.8, "edgecolor": "white", "linewidth": 0.5}
     kws.update(dict(scatter_kws or {}))
     for key, mask, word in (
@@ -887,7 +710,7 @@ def plot_progress_summary(
     Horizontal bars, one per status (best at the top), widths = counts.
     """
     counts = progress_counts(progress)
-    ax = _get_ax(ax, size)
+    ax = get_ax(ax, size)
     kws = {"height": 0.6, "edgecolor": "white"}
     kws.update(dict(bar_kws or {}))
     y = np.arange(len(counts))
@@ -948,7 +771,7 @@ def plot_plan_timeline(
     dated = dated.sort_values(["deadline", "commune", "indicator"], kind="stable").reset_index(
         drop=True
     )
-    ax = _get_ax(ax, size)
+    ax = get_ax(ax, size)
     kws = {"s": 80, "edgecolor": "white", "linewidth": 0.5, "zorder": 3}
     kws.update(dict(scatter_kws or {}))
     codes = dated[hue].astype("string").fillna("plan_none") if len(dated) else pd.Series()
@@ -992,7 +815,7 @@ def plot_budget_by_source(
     source). One bar container; each bar carries its total as a label.
     """
     rows = budget.sort_values("budget_million_vnd", ascending=False, kind="stable")
-    ax = _get_ax(ax, size)
+    ax = get_ax(ax, size)
     kws = {"color": OKABE_ITO["blue"], "height": 0.6}
     kws.update(dict(bar_kws or {}))
     values = rows["budget_million_vnd"].astype("Float64").fillna(0).to_numpy(float)
@@ -1029,7 +852,7 @@ def plot_reassessment(
     and ``"reassessed"``), and a line at the number of criteria of the set.
     """
     rows = standing.sort_values("commune", kind="stable").reset_index(drop=True)
-    ax = _get_ax(ax, size)
+    ax = get_ax(ax, size)
     y = np.arange(len(rows), dtype=float)
     kws = {"height": 0.38, "edgecolor": "white"}
     kws.update(dict(bar_kws or {}))
@@ -1056,3 +879,43 @@ def plot_reassessment(
     ax.set_title(lb.label("title_reassessment", lang))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
+
+
+#: The charts, and the house style re-exported from :mod:`ntm_analysis.plot_theme`.
+__all__ = [
+    "BAND_COLORS",
+    "CHANGE_COLORS",
+    "CHANGE_ORDER",
+    "FIGSIZES",
+    "FONT_FAMILY",
+    "GAP_COLORS",
+    "LINE_COLORS",
+    "LINE_DODGE",
+    "LINE_MARKERS",
+    "NO_DATA_COLOR",
+    "OKABE_ITO",
+    "PROGRESS_COLORS",
+    "STATE_COLORS",
+    "STATE_ORDER",
+    "VIETNAMESE_LETTERS",
+    "attainment_matrix",
+    "band_counts",
+    "change_matrix",
+    "latest_set_rows",
+    "new_figure",
+    "plot_attainment_heatmap",
+    "plot_bands",
+    "plot_budget_by_source",
+    "plot_change_heatmap",
+    "plot_criteria_met_over_years",
+    "plot_criterion_shares",
+    "plot_gap_to_target",
+    "plot_indicator_trajectory",
+    "plot_plan_timeline",
+    "plot_progress_summary",
+    "plot_reassessment",
+    "progress_counts",
+    "set_theme",
+    "theme",
+    "theme_rc",
+]

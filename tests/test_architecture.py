@@ -83,7 +83,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "wording",
         "history",
     ),
-    "plots": ("plots",),
+    "plots": ("plot_theme", "plots"),
     "report": (
         "review",
         "sections",

@@ -46,7 +46,7 @@ NOT_LABELS: dict[str, str] = {
     "word": "the sheet names of a Word document's tables ('Bảng 2'), kept in the source",
     "catalog": "the name and source of an indicator a report adds to the catalog",
     "schema": "the threshold_source value of an indicator judged by its stated target",
-    "plots": "the letters a chart font must draw",
+    "plot_theme": "the letters a chart font must draw",
     # Vietnamese forms sent out and read back: their headings are the file format
     "task_workbooks": "the departments' task workbooks (headings read back on import)",
     "province": "the province-set template and draft (headings read back by --province)",
