@@ -27,7 +27,6 @@ from .sheet_rows import (
     TableHeader,
     as_text,
     cell_at,
-    cell_error,
     first_column,
     fold_cell,
     is_empty,
@@ -232,21 +231,9 @@ def _report_row(
             return
         value_cell = cell_at(row, value_col)
         appraisal_cell = cell_at(row, appraisal_col)
-        for j, cell in ((value_col, value_cell), (appraisal_col, appraisal_cell)):
-            if j is not None and cell_error(cell) is not None:
-                b.reject(
-                    i,
-                    RejectReason.EXCEL_ERROR,
-                    lb.message(
-                        "rej_excel_error_criterion",
-                        cell=f"{b.col(j)}{b.row_number(i)}",
-                        error=cell_error(cell),
-                        code=code,
-                    ),
-                    column=j,
-                    raw=cell,
-                )
-                return
+        cells = ((value_col, value_cell), (appraisal_col, appraisal_cell))
+        if b.reject_excel_error(i, cells, "rej_excel_error_criterion", code=code):
+            return
         appraisal = parse_appraisal(appraisal_cell) if not is_empty(appraisal_cell) else None
         if appraisal is None and not is_empty(value_cell):
             appraisal = parse_appraisal(value_cell)
@@ -333,34 +320,15 @@ def indicator_record(
 ) -> None:  # fmt: skip
     value_cell = cell_at(row, value_col)
     appraisal_cell = cell_at(row, appraisal_col)
-    if cell_error(appraisal_cell) is not None and reject_errors:
-        b.reject(
-            i,
-            RejectReason.EXCEL_ERROR,
-            lb.message(
-                "rej_excel_error_appraisal",
-                cell=f"{b.col(appraisal_col)}{b.row_number(i)}",
-                error=cell_error(appraisal_cell),
-                code=ind.code,
-            ),
-            column=appraisal_col,
-            raw=appraisal_cell,
-        )
+    if reject_errors and b.reject_excel_error(
+        i, [(appraisal_col, appraisal_cell)], "rej_excel_error_appraisal", code=ind.code
+    ):
         return
     value, unit, status = indicator_value(value_cell, ind.kind)
     if status == "excel_error":
         if reject_errors:
-            b.reject(
-                i,
-                RejectReason.EXCEL_ERROR,
-                lb.message(
-                    "rej_excel_error_value",
-                    cell=f"{b.col(value_col)}{b.row_number(i)}",
-                    error=cell_error(value_cell),
-                    code=ind.code,
-                ),
-                column=value_col,
-                raw=value_cell,
+            b.reject_excel_error(
+                i, [(value_col, value_cell)], "rej_excel_error_value", code=ind.code
             )
         return
     appraisal = parse_appraisal(appraisal_cell) if not is_empty(appraisal_cell) else None

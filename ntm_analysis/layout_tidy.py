@@ -18,7 +18,6 @@ from .sheet_rows import (
     TableHeader,
     as_text,
     cell_at,
-    cell_error,
     first_column,
     is_empty,
     is_total_label,
@@ -112,21 +111,8 @@ def parse_tidy(b: SheetBuilder, rows, body, header: TableHeader, matcher, catalo
                     raw=code_cell,
                 )
                 continue
-            for j, cell in ((value_col, value_cell), (sa_col, sa_cell)):
-                if j is not None and cell_error(cell) is not None:
-                    b.reject(
-                        i,
-                        RejectReason.EXCEL_ERROR,
-                        lb.message(
-                            "rej_excel_error",
-                            cell=f"{b.col(j)}{b.row_number(i)}",
-                            error=cell_error(cell),
-                        ),
-                        column=j,
-                        raw=cell,
-                    )
-                    break
-            else:
+            cells = ((value_col, value_cell), (sa_col, sa_cell))
+            if not b.reject_excel_error(i, cells, "rej_excel_error"):
                 appraisal = parse_appraisal(sa_cell) if not is_empty(sa_cell) else None
                 if appraisal is None:
                     appraisal = parse_appraisal(value_cell)

@@ -13,6 +13,7 @@ from . import labels as lb
 from . import schema as s
 from .errors import FindingCheck, RejectReason
 from .parsing import (
+    excel_error,
     is_missing,
     parse_appraisal,
     parse_number,
@@ -144,6 +145,26 @@ class SheetBuilder:
         )
         if whole_row and i is not None and self.kinds.get(i) != "record":
             self.kinds[i] = "rejected"
+
+    def reject_excel_error(
+        self, i: int, cells: Sequence[tuple[int | None, object]], key: str, **fields: object
+    ) -> bool:
+        """Reject row ``i`` at the first of ``cells`` ((column, value) pairs) that holds a
+        spreadsheet error (#DIV/0!, #N/A …), with message ``key`` naming the cell and the
+        error; True when one did (the caller then keeps nothing of the row)."""
+        for j, cell in cells:
+            error = None if j is None else excel_error(cell)
+            if error is not None:
+                at = f"{self.col(j)}{self.row_number(i)}"
+                self.reject(
+                    i,
+                    RejectReason.EXCEL_ERROR,
+                    lb.message(key, cell=at, error=error, **fields),
+                    column=j,
+                    raw=cell,
+                )
+                return True
+        return False
 
     def finding(self, year, commune, subject_type, subject, check, message, i=None) -> None:
         row = None if i is None else self.row_number(i)

@@ -86,6 +86,28 @@ def test_matrix_header_cells(catalog):
 # --------------------------------------------------------------------------- commune report
 
 
+def test_error_cells_of_a_report_are_rejected_with_their_cell_and_nothing_is_lost(
+    registry, catalog
+):
+    body = [list(r) for r in corpus.BODY_QT]
+    body[2] = [1, "Quy hoạch", None, None, None, "#N/A"]  # criterion appraisal (G10)
+    body[4] = ["1.2", None, "Ban hành quy định quản lý", "Đạt", "Đạt", " #ref! "]  # appraisal
+    body[6] = [None, None, "2.1. Tỷ lệ đường xã", "100%", " #div/0! ", "Chưa đạt"]  # value
+    rows = corpus.TITLE_QT + [[]] + [corpus.HEADER_A] + body
+    grid = tuple(tuple("" if v is None else v for v in r) + ("",) * (7 - len(r)) for r in rows)
+    res = parse_sheet(RawSheet("qt.xlsx", "BC", False, grid, 3, 1), registry=registry,
+                      catalog=catalog)  # fmt: skip
+    errors = res.rejects.loc[res.rejects["reason"] == "excel_error"].set_index(s.SOURCE_ROW)
+    assert errors.loc[10, "column"] == "G" and "G10" in errors.loc[10, "message"]
+    assert "#N/A" in errors.loc[10, "message"]
+    assert errors.loc[12, "column"] == "G" and "#REF!" in errors.loc[12, "message"]
+    assert errors.loc[14, "column"] == "F" and "#DIV/0!" in errors.loc[14, "message"]
+    assert errors.loc[14, "raw_value"].strip() == "#div/0!"
+    kept = set(res.records["indicator"].astype(str))
+    assert {"1.2", "2.1"}.isdisjoint(kept) and "1.1" in kept
+    assert res.reconciled
+
+
 def test_commune_report_records_and_accounting(registry, catalog):
     sh = RawSheet(
         "2023/quang_tan_2023.xlsx",
