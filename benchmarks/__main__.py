@@ -1,6 +1,7 @@
 """``python -m benchmarks [--only NAME] [--quick] [--runs N] [--record]``.
 
-Runs the benchmarks in order (reading, evaluation, rendering, size), one
+Runs the benchmarks in order (reading, evaluation, rendering, size, a
+province's rendering after the arrangement), one
 printed line each, and keeps the facts of the run in
 ``benchmarks/.work/last-run.json``. ``--record`` also writes the run, with the
 machine's description, into ``benchmarks/RESULTS.md`` (between its
@@ -18,12 +19,19 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks import bench_evaluation, bench_reading, bench_render, harness
+from benchmarks import (
+    bench_evaluation,
+    bench_reading,
+    bench_render,
+    bench_render_province,
+    harness,
+)
 
 BENCHMARKS = {
     "reading": bench_reading.run,
     "evaluation": bench_evaluation.run,
     "render": bench_render.run,  # also prints the size line
+    "render-province": bench_render_province.run,  # also the LocalCluster line
 }
 RESULTS_FILE = Path(__file__).resolve().parent / "RESULTS.md"
 START_MARK = "<!-- latest-run:start -->"

@@ -58,34 +58,46 @@ def available() -> str | None:
     return None
 
 
-def prepare_processed() -> Path:
-    """The sample, written and cleaned afresh (under benchmarks/.work/render/).
+def clean_afresh(raw: Path, processed: Path, *, registry_file: str | Path | None = None) -> Path:
+    """``ntm clean`` of ``raw`` into an emptied ``processed`` folder (outside the timed part).
 
-    Cleaned on every run, outside the timed part (a few seconds): processed
-    data kept from an older version of the tool may no longer meet the
-    processed-data contract.
+    Cleaned on every run: processed data kept from an older version of the
+    tool may no longer meet the processed-data contract.
     """
-    from ntm_analysis import pipeline, sample
+    from ntm_analysis import pipeline
 
-    processed = RENDER_DIR / "processed"
     shutil.rmtree(processed, ignore_errors=True)
+    pipeline.clean_folder(raw, processed, registry_file=registry_file)
+    return processed
+
+
+def prepare_processed() -> Path:
+    """The sample, written and cleaned afresh (under benchmarks/.work/render/)."""
+    from ntm_analysis import sample
+
     raw = RENDER_DIR / "raw"
     shutil.rmtree(raw, ignore_errors=True)
     sample.write_sample(raw / "sample")
-    pipeline.clean_folder(raw, processed)
-    return processed
+    return clean_afresh(raw, RENDER_DIR / "processed")
 
 
 # --------------------------------------------------------------------------- worker tasks
 
 
 def render_cli_task(
-    processed: str, out: str, jobs: int | None = None, kinds: list | None = None, **_: object
+    processed: str,
+    out: str,
+    jobs: int | None = None,
+    kinds: list | None = None,
+    scheduler: str | None = None,
+    **_: object,
 ):
-    """Tool: ``ntm render`` as a user runs it."""
+    """Tool: ``ntm render`` as a user runs it (on local kernels, or on a Dask ``scheduler``)."""
     cmd = [*_ntm(), "render", "--processed", processed, "--out", out, "--quiet"]
     if jobs:
         cmd += ["--jobs", str(jobs)]
+    if scheduler:
+        cmd += ["--scheduler", scheduler]
     for kind in kinds or ():
         cmd += ["--kind", kind]
 
@@ -226,6 +238,66 @@ def page_size(html: Path) -> dict:
 # --------------------------------------------------------------------------- driver
 
 
+def measure_render(
+    processed: Path,
+    work: Path,
+    *,
+    jobs: int,
+    kinds: list | None,
+    runs: int,
+    timeout: float,
+):
+    """The tool's runs (``ntm render`` into ``work/tool-out``), then the manual loop's over the
+    notebooks and parameters the tool executed: (tool, baseline or None, tool output folder)."""
+    tool_out = work / "tool-out"
+    tool = harness.measure(
+        f"{__name__}:render_cli_task",
+        {"processed": str(processed), "out": str(tool_out), "jobs": jobs, "kinds": kinds},
+        runs=runs,
+        timeout=timeout,
+    )
+    base = None
+    if tool.ok:
+        # the serial baseline is slow and steady: one run unless more are asked for
+        base = harness.measure(
+            f"{__name__}:manual_loop_task",
+            {"reference_out": str(tool_out), "work": str(work / "manual-out")},
+            runs=1 if runs <= 3 else runs,
+            timeout=timeout,
+        )
+    return tool, base, tool_out
+
+
+def baseline_detail(base: harness.Measurement | None) -> dict:
+    """The baseline's last run: its papermill and nbconvert seconds (empty when it did not run)."""
+    return base.extra[-1] if base is not None and base.extra else {}
+
+
+def print_profiles(
+    out: Path, conversion: dict[str, float] | float | None, *, conversion_by: str
+) -> list[dict]:
+    """One ``profile`` line per notebook kind rendered under ``out`` (medians of the pages'
+    papermill timings); ``conversion`` is the HTML conversion's seconds, per kind or one
+    figure for all, measured as ``conversion_by`` says."""
+    profiles = [notebook_profile(p) for p in executed_notebooks(out)]
+    by_kind: dict[str, list[dict]] = {}
+    for p in profiles:
+        by_kind.setdefault(p["notebook"], []).append(p)
+    for kind, items in sorted(by_kind.items()):
+        med = {
+            k: round(statistics.median(i[k] for i in items), 2)
+            for k in ("total", "kernel_start", "imports", "cells")
+        }
+        conv = conversion.get(kind) if isinstance(conversion, dict) else conversion
+        print(
+            f"{'profile':<11}  {kind} (n={len(items)}): total={med['total']}s "
+            f"kernel_start={med['kernel_start']}s imports={med['imports']}s "
+            f"cells={med['cells']}s  conversion({conversion_by})={conv}s",
+            flush=True,
+        )
+    return profiles
+
+
 def run(*, quick: bool, runs: int, catalog_dir: str | None = None, timeout: float = 1800):
     missing = available()
     if missing:
@@ -233,28 +305,15 @@ def run(*, quick: bool, runs: int, catalog_dir: str | None = None, timeout: floa
             print(f"{name:<11}  SKIPPED: {missing}", flush=True)
         return [{"name": n, "verdict": "SKIPPED", "reason": missing} for n in (NAME, "size")]
     processed = prepare_processed()
-    tool_out = RENDER_DIR / "tool-out"
     jobs = os.cpu_count() or 2
     # --quick renders the district review only; the full run renders the whole set
     kinds = ["district"] if quick else None
-    tool = harness.measure(
-        f"{__name__}:render_cli_task",
-        {"processed": str(processed), "out": str(tool_out), "jobs": jobs, "kinds": kinds},
-        runs=runs,
-        timeout=timeout,
+    tool, base, tool_out = measure_render(
+        processed, RENDER_DIR, jobs=jobs, kinds=kinds, runs=runs, timeout=timeout
     )
     facts_out = []
-    base = None
-    if tool.ok:
-        # the serial baseline is slow and steady: one run unless more are asked for
-        base = harness.measure(
-            f"{__name__}:manual_loop_task",
-            {"reference_out": str(tool_out), "work": str(RENDER_DIR / "manual-out")},
-            runs=1 if runs <= 3 else runs,
-            timeout=timeout,
-        )
     n_nb = tool.extra[-1].get("notebooks") if tool.extra else "?"
-    b = base.extra[-1] if base is not None and base.extra else {}
+    b = baseline_detail(base)
     detail = (
         f"notebooks={n_nb} jobs={jobs} baseline_split[papermill={b.get('papermill_s')}s "
         f"nbconvert={b.get('nbconvert_s')}s]"
@@ -273,22 +332,9 @@ def run(*, quick: bool, runs: int, catalog_dir: str | None = None, timeout: floa
     facts_out.append(facts)
 
     if tool.ok:
-        profiles = [notebook_profile(p) for p in executed_notebooks(tool_out)]
-        by_kind: dict[str, list[dict]] = {}
-        for p in profiles:
-            by_kind.setdefault(p["notebook"], []).append(p)
-        for kind, items in sorted(by_kind.items()):
-            med = {
-                k: round(statistics.median(i[k] for i in items), 2)
-                for k in ("total", "kernel_start", "imports", "cells")
-            }
-            conv = b.get("nbconvert_median_s")
-            print(
-                f"{'profile':<11}  {kind} (n={len(items)}): total={med['total']}s "
-                f"kernel_start={med['kernel_start']}s imports={med['imports']}s "
-                f"cells={med['cells']}s  conversion(nbconvert CLI, median)={conv}s",
-                flush=True,
-            )
+        profiles = print_profiles(
+            tool_out, b.get("nbconvert_median_s"), conversion_by="nbconvert CLI, median"
+        )
         facts_out.append({"name": "profile", "profiles": profiles})
 
     html = district_review_html(tool_out) if tool.ok else None

@@ -7,9 +7,12 @@ of content (workbook timestamps aside).
 
 * :func:`make_registry` - a commune registry of ``n`` invented communes, in
   districts of ``communes_per_district``, spread over threshold regions;
+* :func:`make_province_registry` - invented communes of one province after
+  the arrangement of 01/07/2025: no district, a QĐ 51 commune group each;
 * :func:`make_records` - ingested records (``schema.RECORD_COLUMNS``) for
   every commune x year x indicator of the real catalog, plus one
-  criterion-level appraisal row per commune x year x criterion;
+  criterion-level appraisal row per commune x year x criterion (a set known
+  at criterion level only gets invented indicator rows with stated targets);
 * :func:`write_commune_report` / :func:`write_district_matrix` - raw
   workbooks in the layouts communes and district offices send;
 * :func:`write_province_raw` - a whole raw folder (reports and matrices).
@@ -27,7 +30,7 @@ import pandas as pd
 
 from ntm_analysis import schema as s
 from ntm_analysis.evaluation import records_order
-from ntm_analysis.registry import REGISTRY_COLUMNS
+from ntm_analysis.registry import COMMUNE_GROUPS, REGISTRY_COLUMNS
 
 #: Syllables of invented commune names (never a district syllable, so a
 #: commune name can not be read as a district name).
@@ -102,6 +105,29 @@ def make_registry(
     return pd.DataFrame(rows, columns=list(REGISTRY_COLUMNS)).astype("string")
 
 
+#: The day the two-tier local government began (districts gone, communes merged).
+ARRANGEMENT_DATE = "2025-07-01"
+
+
+def make_province_registry(
+    n_communes: int,
+    *,
+    groups: Sequence[str] = COMMUNE_GROUPS,
+    valid_from: str = ARRANGEMENT_DATE,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Invented communes of one province formed on ``valid_from``: no district, and a
+    commune group (QĐ 51/2025) each, in turn.
+
+    >>> reg = make_province_registry(4)
+    >>> reg["district"].isna().all(), list(reg["commune_group"])
+    (np.True_, ['1', '2', '3', '1'])
+    """
+    reg = make_registry(n_communes, seed=seed)
+    group = [groups[i % len(groups)] for i in range(len(reg))]
+    return reg.assign(district=pd.NA, valid_from=valid_from, commune_group=group).astype("string")
+
+
 # --------------------------------------------------------------------------- records
 
 
@@ -112,6 +138,7 @@ class _IndicatorSpec:
     kind: str
     direction: str
     unit: str | None
+    text: str | None = None  # the wording a report writes; None: the catalog's
 
 
 def _catalog_specs(cset) -> list[_IndicatorSpec]:
@@ -120,6 +147,40 @@ def _catalog_specs(cset) -> list[_IndicatorSpec]:
         for c in cset.criteria
         for i in c.indicators
     ]
+
+
+#: Wording of the invented indicator rows of a set the catalog knows at criterion level.
+INVENTED_INDICATOR_TEXT = "Chỉ tiêu giả lập {code} (benchmark, không phải văn bản quyết định)"
+
+
+def _invented_indicators(cset) -> tuple[list[_IndicatorSpec], list[tuple]]:
+    """Two invented indicators per criterion of a criterion-level set: a percentage
+    against a made-up stated target and a yes/no; with their (op, value, text) targets."""
+    specs, targets = [], []
+    for k, crit in enumerate(cset.criteria):
+        target = 60.0 + 5 * (k % 7)  # made up: the decision's figures are not in the catalog
+        for suffix, kind, goal in (
+            ("1", "percent", (">=", target, f"≥ {target:g}%")),
+            ("2", "yes_no", ("yes", np.nan, "Đạt")),
+        ):
+            code = f"{crit.number}.{suffix}"
+            unit = "%" if kind == "percent" else None
+            text = INVENTED_INDICATOR_TEXT.format(code=code)
+            specs.append(_IndicatorSpec(code, crit.number, kind, "higher", unit, text))
+            targets.append(goal)
+    return specs, targets
+
+
+def _year_indicators(cset, regions, year):
+    """The indicators of ``year`` and their (op, value, text) per region x indicator."""
+    if any(c.indicators for c in cset.criteria):
+        specs = _catalog_specs(cset)
+        return specs, _threshold_arrays(cset, specs, regions, year)
+    specs, targets = _invented_indicators(cset)
+    op = np.array([[t[0] for t in targets]] * len(regions), dtype=object)
+    val = np.array([[t[1] for t in targets]] * len(regions), dtype=float)
+    text = np.array([[t[2] for t in targets]] * len(regions), dtype=object)
+    return specs, (op, val, text)
 
 
 def covered_years(catalog, n_years: int, *, last_year: int | None = None) -> list[int]:
@@ -194,9 +255,8 @@ def make_records(
     frames = []
     for y_i, year in enumerate(years):
         cset = catalog.set_for_year(year)
-        specs = _catalog_specs(cset)
+        specs, (op, tval, ttext) = _year_indicators(cset, region_list, year)
         n_i = len(specs)
-        op, tval, ttext = _threshold_arrays(cset, specs, region_list, year)
         kinds = np.array([sp.kind for sp in specs], dtype=object)
         # one row per commune x indicator, commune-major
         c_idx = np.repeat(np.arange(n_c), n_i)
@@ -250,6 +310,7 @@ def make_records(
                 "value": value,
                 "value_text": _format_values(value, row_kind),
                 "unit": units,
+                "indicator_text": np.array([sp.text for sp in specs], dtype=object)[i_idx],
                 "target_text": ttext[r_idx, i_idx],
                 "self_assessed": appraisal,
                 "layout": s.LAYOUT_COMMUNE_REPORT,
@@ -283,6 +344,7 @@ def make_records(
                 "value": np.nan,
                 "value_text": np.where(said, "Đạt", "Chưa đạt"),
                 "unit": None,
+                "indicator_text": None,
                 "target_text": None,
                 "self_assessed": np.where(said, s.MET, s.NOT_MET),
                 "layout": s.LAYOUT_COMMUNE_REPORT,
@@ -293,7 +355,7 @@ def make_records(
             }
         )
         frames.extend([crit, ind])
-    out = pd.concat(frames, ignore_index=True).assign(indicator_text=None)
+    out = pd.concat(frames, ignore_index=True)
     out = out.take(records_order(out)).reset_index(drop=True)  # as ntm clean writes them
     return out.astype(
         {
@@ -333,6 +395,19 @@ def _cell(value: object) -> object:
     return None if value is None or pd.isna(value) else value
 
 
+def _report_indicators(crit, rows) -> list[tuple[str, str]]:
+    """(code, wording) of the indicator rows a report lists under ``crit``: the catalog's,
+    or for a criterion-level set those of the records, with the wording they carry."""
+    if crit.indicators:
+        return [(i.code, i.text_vi) for i in crit.indicators]
+    found = {
+        r.indicator: r.indicator_text
+        for r in rows
+        if r.level == "indicator" and r.criterion == crit.number
+    }
+    return sorted(found.items(), key=lambda item: [int(x) for x in item[0].split(".")])
+
+
 def write_commune_report(
     path: Path,
     commune: pd.Series,
@@ -360,7 +435,9 @@ def write_commune_report(
             f"NĂM {year} (DỮ LIỆU GIẢ LẬP)"
         ]
     )
-    ws.append([f"({name}, {str(commune['district']).lower()}, {commune['province']})"])
+    district = commune.get("district")
+    where = [name, *([str(district).lower()] if pd.notna(district) else []), commune["province"]]
+    ws.append([f"({', '.join(where)})"])
     ws.append([])
     ws.append(list(REPORT_HEADER))
     for crit in cset.criteria:
@@ -382,15 +459,15 @@ def write_commune_report(
             )
             continue
         ws.append([crit.number, crit.name_vi, None, None, None, said, None])
-        for ind in crit.indicators:
-            r = ind_by.get(ind.code)
+        for code, text in _report_indicators(crit, rows):
+            r = ind_by.get(code)
             if r is None:
                 continue
             ws.append(
                 [
-                    ind.code,
+                    code,
                     None,
-                    ind.text_vi,
+                    text,
                     _cell(r.target_text),
                     _cell(r.value_text),
                     APPRAISAL_TEXT.get(r.self_assessed),

@@ -53,6 +53,18 @@ def _stamp(directory: Path, params: dict) -> None:
     (directory / "params.json").write_text(json.dumps(want, sort_keys=True))
 
 
+def _raw_facts(raw_dir: Path, registry_csv: Path, **extra) -> dict:
+    """Where a generated raw folder and its registry are, with its file count and bytes."""
+    files = sorted(p for p in raw_dir.iterdir() if p.is_file())
+    return {
+        "raw_dir": str(raw_dir),
+        "registry_csv": str(registry_csv),
+        "files": len(files),
+        "bytes": sum(p.stat().st_size for p in files),
+        **extra,
+    }
+
+
 def records_input(
     n_communes: int, n_years: int, *, seed: int = 0, catalog_dir: str | None = None
 ) -> dict:
@@ -120,11 +132,30 @@ def province_raw_input(
         registry.to_csv(registry_csv, index=False)
         generate.write_province_raw(raw_dir, registry, records, catalog)
         _stamp(directory, params)
-    files = sorted(p for p in raw_dir.iterdir() if p.is_file())
-    return {
-        "raw_dir": str(raw_dir),
-        "registry_csv": str(registry_csv),
-        "files": len(files),
-        "bytes": sum(p.stat().st_size for p in files),
-        "years": years,
+    return _raw_facts(raw_dir, registry_csv, years=years)
+
+
+def province_after_arrangement_input(
+    n_communes: int, *, year: int = 2026, seed: int = 0, catalog_dir: str | None = None
+) -> dict:
+    """Raw reports of ``n_communes`` invented communes of one province for ``year`` (after
+    the arrangement of 01/07/2025: no districts, so no district matrices) and the registry
+    that knows them, with a commune group each (cached)."""
+    catalog = load_reference(catalog_dir)
+    params = {
+        "kind": "province_after_arrangement",
+        "n": n_communes,
+        "year": year,
+        "seed": seed,
+        "catalog": catalog_fingerprint(catalog, [year]),
     }
+    directory = WORK_DIR / f"province-{year}-{n_communes}c-s{seed}"
+    raw_dir = directory / "raw"
+    registry_csv = directory / "registry.csv"
+    if not _cached(directory, params):
+        registry = generate.make_province_registry(n_communes, seed=seed)
+        records = generate.make_records(registry, catalog, [year], seed=seed, missing_share=0.0)
+        registry.to_csv(registry_csv, index=False)
+        generate.write_province_raw(raw_dir, registry, records, catalog, matrices=False)
+        _stamp(directory, params)
+    return _raw_facts(raw_dir, registry_csv, year=year)

@@ -111,6 +111,9 @@ def write_index(summary: RenderSummary, data: Any, *, lang: str = "vi") -> Path:
             if p.ok
             else old.get("rendered_at"),
             "dataset": dataset,
+            # where the page's time went (seconds): kernel start, cells, conversion
+            "seconds": round(p.seconds, 3),
+            "timings": {k: round(v, 3) for k, v in p.timings.items()},
         }
     current = {str(e.get("path")) for e in entries.values()}
     _set_aside_stale(summary, [e for e in stale if str(e.get("path")) not in current])
