@@ -10,14 +10,16 @@ executed notebook::
     outputs/<year>/communes/<slug>.html        (+ .ipynb)
     outputs/<year>/departments/<slug>.html     (+ .ipynb)
 
-Pages run in parallel on local threads (each page has its own kernel process)
-or on an existing Dask cluster. A page that fails never replaces a good one
+Pages run in parallel on local threads or on an existing Dask cluster; each
+thread keeps its notebook kernel warm from one page to the next
+(:mod:`ntm_analysis.render_kernels`). A page that fails never replaces a good one
 and never stops the others. Papermill and nbconvert are imported where they
 are used: a Dask worker or a test that only plans pages does not pay for them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -47,6 +49,7 @@ from .render_jobs import (
     RenderSummary,
     plan_jobs,
 )
+from .render_kernels import close_kernels, page_kernel
 from .review import SNAPSHOT_ENV, write_snapshot
 from .writing import atomic_write_text
 
@@ -96,37 +99,6 @@ def _source_cell_index(source_nb: Any, executed_nb: Any, exc: Any) -> int:
     return int(exc.cell_index)
 
 
-_KERNEL_MANAGERS: dict[tuple, type] = {}
-_KERNEL_MANAGERS_LOCK = threading.Lock()
-
-
-def _quiet_kernel_manager(env: dict | None = None) -> type:
-    """A kernel manager whose kernel process logs are muted and whose kernels get ``env``
-    on top of this process's environment.
-
-    Kernel start-up chatter would otherwise interleave with the progress bar;
-    errors of the notebook itself still come back through the notebook. One
-    class per distinct ``env`` (papermill takes a class, not an instance).
-    """
-    key = tuple(sorted((env or {}).items()))
-    with _KERNEL_MANAGERS_LOCK:
-        if key not in _KERNEL_MANAGERS:
-            import subprocess
-
-            from jupyter_client.manager import AsyncKernelManager
-
-            extra = dict(key)
-
-            class QuietKernelManager(AsyncKernelManager):
-                async def _async_launch_kernel(self, kernel_cmd, **kw):
-                    kw.setdefault("stderr", subprocess.DEVNULL)
-                    kw["env"] = {**(kw.get("env") or os.environ), **extra}
-                    return await super()._async_launch_kernel(kernel_cmd, **kw)
-
-            _KERNEL_MANAGERS[key] = QuietKernelManager
-        return _KERNEL_MANAGERS[key]
-
-
 def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
     """Run one notebook and convert it to a page; never raises for a notebook error.
 
@@ -141,6 +113,8 @@ def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
     started = time.perf_counter()
     timings: dict[str, float] = {}
     source_nb = nbformat.read(job.notebook, as_version=4)
+    kernel = page_kernel(config.KERNEL_NAME, job.kernel_env)
+    ran = False
     # No ``cwd=``: papermill changes the process-wide working directory for it,
     # which is unsafe with several pages running on threads.
     with tempfile.TemporaryDirectory(prefix="ntm-render-") as tmp:
@@ -153,9 +127,10 @@ def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
                 kernel_name=config.KERNEL_NAME,
                 progress_bar=False,
                 request_save_on_cell_execute=False,
-                kernel_manager_class=_quiet_kernel_manager(job.kernel_env),
+                km=kernel.manager,
                 execution_timeout=timeout,
             )
+            ran = True
         except PapermillExecutionError as exc:
             executed = nbformat.read(out, as_version=4) if out.is_file() else source_nb
             return PageOutput(
@@ -175,6 +150,8 @@ def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
                 message=f"{type(exc).__name__}: {exc}",
                 seconds=time.perf_counter() - started,
             )
+        finally:
+            kernel.release(reuse=ran)
         timings["execute"] = time.perf_counter() - started
         executed = nbformat.read(out, as_version=4)
         timings["cells"] = sum(
@@ -318,6 +295,8 @@ def _run_dask(jobs: list[RenderJob], scheduler: Any, on_done: Callable) -> None:
                 output = PageOutput(False, None, None, message=f"{type(exc).__name__}: {exc}")
             on_done(job, output)
     finally:
+        with contextlib.suppress(Exception):  # the workers' warm kernels
+            client.run(close_kernels)
         if own:
             client.close()
 
@@ -405,6 +384,7 @@ def render_review(
         else:
             _run_local(plan, jobs or os.cpu_count() or 1, on_done)
     finally:
+        close_kernels()
         shutil.rmtree(snapshot_dir, ignore_errors=True)
         if bar is not None:
             bar.close()

@@ -96,7 +96,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "sample_plans",
         "sections.plans",
     ),
-    "render": ("html_pages", "render_jobs", "render_index", "render"),
+    "render": ("html_pages", "render_jobs", "render_index", "render_kernels", "render"),
     "cli": ("cli", "__init__"),
 }
 LAYER_OF = {module: rank for rank, names in enumerate(LAYERS.values()) for module in names}
