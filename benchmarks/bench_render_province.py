@@ -41,7 +41,6 @@ SCALES = {
     "full": {"communes": 110, "kinds": None},
     "quick": {"communes": 6, "kinds": None},
 }
-WORK = harness.WORK_DIR / "render-province"
 
 
 # --------------------------------------------------------------------------- worker task
@@ -106,14 +105,15 @@ def run(
         print(f"{NAME:<11}  SKIPPED: {missing}", flush=True)
         return [{"name": NAME, "verdict": "SKIPPED", "reason": missing}]
     scale = SCALES["quick" if quick else "full"]
+    work = harness.WORK_DIR / "render-province"
     made = inputs.province_after_arrangement_input(
         scale["communes"], year=YEAR, catalog_dir=catalog_dir
     )
     processed = bench_render.clean_afresh(
-        Path(made["raw_dir"]), WORK / "processed", registry_file=made["registry_csv"]
+        Path(made["raw_dir"]), work / "processed", registry_file=made["registry_csv"]
     )
     tool, base, tool_out = bench_render.measure_render(
-        processed, WORK, jobs=JOBS, kinds=scale["kinds"], runs=runs, timeout=timeout
+        processed, work, jobs=JOBS, kinds=scale["kinds"], runs=runs, timeout=timeout
     )
     pages = int(tool.extra[-1].get("notebooks") or 0) if tool.extra else 0
     b = bench_render.baseline_detail(base)
@@ -135,7 +135,7 @@ def run(
     facts["baseline_detail"] = b
     out = [facts]
 
-    dask_out = WORK / "dask-out"
+    dask_out = work / "dask-out"
     dask = None
     if tool.ok:
         dask = harness.measure(
