@@ -246,9 +246,11 @@ def measure_render(
     kinds: list | None,
     runs: int,
     timeout: float,
+    baseline_timeout: float | None = None,
 ):
     """The tool's runs (``ntm render`` into ``work/tool-out``), then the manual loop's over the
-    notebooks and parameters the tool executed: (tool, baseline or None, tool output folder)."""
+    notebooks and parameters the tool executed: (tool, baseline or None, tool output folder).
+    ``baseline_timeout`` (default ``timeout``) bounds one run of the loop."""
     tool_out = work / "tool-out"
     tool = harness.measure(
         f"{__name__}:render_cli_task",
@@ -263,7 +265,7 @@ def measure_render(
             f"{__name__}:manual_loop_task",
             {"reference_out": str(tool_out), "work": str(work / "manual-out")},
             runs=1 if runs <= 3 else runs,
-            timeout=timeout,
+            timeout=baseline_timeout or timeout,
         )
     return tool, base, tool_out
 

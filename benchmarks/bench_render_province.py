@@ -36,6 +36,8 @@ TARGET_RATIO = 0.25
 DASK_TARGET_RATIO = 1.2
 JOBS = 2  # the target is set for 2 cores
 YEAR = 2026
+#: Time allowed to the baseline loop per page (a commune's and about 10 more pages).
+BASELINE_SECONDS_PER_PAGE = 30
 #: Communes per scale; ``kinds`` None renders the default set (review, communes, departments).
 SCALES = {
     "full": {"communes": 110, "kinds": None},
@@ -113,7 +115,14 @@ def run(
         Path(made["raw_dir"]), work / "processed", registry_file=made["registry_csv"]
     )
     tool, base, tool_out = bench_render.measure_render(
-        processed, work, jobs=JOBS, kinds=scale["kinds"], runs=runs, timeout=timeout
+        processed,
+        work,
+        jobs=JOBS,
+        kinds=scale["kinds"],
+        runs=runs,
+        timeout=timeout,
+        # the loop pays ~5-15 s per notebook on a shared machine: 119 of them take a while
+        baseline_timeout=max(timeout, BASELINE_SECONDS_PER_PAGE * (scale["communes"] + 10)),
     )
     pages = int(tool.extra[-1].get("notebooks") or 0) if tool.extra else 0
     b = bench_render.baseline_detail(base)

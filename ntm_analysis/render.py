@@ -102,7 +102,8 @@ def _source_cell_index(source_nb: Any, executed_nb: Any, exc: Any) -> int:
 def execute_job(job: RenderJob, *, timeout: int = 600) -> PageOutput:
     """Run one notebook and convert it to a page; never raises for a notebook error.
 
-    Runs wherever it is called: a local thread or a Dask worker. It reads the
+    Runs wherever it is called: a local thread or a Dask worker, in the kernel that
+    thread kept from its last page (see :mod:`ntm_analysis.render_kernels`). It reads the
     processed data named in the job's parameters and writes only to a private
     temporary folder; the caller writes the returned text to the output folder.
     """
