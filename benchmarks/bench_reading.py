@@ -51,7 +51,7 @@ def clean_task(raw_dir: str, registry_csv: str, catalog_dir: str | None = None, 
     def call():
         start = time.perf_counter()
         summary = clean_folder(raw_dir, out, registry_file=registry_csv)
-        totals = summary.report.get("totals", {})
+        totals = summary.ingest_report.get("totals", {})
         return {
             "records": totals.get("records"),
             "rejected_rows": totals.get("rejected_rows"),

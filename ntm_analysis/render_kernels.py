@@ -5,9 +5,10 @@ cells (a commune profile: ~1 s to start, ~1-3 s for the import cell, well
 under a second for the rest). So each thread that runs pages keeps its kernel
 for its next page of the same kernel name and environment. Between pages the
 kernel's namespace is cleared (as ``%reset -f``, in a new history session),
-its figures are closed and its execution count is set back to 1: the next notebook runs as in a fresh kernel,
-except that modules stay imported and the package's per-kernel caches (the
-review read from the batch's snapshot) stay filled. A kernel whose page failed,
+its figures are closed and its execution count is set back to 1: the next
+notebook runs as in a fresh kernel, except that modules stay imported and the
+package's per-kernel caches (the review read from the batch's snapshot) stay
+filled. A kernel whose page failed,
 or that does not answer the reset, is shut down, never reused.
 
 :func:`close_kernels` shuts down every kept kernel of this process; ``ntm

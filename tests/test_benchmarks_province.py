@@ -50,7 +50,7 @@ def test_generated_2026_reports_clean_with_their_registry_and_keep_indicator_row
     kept = summary.evaluation.indicators
     assert len(kept) == len(ind) and set(kept["indicator"]) == set(ind["indicator"])
     # the render reads the registry the data was cleaned with
-    assert summary.report["registry"] == str(tmp_path / "registry.csv")
+    assert summary.ingest_report["registry"] == str(tmp_path / "registry.csv")
 
 
 def test_manifest_timings_are_medians_per_notebook(tmp_path):

@@ -36,7 +36,10 @@ def _shipped_files() -> list[Path]:
         files += [
             p
             for p in (root / name).rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts
+            # hidden folders are not shipped (checkpoints, the benchmarks' git-ignored .work/)
+            if p.is_file()
+            and "__pycache__" not in p.parts
+            and not any(part.startswith(".") for part in p.relative_to(root).parts)
         ]
     return [p for p in files if p.suffix in TEXT_SUFFIXES or p.name == "Makefile"]
 
