@@ -30,6 +30,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "schema",
         "columnar",
         "messages",
+        "page_words",
         "labels",
         "names",
         "provenance",
